@@ -1,0 +1,202 @@
+import { Hono, type MiddlewareHandler } from 'hono'
+import { TrieRouter } from 'hono/router/trie-router'
+import type { Endpoint, EndpointRuntime } from './endpoint.ts'
+import { type ExceptionHandler, ExceptionHandlers } from './exception-handlers.ts'
+import { DEFAULT_BODY_LIMIT } from './request/body.ts'
+import { type MountedRoute, Router, type RouterOptions } from './router.ts'
+
+/** Where the app reports errors it handles (unhandled errors, failed cleanups). */
+export interface Logger {
+  error(message: string, error?: unknown): void
+  warn(message: string): void
+}
+
+/** Options of `new App()`. */
+export interface AppOptions extends RouterOptions {
+  /** The API's title in OpenAPI and the docs pages (default "Tandem"). */
+  title?: string
+  /** The API's version in OpenAPI (default "0.1.0"). */
+  version?: string
+  description?: string
+  /** `/items` answers 307 to `/items/` when only the latter exists, and vice versa (default true). */
+  redirectSlashes?: boolean
+  /** The largest request body read, in bytes (default 1 MiB); larger bodies answer 413. */
+  bodyLimit?: number
+  /** Where errors are logged (default: the console). */
+  logger?: Logger
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' }
+const NOT_FOUND = '{"detail":"Not Found"}'
+const METHOD_NOT_ALLOWED = '{"detail":"Method Not Allowed"}'
+
+/**
+ * A Tandem application: declare routes, include routers, add Hono middleware, and serve it with
+ * `app.fetch` (the Web-standard entry point) or an adapter's `serve()`.
+ *
+ * @example
+ * import { App } from '@tandem/core'
+ * import { z } from 'zod'
+ *
+ * export const app = new App({ title: 'Burger shop', version: '1.0.0' })
+ * app.get('/burgers/:id', { params: { id: z.number().int() } }, ({ params }) => ({ id: params.id }))
+ * export default app // workerd; Node and Bun: serve(app) from @tandem/node or @tandem/bun
+ */
+export class App<State = unknown, Env = unknown> extends Router<State, Env> {
+  readonly config: Readonly<AppOptions>
+  readonly logger: Logger
+  readonly #middleware: { path: string; handlers: MiddlewareHandler[] }[] = []
+  readonly #exceptions = new ExceptionHandlers()
+  #engine: { hono: Hono; index: TrieRouter<string> } | undefined
+  readonly #runtime: EndpointRuntime
+
+  constructor(options: AppOptions = {}) {
+    super(options)
+    this.config = options
+    this.logger = options.logger ?? {
+      error: (message, error) =>
+        console.error(`[tandem] ${message}`, ...(error === undefined ? [] : [error])),
+      warn: (message) => console.warn(`[tandem] ${message}`),
+    }
+    this.#runtime = {
+      bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      state: undefined,
+      logError: (message, error) => this.logger.error(message, error),
+    }
+  }
+
+  /**
+   * Adds Hono middleware (`hono/cors`, `hono/compress`...). It wraps routing, so it runs for every
+   * request, 404 and 405 included, whatever the order of `use()` and route declarations.
+   *
+   * @example
+   * import { cors } from 'hono/cors'
+   * app.use(cors({ origin: 'https://example.com' }))
+   */
+  use(...handlers: MiddlewareHandler[]): this
+  use(path: string, ...handlers: MiddlewareHandler[]): this
+  use(first: string | MiddlewareHandler, ...rest: MiddlewareHandler[]): this {
+    const path = typeof first === 'string' ? first : '*'
+    const handlers = typeof first === 'string' ? rest : [first, ...rest]
+    for (const handler of handlers) {
+      if (typeof handler !== 'function') {
+        throw new TypeError(
+          `app.use(): middleware must be a function (Hono middleware), got ${typeof handler}.`,
+        )
+      }
+    }
+    this.#middleware.push({ path, handlers })
+    this.#engine = undefined
+    return this
+  }
+
+  /**
+   * Registers a handler for an error class and its subclasses (the nearest ancestor wins). A handler
+   * for `HTTPException` or `RequestValidationError` replaces the default answer; a handler for
+   * `Error` sees only otherwise unhandled errors. It returns a `Response`, or data sent as JSON with 500.
+   *
+   * @example
+   * class OutOfStock extends Error {}
+   * app.exceptionHandler(OutOfStock, (error) =>
+   *   Response.json({ detail: `Out of stock: ${error.message}` }, { status: 409 }))
+   */
+  exceptionHandler<E extends Error>(
+    errorClass: abstract new (...args: any[]) => E,
+    handler: ExceptionHandler<E>,
+  ): this {
+    this.#exceptions.set(errorClass, handler)
+    return this
+  }
+
+  /**
+   * The Web-standard entry point: `(request, env?, executionCtx?) => Response`. Bound, so it can be
+   * passed around (`export default app` on workerd, `Bun.serve({ fetch: app.fetch })`).
+   */
+  readonly fetch = (request: Request, env?: Env, executionCtx?: unknown): Response | Promise<Response> => {
+    const engine = this.#engine ?? this.#build()
+    return engine.hono.fetch(request, env, executionCtx as never)
+  }
+
+  /**
+   * Sends a request to the app in-process, for tests: a path (`'/items/1'`, resolved against
+   * `http://localhost`), a URL or a `Request`.
+   *
+   * @example
+   * const res = await app.request('/items/1', { method: 'GET' })
+   * expect(res.status).toBe(200)
+   */
+  request(input: string | URL | Request, init?: RequestInit, env?: Env): Promise<Response> {
+    const request =
+      input instanceof Request
+        ? init
+          ? new Request(input, init)
+          : input
+        : new Request(
+            typeof input === 'string' && input.startsWith('/') ? `http://localhost${input}` : input,
+            init,
+          )
+    return Promise.resolve(this.fetch(request, env))
+  }
+
+  protected override onChange(): void {
+    this.#engine = undefined
+  }
+
+  /** Every route the app serves. */
+  routes(): MountedRoute[] {
+    return this.mounted()
+  }
+
+  #build(): { hono: Hono; index: TrieRouter<string> } {
+    const hono = new Hono()
+    const index = new TrieRouter<string>()
+    for (const { path, handlers } of this.#middleware) hono.use(path, ...handlers)
+    for (const route of this.mounted()) {
+      const { endpoint, path } = route
+      index.add('ALL', path, endpoint.method)
+      hono.on(endpoint.method, path, (c) => this.#dispatch(endpoint, c.req.raw, c.req.param(), c.env, path))
+    }
+    hono.notFound((c) => this.#notFound(c.req.raw, c.req.path, index))
+    hono.onError((error, c) => this.#exceptions.handle(error, c.req.raw, 'middleware', this.logger))
+    this.#engine = { hono, index }
+    return this.#engine
+  }
+
+  #dispatch(
+    endpoint: Endpoint,
+    request: Request,
+    params: Record<string, string>,
+    env: unknown,
+    path: string,
+  ): Promise<Response> {
+    const label = `${endpoint.method} ${path}`
+    return endpoint
+      .handle(request, params, env, this.#runtime, label)
+      .catch((error: unknown) => this.#exceptions.handle(error, request, label, this.logger))
+  }
+
+  #notFound(request: Request, path: string, index: TrieRouter<string>): Response {
+    const allowed = methodsFor(index, path)
+    if (allowed.length > 0) {
+      if (allowed.includes('GET') && !allowed.includes('HEAD')) allowed.push('HEAD')
+      return new Response(METHOD_NOT_ALLOWED, {
+        status: 405,
+        headers: { ...JSON_HEADERS, allow: allowed.join(', ') },
+      })
+    }
+    if (this.config.redirectSlashes !== false && path !== '/') {
+      const other = path.endsWith('/') ? path.slice(0, -1) : `${path}/`
+      if (methodsFor(index, other).length > 0) {
+        const url = new URL(request.url)
+        url.pathname = other
+        return new Response(null, { status: 307, headers: { location: url.toString() } })
+      }
+    }
+    return new Response(NOT_FOUND, { status: 404, headers: JSON_HEADERS })
+  }
+}
+
+function methodsFor(index: TrieRouter<string>, path: string): string[] {
+  const [matches] = index.match('ALL', path) as unknown as [[string, unknown][]]
+  return [...new Set(matches.map(([method]) => method))]
+}

@@ -1,0 +1,98 @@
+import { reasonPhrase } from './http/status.ts'
+
+/**
+ * One validation error, in FastAPI's (pydantic's) shape: `type`, `loc`, `msg`, `input`, and `ctx`
+ * when the error has context (a limit, the expected values).
+ */
+export interface ValidationIssue {
+  type: string
+  loc: (string | number)[]
+  msg: string
+  input: unknown
+  ctx?: Record<string, unknown>
+}
+
+/**
+ * An error that answers the request with an HTTP status and a JSON `{"detail": ...}` body.
+ *
+ * @example
+ * throw new HTTPException(404, 'Order not found')
+ * throw new HTTPException(401, 'Not authenticated', { headers: { 'www-authenticate': 'Bearer' } })
+ */
+export class HTTPException extends Error {
+  /** A stable brand, so the class is recognised across realms and worker boundaries. */
+  readonly code = 'TANDEM_HTTP_EXCEPTION'
+  readonly status: number
+  readonly detail: unknown
+  readonly headers: Record<string, string> | undefined
+
+  constructor(status: number, detail?: unknown, options: { headers?: Record<string, string> } = {}) {
+    const resolved = detail === undefined ? reasonPhrase(status) : detail
+    super(typeof resolved === 'string' ? resolved : `HTTP ${status}`)
+    this.name = 'HTTPException'
+    this.status = status
+    this.detail = resolved
+    this.headers = options.headers
+  }
+}
+
+/**
+ * Invalid request input: answered with 422 and `{"detail": [issues]}` unless an exception handler
+ * registered for this class replaces it.
+ *
+ * @example
+ * app.exceptionHandler(RequestValidationError, (error) =>
+ *   new Response(JSON.stringify({ errors: error.issues }), { status: 400 }))
+ */
+export class RequestValidationError extends Error {
+  readonly code = 'TANDEM_REQUEST_VALIDATION'
+  readonly issues: ValidationIssue[]
+
+  constructor(issues: ValidationIssue[]) {
+    super(`Request validation failed: ${issues.length} error${issues.length === 1 ? '' : 's'}`)
+    this.name = 'RequestValidationError'
+    this.issues = issues
+  }
+}
+
+/**
+ * A handler's return value did not match its route's `response` model: a bug on the server side,
+ * answered with 500 and logged with the issues.
+ *
+ * @example
+ * app.exceptionHandler(ResponseValidationError, (error) => {
+ *   report(error.issues)
+ *   return new Response('Internal Server Error', { status: 500 })
+ * })
+ */
+export class ResponseValidationError extends Error {
+  readonly code = 'TANDEM_RESPONSE_VALIDATION'
+  readonly issues: ValidationIssue[]
+
+  constructor(route: string, issues: ValidationIssue[]) {
+    const first = issues[0]
+    super(
+      `The response of ${route} does not match its response model: ${issues.length} error(s), ` +
+        `first at ${JSON.stringify(first?.loc)}: ${first?.msg}. Fix the handler's return value or the model.`,
+    )
+    this.name = 'ResponseValidationError'
+    this.issues = issues
+  }
+}
+
+/**
+ * A mistake in how the app is put together (a route declaration, a dependency tree), raised at
+ * registration time, never per request.
+ *
+ * @example
+ * try { app.get('/items/:id', { params: { item: z.string() } }, handler) }
+ * catch (error) { if (error instanceof TandemConfigError) console.error(error.message) }
+ */
+export class TandemConfigError extends Error {
+  readonly code = 'TANDEM_CONFIG'
+
+  constructor(message: string) {
+    super(message)
+    this.name = 'TandemConfigError'
+  }
+}

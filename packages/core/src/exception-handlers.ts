@@ -1,0 +1,96 @@
+import { HTTPException, RequestValidationError } from './errors.ts'
+import { statusForbidsBody } from './http/status.ts'
+import { toJson } from './response.ts'
+
+/** What an exception handler receives besides the error. */
+export interface ExceptionContext {
+  /** The request being answered. */
+  request: Request
+  /** The route (`GET /items/:id`), or `middleware` for errors outside routes. */
+  route: string
+}
+
+/** Turns an error into a `Response`, or into data sent as JSON with status 500. */
+export type ExceptionHandler<E> = (error: E, ctx: ExceptionContext) => unknown
+
+const JSON_TYPE = 'application/json'
+
+/** FastAPI's answer to an `HTTPException`: `{"detail": ...}` with its status and headers. */
+export function httpExceptionResponse(error: HTTPException): Response {
+  const headers = new Headers(error.headers)
+  if (statusForbidsBody(error.status)) return new Response(null, { status: error.status, headers })
+  headers.set('content-type', JSON_TYPE)
+  return new Response(toJson({ detail: error.detail }), { status: error.status, headers })
+}
+
+/** FastAPI's answer to invalid input: 422 `{"detail": [issues]}`. */
+export function validationErrorResponse(error: RequestValidationError): Response {
+  return new Response(toJson({ detail: error.issues }), {
+    status: 422,
+    headers: { 'content-type': JSON_TYPE },
+  })
+}
+
+function internalError(): Response {
+  return new Response('Internal Server Error', {
+    status: 500,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+  })
+}
+
+/**
+ * The app's exception handlers, found by the error's class, nearest ancestor first. Errors that no
+ * handler takes are logged with their stack and answered 500 with no detail on the wire.
+ */
+export class ExceptionHandlers {
+  readonly #handlers = new Map<Function, ExceptionHandler<any>>([
+    [HTTPException, (error: HTTPException) => httpExceptionResponse(error)],
+    [RequestValidationError, (error: RequestValidationError) => validationErrorResponse(error)],
+  ])
+
+  set(errorClass: Function, handler: ExceptionHandler<any>): void {
+    if (typeof errorClass !== 'function') {
+      throw new TypeError(
+        'exceptionHandler(): the first argument must be an error class, e.g. HTTPException.',
+      )
+    }
+    if (typeof handler !== 'function') {
+      throw new TypeError(`exceptionHandler(${errorClass.name}): the handler must be a function.`)
+    }
+    this.#handlers.set(errorClass, handler)
+  }
+
+  find(error: unknown): ExceptionHandler<any> | undefined {
+    if (error === null || typeof error !== 'object') return undefined
+    for (let proto = Object.getPrototypeOf(error); proto; proto = Object.getPrototypeOf(proto)) {
+      const handler = this.#handlers.get(proto.constructor)
+      if (handler) return handler
+    }
+    return undefined
+  }
+
+  /** Answers an error raised while handling `request` for `route`. */
+  async handle(
+    error: unknown,
+    request: Request,
+    route: string,
+    logger: { error(message: string, error?: unknown): void },
+  ): Promise<Response> {
+    const handler = this.find(error)
+    if (!handler) {
+      logger.error(`Unhandled error in ${route}; answered 500.`, error)
+      return internalError()
+    }
+    try {
+      const result = await handler(error, { request, route })
+      if (result instanceof Response) return result
+      return new Response(toJson(result), { status: 500, headers: { 'content-type': JSON_TYPE } })
+    } catch (handlerError) {
+      logger.error(
+        `The exception handler for ${(error as Error).name} in ${route} threw; answered 500.`,
+        handlerError,
+      )
+      return internalError()
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/** Query strings and cookies, parsed once per request into plain lookups. */
+
+function decode(part: string): string {
+  const spaced = part.includes('+') ? part.replaceAll('+', ' ') : part
+  if (!spaced.includes('%')) return spaced
+  try {
+    return decodeURIComponent(spaced)
+  } catch {
+    return spaced
+  }
+}
+
+/** Every key of a query string with all its values, in order (`?q=1&q=2` → `{ q: ['1', '2'] }`). */
+export function parseQuery(url: string): Map<string, string[]> {
+  const out = new Map<string, string[]>()
+  const start = url.indexOf('?')
+  if (start === -1) return out
+  const hash = url.indexOf('#', start)
+  const query = hash === -1 ? url.slice(start + 1) : url.slice(start + 1, hash)
+  for (const pair of query.split('&')) {
+    if (pair === '') continue
+    const eq = pair.indexOf('=')
+    const key = decode(eq === -1 ? pair : pair.slice(0, eq))
+    const value = eq === -1 ? '' : decode(pair.slice(eq + 1))
+    const list = out.get(key)
+    if (list) list.push(value)
+    else out.set(key, [value])
+  }
+  return out
+}
+
+/** The cookies of a `Cookie` header (`a=1; b=2`); the first occurrence of a name wins. */
+export function parseCookies(header: string | null): Map<string, string> {
+  const out = new Map<string, string>()
+  if (!header) return out
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq === -1) continue
+    const name = part.slice(0, eq).trim()
+    if (!name || out.has(name)) continue
+    let value = part.slice(eq + 1).trim()
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
+    out.set(name, decode(value))
+  }
+  return out
+}

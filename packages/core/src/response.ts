@@ -1,0 +1,126 @@
+import type { z } from 'zod'
+import { ResponseValidationError } from './errors.ts'
+import { statusForbidsBody } from './http/status.ts'
+import type { ResponseState } from './response-state.ts'
+import { toValidationIssues } from './validation/issues.ts'
+
+const JSON_TYPE = 'application/json'
+const JSONL_TYPE = 'application/jsonl'
+
+function replacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint'
+    ? Number.isSafeInteger(Number(value))
+      ? Number(value)
+      : String(value)
+    : value
+}
+
+/** `JSON.stringify` that also writes bigints (as numbers when safe, as strings otherwise). */
+export function toJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null'
+  } catch (error) {
+    if (error instanceof TypeError && /BigInt/i.test(error.message))
+      return JSON.stringify(value, replacer) ?? 'null'
+    throw error
+  }
+}
+
+/** Validates and filters a value through a response model, or throws `ResponseValidationError`. */
+export function applyResponseModel(model: z.ZodType, value: unknown, route: string): unknown {
+  const result = model.safeParse(value)
+  if (result.success) return result.data
+  throw new ResponseValidationError(
+    route,
+    toValidationIssues(result.error.issues, {
+      location: 'response',
+      input: value,
+      schema: model,
+      missingInput: 'parent',
+    }),
+  )
+}
+
+function isStream(value: unknown): value is AsyncIterable<unknown> | Iterator<unknown> {
+  if (value === null || typeof value !== 'object') return false
+  if (Symbol.asyncIterator in value) return true
+  // A generator object (a generator function's result), not an array or other collection.
+  return (
+    Symbol.iterator in value &&
+    typeof (value as unknown as Iterator<unknown>).next === 'function' &&
+    !Array.isArray(value)
+  )
+}
+
+function mergeHeaders(target: Headers, state: ResponseState | undefined): void {
+  if (!state?.touched) return
+  for (const [name, value] of state.headers) {
+    if (name === 'set-cookie') continue
+    target.set(name, value)
+  }
+  for (const cookie of state.headers.getSetCookie()) target.append('set-cookie', cookie)
+}
+
+/** Everything that shapes a handler's result into a `Response`. */
+export interface SerializeOptions {
+  status: number
+  model: z.ZodType | undefined
+  route: string
+  state: ResponseState | undefined
+  onError: (error: unknown) => void
+}
+
+/**
+ * Turns a handler's result into a `Response`: a `Response` passes through; an async iterable or a
+ * generator streams as JSON Lines; `null`/`undefined` with a body-less status sends no body; other
+ * data is sent as JSON (through the response model when declared).
+ */
+export function serializeResult(result: unknown, options: SerializeOptions): Response {
+  if (result instanceof Response) return result
+  const status = options.state?.status ?? options.status
+  if (isStream(result)) return streamJsonLines(result, status, options)
+  let body: string | null
+  if (statusForbidsBody(status)) body = null
+  else {
+    const data = options.model ? applyResponseModel(options.model, result, options.route) : result
+    body = toJson(data)
+  }
+  if (!options.state?.touched) {
+    return new Response(body, body === null ? { status } : { status, headers: { 'content-type': JSON_TYPE } })
+  }
+  const headers = new Headers(body === null ? undefined : { 'content-type': JSON_TYPE })
+  mergeHeaders(headers, options.state)
+  return new Response(body, { status, headers })
+}
+
+function streamJsonLines(
+  source: AsyncIterable<unknown> | Iterator<unknown>,
+  status: number,
+  options: SerializeOptions,
+): Response {
+  const iterator: AsyncIterator<unknown> | Iterator<unknown> =
+    Symbol.asyncIterator in source ? (source as AsyncIterable<unknown>)[Symbol.asyncIterator]() : source
+  const encoder = new TextEncoder()
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await iterator.next()
+        if (done) {
+          controller.close()
+          return
+        }
+        const item = options.model ? applyResponseModel(options.model, value, options.route) : value
+        controller.enqueue(encoder.encode(`${toJson(item)}\n`))
+      } catch (error) {
+        options.onError(error)
+        controller.error(error)
+      }
+    },
+    async cancel(reason) {
+      await iterator.return?.(reason)
+    },
+  })
+  const headers = new Headers({ 'content-type': JSONL_TYPE, 'cache-control': 'no-cache' })
+  mergeHeaders(headers, options.state)
+  return new Response(stream, { status, headers })
+}

@@ -1,0 +1,112 @@
+import type { z } from 'zod'
+import type { ResponseSpec } from './openapi/types.ts'
+import type { ResponseState } from './response-state.ts'
+import type { ObjectInput, Shape } from './validation/inputs.ts'
+
+/** The HTTP methods a route can be declared for. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
+
+/**
+ * A route declaration (the second argument of `app.get(path, route, handler)`): its inputs,
+ * its response model and status, and its OpenAPI metadata.
+ *
+ * @example
+ * app.post('/items/:id', {
+ *   params: { id: z.number().int() },
+ *   query: { verbose: z.boolean().default(false) },
+ *   body: z.object({ name: z.string() }),
+ *   response: z.object({ id: z.number(), name: z.string() }),
+ *   status: 201,
+ *   tags: ['items'],
+ * }, ({ params, body }) => ({ id: params.id, name: body.name }))
+ */
+export interface RouteDeclaration {
+  /** Path parameters; strings from the URL are coerced by the schema's type. */
+  params?: ObjectInput
+  /** Query parameters; an array schema takes every occurrence of its key. */
+  query?: ObjectInput
+  /** Headers, named as on the wire in lower case (`'x-token'`); `x_token` reads `x-token` too. */
+  headers?: ObjectInput
+  /** Cookies. */
+  cookies?: ObjectInput
+  /** A JSON body (`application/json` or `application/*+json`), validated as sent. */
+  body?: z.ZodType
+  /** A urlencoded or multipart form; files are `File` values. */
+  form?: ObjectInput
+  /** The response model: output validated (a failure is a 500) and filtered to the schema. */
+  response?: z.ZodType
+  /** The success status (default 200). */
+  status?: number
+  tags?: string[]
+  summary?: string
+  description?: string
+  operationId?: string
+  deprecated?: boolean
+  /** Extra documented responses, by status. */
+  responses?: Record<number | string, ResponseSpec>
+  /** Leave the route out of the OpenAPI document (default true: included). */
+  includeInSchema?: boolean
+}
+
+type Prettify<T> = { [K in keyof T]: T[K] } & {}
+
+/** The value type of an object input: a `z.object(...)` or a plain shape. */
+export type InferObject<T> = T extends z.ZodType
+  ? z.output<T>
+  : T extends Shape
+    ? z.output<z.ZodObject<T>>
+    : Record<string, never>
+
+type StripPattern<S extends string> = S extends `${infer Name}{${string}` ? Name : S
+type ParamNames<P extends string> = P extends `${string}:${infer Rest}`
+  ? Rest extends `${infer Segment}/${infer Tail}`
+    ? StripPattern<Segment> | ParamNames<`/${Tail}`>
+    : StripPattern<Rest>
+  : never
+
+/** Path parameters inferred from a Hono path (`/items/:id/:tag?` → `{ id: string; tag?: string }`). */
+export type PathParams<P extends string> = Prettify<
+  { [K in ParamNames<P> as K extends `${string}?` ? never : K]: string } & {
+    [K in ParamNames<P> as K extends `${infer Name}?` ? Name : never]?: string
+  }
+>
+
+type Input<D, K extends string> = D extends { [key in K]: infer X } ? X : undefined
+
+/** The validated inputs of a route, typed from its path and declaration. */
+export interface RouteInputs<P extends string, D> {
+  params: Input<D, 'params'> extends ObjectInput ? InferObject<Input<D, 'params'>> : PathParams<P>
+  query: Input<D, 'query'> extends ObjectInput ? InferObject<Input<D, 'query'>> : Record<string, never>
+  headers: Input<D, 'headers'> extends ObjectInput ? InferObject<Input<D, 'headers'>> : Record<string, never>
+  cookies: Input<D, 'cookies'> extends ObjectInput ? InferObject<Input<D, 'cookies'>> : Record<string, never>
+  body: Input<D, 'body'> extends z.ZodType ? z.output<Input<D, 'body'>> : undefined
+  form: Input<D, 'form'> extends ObjectInput ? InferObject<Input<D, 'form'>> : undefined
+}
+
+/**
+ * What a handler receives: the validated inputs, the Web `Request`, the response state to set a
+ * status, headers or cookies, the abort signal, the lifespan state and the runtime's bindings.
+ */
+export interface Context<P extends string = string, D = {}, State = unknown, Env = unknown>
+  extends RouteInputs<P, D> {
+  /** The Web `Request`. */
+  request: Request
+  /** Status, headers and cookies merged into the response (unless a `Response` is returned). */
+  response: ResponseState
+  /** Aborted when the client goes away or the server shuts down. */
+  signal: AbortSignal
+  /** What the app's `lifespan` yielded. */
+  state: State
+  /** The runtime's bindings (workerd's `env`; undefined elsewhere unless given to `fetch`). */
+  env: Env
+}
+
+type MaybePromise<T> = T | Promise<T>
+
+/** What a handler may return: data (JSON, through the response model), a `Response`, or a stream. */
+export type HandlerResult<D> = D extends { response: infer R extends z.ZodType }
+  ? MaybePromise<z.input<R> | Response | AsyncIterable<z.input<R>> | Iterable<z.input<R>>>
+  : unknown
+
+/** A route handler: a plain function, an `async` function, or `blocking(fn)`. */
+export type Handler<P extends string, D, State, Env> = (ctx: Context<P, D, State, Env>) => HandlerResult<D>

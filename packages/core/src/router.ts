@@ -1,0 +1,172 @@
+import { Endpoint } from './endpoint.ts'
+import type { Handler, HttpMethod, RouteDeclaration } from './route.ts'
+
+/** Options of `new Router()` and of `include()`. */
+export interface RouterOptions {
+  /** A path prefix for every route (`/orders`). */
+  prefix?: string
+  /** OpenAPI tags added to every route. */
+  tags?: string[]
+}
+
+/** A route as served: its endpoint, full path and merged tags. */
+export interface MountedRoute {
+  endpoint: Endpoint
+  path: string
+  tags: string[]
+}
+
+interface Inclusion {
+  router: Router<any, any>
+  prefix: string
+  tags: string[]
+}
+
+function normalizePrefix(prefix: string | undefined, where: string): string {
+  if (!prefix) return ''
+  if (!prefix.startsWith('/') || prefix.endsWith('/')) {
+    throw new TypeError(
+      `${where}: the prefix "${prefix}" must start with "/" and must not end with "/" (e.g. "/orders").`,
+    )
+  }
+  return prefix
+}
+
+function joinPath(prefix: string, path: string): string {
+  if (!prefix) return path
+  return path === '/' ? prefix : `${prefix}${path}`
+}
+
+function mergeTags(...lists: (string[] | undefined)[]): string[] {
+  return [...new Set(lists.flatMap((list) => list ?? []))]
+}
+
+/** A route method (`get`, `post`...): `(path, route, handler)` or `(path, handler)`. */
+export interface RouteMethod<State, Env, This> {
+  <const P extends string, const D extends RouteDeclaration>(
+    path: P,
+    route: D,
+    handler: Handler<P, D, State, Env>,
+  ): This
+  <const P extends string>(path: P, handler: Handler<P, {}, State, Env>): This
+}
+
+/**
+ * A group of routes with a shared prefix and tags, included into an `App` (or another router)
+ * with `include()`. Routes added after inclusion are served too.
+ *
+ * @example
+ * const orders = new Router({ prefix: '/orders', tags: ['orders'] })
+ * orders.get('/:id', { params: { id: z.number().int() } }, ({ params }) => findOrder(params.id))
+ * app.include(orders, { prefix: '/api' }) // GET /api/orders/:id
+ */
+export class Router<State = unknown, Env = unknown> {
+  readonly prefix: string
+  readonly tags: string[]
+  readonly #routes: Endpoint[] = []
+  readonly #inclusions: Inclusion[] = []
+  readonly #listeners = new Set<() => void>()
+
+  constructor(options: RouterOptions = {}) {
+    this.prefix = normalizePrefix(options.prefix, 'new Router()')
+    this.tags = options.tags ?? []
+  }
+
+  /** Declares a `GET` route. */
+  readonly get: RouteMethod<State, Env, this> = (path: string, ...args: unknown[]) =>
+    this.#add('GET', path, args)
+  /** Declares a `POST` route. */
+  readonly post: RouteMethod<State, Env, this> = (path: string, ...args: unknown[]) =>
+    this.#add('POST', path, args)
+  /** Declares a `PUT` route. */
+  readonly put: RouteMethod<State, Env, this> = (path: string, ...args: unknown[]) =>
+    this.#add('PUT', path, args)
+  /** Declares a `PATCH` route. */
+  readonly patch: RouteMethod<State, Env, this> = (path: string, ...args: unknown[]) =>
+    this.#add('PATCH', path, args)
+  /** Declares a `DELETE` route. */
+  readonly delete: RouteMethod<State, Env, this> = (path: string, ...args: unknown[]) =>
+    this.#add('DELETE', path, args)
+  /** Declares a `HEAD` route (a `GET` route answers `HEAD` already). */
+  readonly head: RouteMethod<State, Env, this> = (path: string, ...args: unknown[]) =>
+    this.#add('HEAD', path, args)
+  /** Declares an `OPTIONS` route. */
+  readonly options: RouteMethod<State, Env, this> = (path: string, ...args: unknown[]) =>
+    this.#add('OPTIONS', path, args)
+
+  /** Declares a route for any method: `app.route('GET', '/items', {}, handler)`. */
+  route<const P extends string, const D extends RouteDeclaration>(
+    method: HttpMethod | Lowercase<HttpMethod>,
+    path: P,
+    route: D,
+    handler: Handler<P, D, State, Env>,
+  ): this {
+    return this.#add(method.toUpperCase() as HttpMethod, path, [route, handler])
+  }
+
+  /**
+   * Serves another router's routes under this one, with an extra prefix and tags. Prefixes compose
+   * outside in: `app.include(router, { prefix: '/inc' })` of a router with prefix `/r` serves `/inc/r/...`.
+   */
+  include(router: Router<any, any>, options: RouterOptions = {}): this {
+    if (router === this) throw new TypeError('A router cannot include itself.')
+    this.#inclusions.push({
+      router,
+      prefix: normalizePrefix(options.prefix, 'include()'),
+      tags: options.tags ?? [],
+    })
+    router.#listeners.add(() => this.#changed())
+    for (const route of router.mounted()) route.endpoint.checkPath(joinPath(options.prefix ?? '', route.path))
+    this.#changed()
+    return this
+  }
+
+  /** Every route this router serves, with full paths (its own prefix included) and merged tags. */
+  mounted(): MountedRoute[] {
+    const out: MountedRoute[] = []
+    for (const endpoint of this.#routes) {
+      out.push({
+        endpoint,
+        path: joinPath(this.prefix, endpoint.path),
+        tags: mergeTags(this.tags, endpoint.declaration.tags),
+      })
+    }
+    for (const inclusion of this.#inclusions) {
+      for (const route of inclusion.router.mounted()) {
+        out.push({
+          endpoint: route.endpoint,
+          path: joinPath(this.prefix, joinPath(inclusion.prefix, route.path)),
+          tags: mergeTags(inclusion.tags, route.tags),
+        })
+      }
+    }
+    return out
+  }
+
+  #add(method: HttpMethod, path: string, args: unknown[]): this {
+    const [declaration, handler] = (args.length === 1 ? [{}, args[0]] : args) as [RouteDeclaration, unknown]
+    const where = `${method} ${path}`
+    if (typeof path !== 'string' || !path.startsWith('/')) {
+      throw new TypeError(`Route ${where}: the path must start with "/" (e.g. "/items/:id").`)
+    }
+    if (typeof handler !== 'function') {
+      throw new TypeError(`Route ${where}: the handler must be a function, got ${typeof handler}.`)
+    }
+    if (declaration === null || typeof declaration !== 'object') {
+      throw new TypeError(`Route ${where}: the route declaration must be an object, got ${declaration}.`)
+    }
+    const endpoint = new Endpoint(method, path, declaration, handler as (ctx: never) => unknown)
+    endpoint.checkPath(joinPath(this.prefix, path))
+    this.#routes.push(endpoint)
+    this.#changed()
+    return this
+  }
+
+  /** Called when the set of routes changes (the app rebuilds its engine). */
+  protected onChange(): void {}
+
+  #changed(): void {
+    this.onChange()
+    for (const listener of this.#listeners) listener()
+  }
+}

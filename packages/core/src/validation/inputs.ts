@@ -1,0 +1,152 @@
+import { z } from 'zod'
+import type { ValidationIssue } from '../errors.ts'
+import type { ParameterLocation, ParameterSpec } from '../openapi/types.ts'
+import { type Coercer, CoercionFailure, fieldCoercion } from './coerce.ts'
+import { toValidationIssues } from './issues.ts'
+import { acceptsMissing, defOf, isZodSchema, unwrap } from './schema.ts'
+
+/** A plain shape of Zod schemas: `{ id: z.number() }`. */
+export type Shape = Record<string, z.ZodType>
+
+/** What a route or dependency declares for `params`, `query`, `headers`, `cookies` or `form`. */
+export type ObjectInput = z.ZodObject | Shape
+
+/** Where FastAPI's `loc` says an input came from. */
+export type InputLocation = 'path' | 'query' | 'header' | 'cookie' | 'body'
+
+/** Reads the raw value(s) of one wire name; `undefined` when absent. */
+export type RawReader = (wire: string) => string | string[] | File | (string | File)[] | undefined
+
+interface Field {
+  key: string
+  wire: string
+  coerce: Coercer
+  array: boolean
+}
+
+/**
+ * The compiled validator of one input location: made once at registration from a declaration,
+ * then run per request on the raw strings (coerced by target type, then validated by Zod).
+ */
+export class InputValidator {
+  readonly location: InputLocation
+  readonly schema: z.ZodObject
+  readonly #fields: Field[]
+
+  constructor(
+    location: InputLocation,
+    input: ObjectInput,
+    options: { wireName?: (key: string) => string } = {},
+  ) {
+    this.location = location
+    this.schema = toObjectSchema(input, location)
+    const shape = defOf(this.schema).shape as Shape
+    const wireName = options.wireName ?? ((key: string) => key)
+    this.#fields = Object.entries(shape).map(([key, schema]) => ({
+      key,
+      wire: wireName(key),
+      ...fieldCoercion(schema),
+    }))
+  }
+
+  /** The OpenAPI parameters this validator reads (not for bodies and forms). */
+  parameters(): ParameterSpec[] {
+    const shape = defOf(this.schema).shape as Shape
+    return this.#fields.map((field) => {
+      const schema = shape[field.key]!
+      const description = (schema as { description?: string }).description
+      return {
+        in: this.location as ParameterLocation,
+        name: field.wire,
+        schema,
+        required: this.location === 'path' || !acceptsMissing(schema),
+        ...(description ? { description } : {}),
+      }
+    })
+  }
+
+  /** The wire names of the fields, in declaration order. */
+  wireNames(): string[] {
+    return this.#fields.map((field) => field.wire)
+  }
+
+  /**
+   * Reads, coerces and validates. Returns the parsed object, or `undefined` after pushing the
+   * errors (FastAPI's shape, in declaration order) onto `issues`.
+   */
+  validate(read: RawReader, issues: ValidationIssue[]): unknown {
+    const record: Record<string, unknown> = {}
+    let failed: Set<string> | undefined
+    const loc = this.location
+    for (const field of this.#fields) {
+      const raw = read(field.wire)
+      if (raw === undefined) continue
+      if (field.array) {
+        const list = Array.isArray(raw) ? raw : [raw]
+        const values: unknown[] = new Array(list.length)
+        for (let i = 0; i < list.length; i++) {
+          const item = list[i]!
+          const value = typeof item === 'string' ? field.coerce(item) : item
+          if (value instanceof CoercionFailure) {
+            issues.push({ type: value.type, loc: [loc, field.wire, i], msg: value.msg, input: item })
+            failed ??= new Set()
+            failed.add(field.key)
+          }
+          values[i] = value
+        }
+        record[field.key] = values
+      } else {
+        const item = Array.isArray(raw) ? raw[raw.length - 1]! : raw
+        const value = typeof item === 'string' ? field.coerce(item) : item
+        if (value instanceof CoercionFailure) {
+          issues.push({ type: value.type, loc: [loc, field.wire], msg: value.msg, input: item })
+          failed ??= new Set()
+          failed.add(field.key)
+        }
+        record[field.key] = value
+      }
+    }
+    const result = this.schema.safeParse(record)
+    if (result.success && !failed) return result.data
+    if (!result.success) {
+      const converted = toValidationIssues(result.error.issues, {
+        location: loc,
+        input: record,
+        schema: this.schema,
+        missingInput: 'null',
+      })
+      for (const issue of converted) {
+        const key = issue.loc[1]
+        const field = this.#fields.find((f) => f.key === key)
+        if (field && failed?.has(field.key)) continue
+        if (field) issue.loc[1] = field.wire
+        if (issue.type === 'missing') issue.input = null
+        issues.push(issue)
+      }
+    }
+    return undefined
+  }
+}
+
+/** Accepts a `z.object(...)` or a plain shape; anything else is a declaration mistake. */
+export function toObjectSchema(input: ObjectInput, location: string): z.ZodObject {
+  if (isZodSchema(input)) {
+    const inner = unwrap(input)
+    if (defOf(inner).type !== 'object') {
+      throw new TypeError(
+        `The ${location} declaration must be a z.object(...) or a plain shape like { id: z.number() }, ` +
+          `got a Zod ${defOf(inner).type} schema. Wrap the fields in an object.`,
+      )
+    }
+    return input as z.ZodObject
+  }
+  for (const [key, value] of Object.entries(input)) {
+    if (!isZodSchema(value)) {
+      throw new TypeError(
+        `The ${location} declaration's field "${key}" is not a Zod schema (got ${typeof value}). ` +
+          `Declare it as a Zod schema, e.g. ${key}: z.string().`,
+      )
+    }
+  }
+  return z.object(input)
+}
