@@ -94,7 +94,9 @@ export class Endpoint {
     this.#inputs = {
       ...(d.params ? { params: new InputValidator('path', d.params) } : {}),
       ...(d.query ? { query: new InputValidator('query', d.query) } : {}),
-      ...(d.headers ? { headers: new InputValidator('header', d.headers, { wireName: headerWire }) } : {}),
+      ...(d.headers
+        ? { headers: new InputValidator('header', d.headers, { wireName: headerWire, splitLists: true }) }
+        : {}),
       ...(d.cookies ? { cookies: new InputValidator('cookie', d.cookies) } : {}),
       ...(d.form ? { form: new InputValidator('body', d.form) } : {}),
       ...(d.body ? { body: d.body } : {}),

@@ -101,10 +101,12 @@ function streamJsonLines(
   const iterator: AsyncIterator<unknown> | Iterator<unknown> =
     Symbol.asyncIterator in source ? (source as AsyncIterable<unknown>)[Symbol.asyncIterator]() : source
   const encoder = new TextEncoder()
+  let cancelled = false
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const { done, value } = await iterator.next()
+        if (cancelled) return
         if (done) {
           controller.close()
           return
@@ -112,11 +114,13 @@ function streamJsonLines(
         const item = options.model ? applyResponseModel(options.model, value, options.route) : value
         controller.enqueue(encoder.encode(`${toJson(item)}\n`))
       } catch (error) {
+        if (cancelled) return
         options.onError(error)
         controller.error(error)
       }
     },
     async cancel(reason) {
+      cancelled = true
       await iterator.return?.(reason)
     },
   })

@@ -68,6 +68,7 @@ export function sse(source: AsyncIterable<unknown> | Iterable<unknown>, options:
   const encoder = new TextEncoder()
   const keepAlive = options.keepAlive ?? 15_000
   let timer: ReturnType<typeof setInterval> | undefined
+  let cancelled = false
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       if (keepAlive > 0) {
@@ -83,6 +84,7 @@ export function sse(source: AsyncIterable<unknown> | Iterable<unknown>, options:
     async pull(controller) {
       try {
         const { done, value } = await iterator.next()
+        if (cancelled) return
         if (done) {
           clearInterval(timer)
           controller.close()
@@ -92,10 +94,11 @@ export function sse(source: AsyncIterable<unknown> | Iterable<unknown>, options:
         controller.enqueue(encoder.encode(formatEvent(event)))
       } catch (error) {
         clearInterval(timer)
-        controller.error(error)
+        if (!cancelled) controller.error(error)
       }
     },
     async cancel(reason) {
+      cancelled = true
       clearInterval(timer)
       await iterator.return?.(reason)
     },

@@ -32,13 +32,15 @@ export class InputValidator {
   readonly location: InputLocation
   readonly schema: z.ZodObject
   readonly #fields: Field[]
+  readonly #splitLists: boolean
 
   constructor(
     location: InputLocation,
     input: ObjectInput,
-    options: { wireName?: (key: string) => string } = {},
+    options: { wireName?: (key: string) => string; splitLists?: boolean } = {},
   ) {
     this.location = location
+    this.#splitLists = options.splitLists ?? false
     this.schema = toObjectSchema(input, location)
     const shape = defOf(this.schema).shape as Shape
     const wireName = options.wireName ?? ((key: string) => key)
@@ -76,21 +78,23 @@ export class InputValidator {
    */
   validate(read: RawReader, issues: ValidationIssue[]): unknown {
     const record: Record<string, unknown> = {}
-    let failed: Set<string> | undefined
+    let failed: [order: number, issue: ValidationIssue][] | undefined
     const loc = this.location
-    for (const field of this.#fields) {
-      const raw = read(field.wire)
+    const fields = this.#fields
+    for (let f = 0; f < fields.length; f++) {
+      const field = fields[f]!
+      let raw = read(field.wire)
       if (raw === undefined) continue
       if (field.array) {
+        if (typeof raw === 'string' && this.#splitLists) raw = raw.split(/,\s*/)
         const list = Array.isArray(raw) ? raw : [raw]
         const values: unknown[] = new Array(list.length)
         for (let i = 0; i < list.length; i++) {
           const item = list[i]!
           const value = typeof item === 'string' ? field.coerce(item) : item
           if (value instanceof CoercionFailure) {
-            issues.push({ type: value.type, loc: [loc, field.wire, i], msg: value.msg, input: item })
-            failed ??= new Set()
-            failed.add(field.key)
+            failed ??= []
+            failed.push([f, { type: value.type, loc: [loc, field.wire, i], msg: value.msg, input: item }])
           }
           values[i] = value
         }
@@ -99,16 +103,17 @@ export class InputValidator {
         const item = Array.isArray(raw) ? raw[raw.length - 1]! : raw
         const value = typeof item === 'string' ? field.coerce(item) : item
         if (value instanceof CoercionFailure) {
-          issues.push({ type: value.type, loc: [loc, field.wire], msg: value.msg, input: item })
-          failed ??= new Set()
-          failed.add(field.key)
+          failed ??= []
+          failed.push([f, { type: value.type, loc: [loc, field.wire], msg: value.msg, input: item }])
         }
         record[field.key] = value
       }
     }
     const result = this.schema.safeParse(record)
     if (result.success && !failed) return result.data
+    const found = failed ?? []
     if (!result.success) {
+      const coerced = new Set(found.map(([order]) => order))
       const converted = toValidationIssues(result.error.issues, {
         location: loc,
         input: record,
@@ -116,14 +121,16 @@ export class InputValidator {
         missingInput: 'null',
       })
       for (const issue of converted) {
-        const key = issue.loc[1]
-        const field = this.#fields.find((f) => f.key === key)
-        if (field && failed?.has(field.key)) continue
-        if (field) issue.loc[1] = field.wire
+        const order = fields.findIndex((field) => field.key === issue.loc[1])
+        if (coerced.has(order)) continue
+        if (order !== -1) issue.loc[1] = fields[order]!.wire
         if (issue.type === 'missing') issue.input = null
-        issues.push(issue)
+        found.push([order === -1 ? fields.length : order, issue])
       }
     }
+    // Declaration order, as FastAPI reports them (a stable sort keeps each field's own order).
+    found.sort((a, b) => a[0] - b[0])
+    for (const [, issue] of found) issues.push(issue)
     return undefined
   }
 }

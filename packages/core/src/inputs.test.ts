@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { App } from './index.ts'
+
+describe('string inputs are coerced by the schema type', () => {
+  const app = new App()
+  app.get(
+    '/q',
+    {
+      query: {
+        n: z.number().optional(),
+        i: z.int().optional(),
+        b: z.boolean().optional(),
+        big: z.bigint().optional(),
+        d: z.date().optional(),
+        e: z.enum(['red', 'green']).optional(),
+        lit: z.literal(3).optional(),
+        ids: z.array(z.number().int()).default([]),
+        u: z.union([z.number(), z.literal('all')]).optional(),
+        c: z.coerce.number().optional(),
+        s: z.string().optional(),
+        nul: z.number().nullable().optional(),
+      },
+    },
+    ({ query }) => ({
+      ...query,
+      big: query.big === undefined ? undefined : String(query.big),
+      d: query.d?.toISOString(),
+      types: Object.fromEntries(
+        Object.entries(query).map(([k, v]) => [k, v instanceof Date ? 'date' : typeof v]),
+      ),
+    }),
+  )
+
+  it('coerces numbers, integers, booleans, bigints, dates, enums, literals and unions', async () => {
+    const res = await app.request(
+      '/q?n=1.5&i=-7&b=YES&big=9007199254740993&d=2026-11-22&e=red&lit=3&u=4&c=12&s=007',
+    )
+    expect(await res.json()).toEqual({
+      n: 1.5,
+      i: -7,
+      b: true,
+      big: '9007199254740993',
+      d: '2026-11-22T00:00:00.000Z',
+      e: 'red',
+      lit: 3,
+      ids: [],
+      u: 4,
+      c: 12,
+      s: '007',
+      types: {
+        n: 'number',
+        i: 'number',
+        b: 'boolean',
+        big: 'bigint',
+        d: 'date',
+        e: 'string',
+        lit: 'number',
+        ids: 'object',
+        u: 'number',
+        c: 'number',
+        s: 'string',
+      },
+    })
+  })
+
+  it('reads every boolean spelling in any case', async () => {
+    for (const [raw, value] of [
+      ['true', true],
+      ['False', false],
+      ['1', true],
+      ['0', false],
+      ['yes', true],
+      ['NO', false],
+      ['on', true],
+      ['off', false],
+    ] as const) {
+      expect((await (await app.request(`/q?b=${raw}`)).json()).b).toBe(value)
+    }
+  })
+
+  it('takes every occurrence for arrays, and a single one as a list of one', async () => {
+    expect((await (await app.request('/q?ids=1&ids=2&ids=3')).json()).ids).toEqual([1, 2, 3])
+    expect((await (await app.request('/q?ids=7')).json()).ids).toEqual([7])
+    expect((await (await app.request('/q?u=all')).json()).u).toBe('all')
+  })
+
+  it('keeps the last value of a repeated scalar key', async () => {
+    expect((await (await app.request('/q?n=1&n=2')).json()).n).toBe(2)
+  })
+
+  it('decodes percent-encoding and plus signs in query values', async () => {
+    expect((await (await app.request('/q?s=a+b%20c%2B')).json()).s).toBe('a b c+')
+  })
+})
+
+describe('headers and cookies', () => {
+  it('reads lower-case wire names, and underscores as hyphens', async () => {
+    const app = new App()
+    app.get(
+      '/h',
+      { headers: { 'x-token': z.string(), user_agent: z.string(), 'x-ids': z.array(z.number()).optional() } },
+      ({ headers }) => headers,
+    )
+    const res = await app.request('/h', { headers: { 'X-Token': 't', 'User-Agent': 'ua', 'x-ids': '1, 2' } })
+    expect(await res.json()).toEqual({ 'x-token': 't', user_agent: 'ua', 'x-ids': [1, 2] })
+    const missing = await app.request('/h')
+    expect(await missing.json()).toEqual({
+      detail: [
+        { type: 'missing', loc: ['header', 'x-token'], msg: 'Field required', input: null },
+        { type: 'missing', loc: ['header', 'user-agent'], msg: 'Field required', input: null },
+      ],
+    })
+  })
+
+  it('reads cookies and coerces them', async () => {
+    const app = new App()
+    app.get('/c', { cookies: { session: z.string(), visits: z.number().int() } }, ({ cookies }) => cookies)
+    const res = await app.request('/c', { headers: { cookie: 'session="abc"; visits=3; other=x' } })
+    expect(await res.json()).toEqual({ session: 'abc', visits: 3 })
+    const bad = await app.request('/c', { headers: { cookie: 'visits=three' } })
+    expect((await bad.json()).detail.map((d: { loc: unknown[]; type: string }) => [d.loc, d.type])).toEqual([
+      [['cookie', 'session'], 'missing'],
+      [['cookie', 'visits'], 'int_parsing'],
+    ])
+  })
+})
+
+describe('bodies and forms', () => {
+  it('validates JSON bodies as sent, with application/*+json accepted', async () => {
+    const app = new App()
+    app.post(
+      '/b',
+      { body: z.object({ n: z.number(), tags: z.array(z.string()).default([]) }) },
+      ({ body }) => body,
+    )
+    const ok = await app.request('/b', {
+      method: 'POST',
+      headers: { 'content-type': 'application/merge-patch+json; charset=utf-8' },
+      body: '{"n": 2}',
+    })
+    expect(await ok.json()).toEqual({ n: 2, tags: [] })
+  })
+
+  it('accepts an optional body that is absent', async () => {
+    const app = new App()
+    app.post('/b', { body: z.object({ n: z.number() }).optional() }, ({ body }) => ({
+      got: body ?? 'nothing',
+    }))
+    expect(await (await app.request('/b', { method: 'POST' })).json()).toEqual({ got: 'nothing' })
+  })
+
+  it('parses urlencoded and multipart forms with files', async () => {
+    const app = new App()
+    app.post(
+      '/f',
+      {
+        form: {
+          title: z.string().min(1),
+          copies: z.number().int().default(1),
+          file: z.file().optional(),
+          tags: z.array(z.string()).optional(),
+        },
+      },
+      async ({ form }) => ({
+        title: form.title,
+        copies: form.copies,
+        tags: form.tags,
+        file: form.file ? { name: form.file.name, text: await form.file.text() } : null,
+      }),
+    )
+    const urlencoded = await app.request('/f', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'title=Menu&copies=2&tags=a&tags=b',
+    })
+    expect(await urlencoded.json()).toEqual({ title: 'Menu', copies: 2, tags: ['a', 'b'], file: null })
+    const data = new FormData()
+    data.set('title', 'Receipt')
+    data.set('file', new File(['burger'], 'order.txt', { type: 'text/plain' }))
+    const multipart = await app.request('/f', { method: 'POST', body: data })
+    expect(await multipart.json()).toEqual({
+      title: 'Receipt',
+      copies: 1,
+      file: { name: 'order.txt', text: 'burger' },
+    })
+    const bad = await app.request('/f', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'copies=many',
+    })
+    expect(bad.status).toBe(422)
+    expect((await bad.json()).detail.map((d: { loc: unknown[]; type: string }) => [d.loc, d.type])).toEqual([
+      [['body', 'title'], 'missing'],
+      [['body', 'copies'], 'int_parsing'],
+    ])
+  })
+})
