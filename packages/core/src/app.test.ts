@@ -15,7 +15,7 @@ describe('routing', () => {
     expect(await missing.json()).toEqual({ detail: 'Not Found' })
     const wrong = await app.request('/items', { method: 'DELETE' })
     expect(wrong.status).toBe(405)
-    expect(wrong.headers.get('allow')).toBe('GET, POST, HEAD')
+    expect(wrong.headers.get('allow')).toBe('GET, HEAD, POST')
     expect(await wrong.json()).toEqual({ detail: 'Method Not Allowed' })
   })
 

@@ -1,7 +1,12 @@
-import { Hono, type MiddlewareHandler } from 'hono'
+import { Hono, type Context as HonoContext, type MiddlewareHandler } from 'hono'
 import { TrieRouter } from 'hono/router/trie-router'
-import type { Endpoint, EndpointRuntime } from './endpoint.ts'
+import { DependencyOverrides } from './di/overrides.ts'
+import type { AppRuntime } from './di/scope.ts'
+import type { Finisher, MountedEndpoint } from './endpoint.ts'
 import { type ExceptionHandler, ExceptionHandlers } from './exception-handlers.ts'
+import { currentScheduler } from './execution/scheduler-registry.ts'
+import { finishAfterBody } from './http/finish.ts'
+import { Lifespan } from './lifespan.ts'
 import { DEFAULT_BODY_LIMIT } from './request/body.ts'
 import { type MountedRoute, Router, type RouterOptions } from './router.ts'
 
@@ -12,7 +17,7 @@ export interface Logger {
 }
 
 /** Options of `new App()`. */
-export interface AppOptions extends RouterOptions {
+export interface AppOptions<State = unknown, Env = unknown> extends RouterOptions {
   /** The API's title in OpenAPI and the docs pages (default "Tandem"). */
   title?: string
   /** The API's version in OpenAPI (default "0.1.0"). */
@@ -24,7 +29,14 @@ export interface AppOptions extends RouterOptions {
   bodyLimit?: number
   /** Where errors are logged (default: the console). */
   logger?: Logger
+  /**
+   * Startup and shutdown: an async generator that sets up, yields the state handlers see as
+   * `ctx.state`, and tears down after the yield (on `app.close()` or server close).
+   */
+  lifespan?: (app: App<State, Env>) => AsyncGenerator<State, void, unknown> | Generator<State, void, unknown>
 }
+
+type Engine = { hono: Hono; index: TrieRouter<string> }
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
 const NOT_FOUND = '{"detail":"Not Found"}'
@@ -43,14 +55,21 @@ const METHOD_NOT_ALLOWED = '{"detail":"Method Not Allowed"}'
  * export default app // workerd; Node and Bun: serve(app) from @tandem/node or @tandem/bun
  */
 export class App<State = unknown, Env = unknown> extends Router<State, Env> {
-  readonly config: Readonly<AppOptions>
+  readonly config: Readonly<AppOptions<State, Env>>
   readonly logger: Logger
+  /**
+   * Replacement dependencies, read on every request at every depth (tests): the replacement runs
+   * with its own inputs and keeps the original's cache key, scopes and cleanup scope.
+   */
+  readonly dependencyOverrides = new DependencyOverrides()
   readonly #middleware: { path: string; handlers: MiddlewareHandler[] }[] = []
   readonly #exceptions = new ExceptionHandlers()
-  #engine: { hono: Hono; index: TrieRouter<string> } | undefined
-  readonly #runtime: EndpointRuntime
+  readonly #lifespan: Lifespan<State>
+  readonly #pending = new Set<Promise<void>>()
+  readonly #runtime: AppRuntime
+  #engine: Engine | undefined
 
-  constructor(options: AppOptions = {}) {
+  constructor(options: AppOptions<State, Env> = {}) {
     super(options)
     this.config = options
     this.logger = options.logger ?? {
@@ -58,11 +77,18 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
         console.error(`[tandem] ${message}`, ...(error === undefined ? [] : [error])),
       warn: (message) => console.warn(`[tandem] ${message}`),
     }
+    this.#lifespan = new Lifespan(options.lifespan ? () => options.lifespan!(this) : undefined, this.logger)
     this.#runtime = {
       bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
       state: undefined,
+      overrides: this.dependencyOverrides,
+      scheduler: currentScheduler,
       logError: (message, error) => this.logger.error(message, error),
     }
+  }
+
+  protected override get isRoot(): boolean {
+    return true
   }
 
   /**
@@ -110,9 +136,11 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
 
   /**
    * The Web-standard entry point: `(request, env?, executionCtx?) => Response`. Bound, so it can be
-   * passed around (`export default app` on workerd, `Bun.serve({ fetch: app.fetch })`).
+   * passed around (`export default app` on workerd, `Bun.serve({ fetch: app.fetch })`). The
+   * lifespan's startup runs before the first request.
    */
   readonly fetch = (request: Request, env?: Env, executionCtx?: unknown): Response | Promise<Response> => {
+    if (!this.#lifespan.ready) return this.#startThenFetch(request, env, executionCtx)
     const engine = this.#engine ?? this.#build()
     return engine.hono.fetch(request, env, executionCtx as never)
   }
@@ -138,6 +166,30 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     return Promise.resolve(this.fetch(request, env))
   }
 
+  /** Runs the lifespan's startup (once); `fetch` does it before the first request anyway. */
+  async start(): Promise<void> {
+    await this.#lifespan.start()
+    this.#runtime.state = this.#lifespan.state
+  }
+
+  /**
+   * Resolves once every response sent so far has finished its background tasks and request-scoped
+   * cleanups (useful in tests, after reading a response's body).
+   *
+   * @example
+   * await (await app.request('/orders', { method: 'POST' })).text()
+   * await app.settled() // background tasks and cleanups of that request are done
+   */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending])
+  }
+
+  /** Waits for pending background tasks and cleanups, then runs the lifespan's teardown. */
+  async close(): Promise<void> {
+    await this.settled()
+    await this.#lifespan.close()
+  }
+
   protected override onChange(): void {
     this.#engine = undefined
   }
@@ -147,14 +199,29 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     return this.mounted()
   }
 
-  #build(): { hono: Hono; index: TrieRouter<string> } {
+  async #startThenFetch(request: Request, env: Env | undefined, executionCtx: unknown): Promise<Response> {
+    try {
+      await this.start()
+    } catch (error) {
+      this.logger.error('The lifespan startup failed; answering 500 until it succeeds.', error)
+      return new Response('Internal Server Error', { status: 500, headers: { 'content-type': 'text/plain' } })
+    }
+    return this.fetch(request, env, executionCtx)
+  }
+
+  #build(): Engine {
     const hono = new Hono()
     const index = new TrieRouter<string>()
     for (const { path, handlers } of this.#middleware) hono.use(path, ...handlers)
-    for (const route of this.mounted()) {
-      const { endpoint, path } = route
-      index.add('ALL', path, endpoint.method)
-      hono.on(endpoint.method, path, (c) => this.#dispatch(endpoint, c.req.raw, c.req.param(), c.env, path))
+    const routes = this.mounted()
+    const heads = new Set(routes.filter((r) => r.endpoint.method === 'HEAD').map((r) => r.path))
+    for (const route of routes) {
+      route.endpoint.checkPath(route.path, route.dependencies)
+      const mounted = route.endpoint.mount(route.path, route.dependencies)
+      const methods = [mounted.endpoint.method]
+      if (methods[0] === 'GET' && !heads.has(route.path)) methods.push('HEAD')
+      for (const method of methods) index.add('ALL', route.path, method)
+      hono.on(methods, route.path, (c) => this.#dispatch(mounted, c))
     }
     hono.notFound((c) => this.#notFound(c.req.raw, c.req.path, index))
     hono.onError((error, c) => this.#exceptions.handle(error, c.req.raw, 'middleware', this.logger))
@@ -162,23 +229,31 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     return this.#engine
   }
 
-  #dispatch(
-    endpoint: Endpoint,
-    request: Request,
-    params: Record<string, string>,
-    env: unknown,
-    path: string,
-  ): Promise<Response> {
-    const label = `${endpoint.method} ${path}`
-    return endpoint
-      .handle(request, params, env, this.#runtime, label)
-      .catch((error: unknown) => this.#exceptions.handle(error, request, label, this.logger))
+  #dispatch(mounted: MountedEndpoint, c: HonoContext): Promise<Response> {
+    const request = c.req.raw
+    const finisher: Finisher = (response, finish) =>
+      finishAfterBody(response, finish, (done) => {
+        this.#pending.add(done)
+        void done.finally(() => this.#pending.delete(done))
+        try {
+          c.executionCtx.waitUntil(done)
+        } catch {
+          // No execution context (Node, Bun, app.request()): the app tracks the work itself.
+        }
+      })
+    const answer = mounted
+      .handle(request, c.req.param() as Record<string, string>, c.env, this.#runtime, finisher)
+      .catch((error: unknown) => this.#exceptions.handle(error, request, mounted.label, this.logger))
+    if (request.method !== 'HEAD') return answer
+    return answer.then(async (response) => {
+      await response.body?.cancel()
+      return new Response(null, response)
+    })
   }
 
   #notFound(request: Request, path: string, index: TrieRouter<string>): Response {
     const allowed = methodsFor(index, path)
     if (allowed.length > 0) {
-      if (allowed.includes('GET') && !allowed.includes('HEAD')) allowed.push('HEAD')
       return new Response(METHOD_NOT_ALLOWED, {
         status: 405,
         headers: { ...JSON_HEADERS, allow: allowed.join(', ') },

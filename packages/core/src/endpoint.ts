@@ -1,120 +1,38 @@
-import { z } from 'zod'
-import { RequestValidationError, type ValidationIssue } from './errors.ts'
-import type { OperationSpec, ParameterSpec, RequestBodySpec } from './openapi/types.ts'
-import { decodeUtf8, isFormContentType, isJsonContentType, parseForm, readBodyBytes } from './request/body.ts'
-import { parseCookies, parseQuery } from './request/query.ts'
+import { DependencyContextImpl } from './di/context.ts'
+import { Dependant, declaredPathParams, operationInputs, STRING_SCHEMA } from './di/dependant.ts'
+import type { Dependency } from './di/dependency.ts'
+import { type AppRuntime, RequestScope } from './di/scope.ts'
+import { solve } from './di/solve.ts'
+import { RequestValidationError } from './errors.ts'
+import { callWithContext } from './execution/execution.ts'
+import type { OperationSpec, SecuritySchemeObject } from './openapi/types.ts'
 import { serializeResult } from './response.ts'
-import { ResponseState } from './response-state.ts'
 import type { HttpMethod, RouteDeclaration } from './route.ts'
-import { InputValidator, type RawReader } from './validation/inputs.ts'
-import { toValidationIssues } from './validation/issues.ts'
-import { parseJsonBody } from './validation/json.ts'
-import { acceptsMissing } from './validation/schema.ts'
-
-/** What the app gives every endpoint at request time. */
-export interface EndpointRuntime {
-  bodyLimit: number
-  state: unknown
-  logError: (message: string, error: unknown) => void
-}
-
-/** The handler context object (one per request); its shape is the public `Context`. */
-export class RequestContext {
-  params: unknown
-  query: unknown = {}
-  headers: unknown = {}
-  cookies: unknown = {}
-  body: unknown = undefined
-  form: unknown = undefined
-  readonly request: Request
-  readonly state: unknown
-  readonly env: unknown
-  #response: ResponseState | undefined
-
-  constructor(request: Request, params: unknown, state: unknown, env: unknown) {
-    this.request = request
-    this.params = params
-    this.state = state
-    this.env = env
-  }
-
-  get response(): ResponseState {
-    this.#response ??= new ResponseState()
-    return this.#response
-  }
-
-  /** The response state if anything touched it. */
-  get responseState(): ResponseState | undefined {
-    return this.#response
-  }
-
-  get signal(): AbortSignal {
-    return this.request.signal
-  }
-}
-
-const headerWire = (key: string) => key.toLowerCase().replaceAll('_', '-')
-
-/** Route inputs compiled from a declaration, once. */
-interface CompiledInputs {
-  params?: InputValidator
-  query?: InputValidator
-  headers?: InputValidator
-  cookies?: InputValidator
-  form?: InputValidator
-  body?: z.ZodType
-}
 
 /**
- * One route, compiled at registration: validators for its inputs, then per request a light run
- * of read → coerce → validate → call → serialize.
+ * One declared route. Its declaration is analysed when declared (mistakes throw then); mounted at a
+ * full path with the app's, includes' and routers' dependencies, it becomes a `MountedEndpoint`.
  */
 export class Endpoint {
   readonly method: HttpMethod
   readonly path: string
   readonly declaration: RouteDeclaration
-  readonly handler: (ctx: never) => unknown
-  readonly label: string
-  readonly #inputs: CompiledInputs
-  readonly #status: number
-  readonly #needsInput: boolean
+  readonly handler: Function
 
-  constructor(
-    method: HttpMethod,
-    path: string,
-    declaration: RouteDeclaration,
-    handler: (ctx: never) => unknown,
-  ) {
+  constructor(method: HttpMethod, path: string, declaration: RouteDeclaration, handler: Function) {
     this.method = method
     this.path = path
     this.declaration = declaration
     this.handler = handler
-    this.label = `${method} ${path}`
-    const d = declaration
-    this.#inputs = {
-      ...(d.params ? { params: new InputValidator('path', d.params) } : {}),
-      ...(d.query ? { query: new InputValidator('query', d.query) } : {}),
-      ...(d.headers
-        ? { headers: new InputValidator('header', d.headers, { wireName: headerWire, splitLists: true }) }
-        : {}),
-      ...(d.cookies ? { cookies: new InputValidator('cookie', d.cookies) } : {}),
-      ...(d.form ? { form: new InputValidator('body', d.form) } : {}),
-      ...(d.body ? { body: d.body } : {}),
-    }
-    if (d.body && d.form) {
-      throw new TypeError(
-        `Route ${this.label} declares both body and form: a request has one body. Keep one.`,
-      )
-    }
-    this.#status = d.status ?? 200
-    this.#needsInput = Object.keys(this.#inputs).length > 0
+    // Analyse now, so a bad declaration fails where it is written.
+    new Dependant(declaration, `Route ${method} ${path}`)
   }
 
-  /** Checks the declared path parameters against the full path (after prefixes). */
-  checkPath(fullPath: string): void {
-    if (!this.#inputs.params) return
+  /** Checks that every path parameter the route and its dependencies declare is in `fullPath`. */
+  checkPath(fullPath: string, effects: Dependency<unknown>[] = []): void {
+    const dependant = new Dependant(this.declaration, `Route ${this.method} ${fullPath}`, effects)
     const inPath = new Set([...fullPath.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!))
-    for (const name of this.#inputs.params.wireNames()) {
+    for (const name of declaredPathParams(dependant)) {
       if (!inPath.has(name)) {
         const known = [...inPath].join(', ') || 'none'
         throw new TypeError(
@@ -125,152 +43,91 @@ export class Endpoint {
     }
   }
 
-  /** Handles one request matched to this route. */
+  /** The endpoint as served at `fullPath`, after `effects` (app, include and router dependencies). */
+  mount(fullPath: string, effects: Dependency<unknown>[]): MountedEndpoint {
+    return new MountedEndpoint(this, fullPath, effects)
+  }
+}
+
+/** Completes a response's request: background tasks then request-scoped cleanups (or the error path). */
+export type Finisher = (response: Response, finish: (error?: unknown) => Promise<void>) => Response
+
+/** A route as served: the whole dependency tree analysed, ready to handle requests. */
+export class MountedEndpoint {
+  readonly endpoint: Endpoint
+  readonly path: string
+  readonly label: string
+  readonly dependant: Dependant
+  readonly #solves: boolean
+  readonly #status: number
+
+  constructor(endpoint: Endpoint, path: string, effects: Dependency<unknown>[]) {
+    this.endpoint = endpoint
+    this.path = path
+    this.label = `${endpoint.method} ${path}`
+    this.dependant = new Dependant(endpoint.declaration, `Route ${this.label}`, effects)
+    this.#solves = this.dependant.children.length > 0 || this.dependant.hasInputs
+    this.#status = endpoint.declaration.status ?? 200
+  }
+
+  /**
+   * Handles one request: solve the dependencies and inputs, call the handler, run function-scoped
+   * cleanups, build the response; hands request-scoped work to `finisher` to run after the body.
+   */
   async handle(
     request: Request,
     rawParams: Record<string, string>,
     env: unknown,
-    runtime: EndpointRuntime,
-    label: string,
+    runtime: AppRuntime,
+    finisher: Finisher,
   ): Promise<Response> {
-    const ctx = new RequestContext(request, rawParams, runtime.state, env)
-    if (this.#needsInput) await this.#validate(ctx, request, rawParams, runtime)
-    const result = await (this.handler as (ctx: RequestContext) => unknown)(ctx)
-    return serializeResult(result, {
-      status: this.#status,
-      model: this.declaration.response,
-      route: label,
-      state: ctx.responseState,
-      onError: (error) => runtime.logError(`Streaming the response of ${label} failed`, error),
-    })
-  }
-
-  async #validate(
-    ctx: RequestContext,
-    request: Request,
-    rawParams: Record<string, string>,
-    runtime: EndpointRuntime,
-  ): Promise<void> {
-    const inputs = this.#inputs
-    const issues: ValidationIssue[] = []
-    if (inputs.params) ctx.params = inputs.params.validate((wire) => rawParams[wire], issues)
-    if (inputs.query) {
-      const query = parseQuery(request.url)
-      ctx.query = inputs.query.validate((wire) => query.get(wire), issues)
-    }
-    if (inputs.headers) {
-      const headers = request.headers
-      ctx.headers = inputs.headers.validate((wire) => headers.get(wire) ?? undefined, issues)
-    }
-    if (inputs.cookies) {
-      const cookies = parseCookies(request.headers.get('cookie'))
-      ctx.cookies = inputs.cookies.validate((wire) => cookies.get(wire), issues)
-    }
-    if (inputs.body) ctx.body = await this.#readJson(inputs.body, request, runtime, issues)
-    else if (inputs.form) ctx.form = await this.#readForm(inputs.form, request, runtime, issues)
-    if (issues.length > 0) throw new RequestValidationError(issues)
-  }
-
-  async #readJson(schema: z.ZodType, request: Request, runtime: EndpointRuntime, issues: ValidationIssue[]) {
-    const contentType = request.headers.get('content-type')
-    const bytes = await readBodyBytes(request, runtime.bodyLimit)
-    if (bytes.byteLength === 0 && !contentType) {
-      if (acceptsMissing(schema)) return schema.parse(undefined)
-      issues.push({ type: 'missing', loc: ['body'], msg: 'Field required', input: null })
-      return undefined
-    }
-    const text = decodeUtf8(bytes)
-    if (!isJsonContentType(contentType)) {
-      issues.push({
-        type: 'model_attributes_type',
-        loc: ['body'],
-        msg: 'Input should be a valid dictionary or object to extract fields from',
-        input: text,
+    const scope = new RequestScope(request, rawParams, env, runtime, this.label)
+    const ctx = new DependencyContextImpl(scope, [], rawParams)
+    let response: Response
+    try {
+      if (this.#solves) {
+        await solve(this.dependant, ctx, scope)
+        if (scope.issues.length > 0) throw new RequestValidationError(scope.issues)
+      }
+      const result = await callWithContext(this.endpoint.handler, ctx, scope)
+      if (scope.functionExits?.size) {
+        const exited = await scope.functionExits.unwind(undefined, false)
+        if (exited.failed) throw exited.error
+      }
+      response = serializeResult(result, {
+        status: this.#status,
+        model: this.endpoint.declaration.response,
+        route: this.label,
+        state: scope.responseState,
+        onError: (error) => runtime.logError(`Streaming the response of ${this.label} failed`, error),
       })
-      return undefined
+    } catch (error) {
+      let current = { failed: true, error }
+      if (scope.functionExits?.size) current = await scope.functionExits.unwind(current.error, true)
+      if (scope.requestExits?.size) current = await scope.requestExits.unwind(current.error, true)
+      scope.backgroundTasks?.discard()
+      throw current.error
     }
-    const parsed = parseJsonBody(text)
-    if (!parsed.ok) {
-      issues.push(parsed.issue)
-      return undefined
-    }
-    if (parsed.value === null && !acceptsMissing(schema)) {
-      const result = schema.safeParse(null)
-      if (!result.success) {
-        issues.push({ type: 'missing', loc: ['body'], msg: 'Field required', input: null })
-        return undefined
-      }
-      return result.data
-    }
-    const result = schema.safeParse(parsed.value)
-    if (result.success) return result.data
-    issues.push(
-      ...toValidationIssues(result.error.issues, {
-        location: 'body',
-        input: parsed.value,
-        schema,
-        missingInput: 'parent',
-      }),
-    )
-    return undefined
+    if (!scope.requestExits?.size && !scope.backgroundTasks?.size) return response
+    return finisher(response, (error) => finish(scope, error))
   }
 
-  async #readForm(
-    validator: InputValidator,
-    request: Request,
-    runtime: EndpointRuntime,
-    issues: ValidationIssue[],
-  ) {
-    const contentType = request.headers.get('content-type')
-    const bytes = await readBodyBytes(request, runtime.bodyLimit)
-    let read: RawReader = () => undefined
-    if (bytes.byteLength > 0 && contentType && isFormContentType(contentType)) {
-      const form = await parseForm(bytes, contentType)
-      read = (wire) => {
-        const values = form.getAll(wire)
-        return values.length === 0 ? undefined : values.length === 1 ? values[0] : values
-      }
-    }
-    return validator.validate(read, issues)
-  }
-
-  /** What the OpenAPI document says about this route, once mounted at `fullPath`. */
-  operation(fullPath: string, tags: string[]): OperationSpec {
-    const d = this.declaration
-    const parameters: ParameterSpec[] = []
-    for (const validator of [
-      this.#inputs.params,
-      this.#inputs.query,
-      this.#inputs.headers,
-      this.#inputs.cookies,
-    ]) {
-      if (validator) parameters.push(...validator.parameters())
-    }
-    if (!this.#inputs.params) {
-      for (const m of fullPath.matchAll(/:([A-Za-z0-9_]+)/g)) {
-        parameters.unshift({ in: 'path', name: m[1]!, schema: STRING_SCHEMA, required: true })
-      }
-    }
-    let requestBody: RequestBodySpec | undefined
-    if (this.#inputs.body) {
-      requestBody = {
-        schema: this.#inputs.body,
-        contentTypes: ['application/json'],
-        required: !acceptsMissing(this.#inputs.body),
-      }
-    } else if (this.#inputs.form) {
-      requestBody = {
-        schema: this.#inputs.form.schema,
-        contentTypes: ['multipart/form-data', 'application/x-www-form-urlencoded'],
-        required: true,
-      }
-    }
-    const handlerName = (this.handler as { name?: string }).name
-    return {
-      method: this.method.toLowerCase() as OperationSpec['method'],
-      path: fullPath,
-      parameters,
-      ...(requestBody ? { requestBody } : {}),
+  /** What the OpenAPI document says about this route. */
+  operation(tags: string[]): { spec: OperationSpec; securitySchemes: Record<string, SecuritySchemeObject> } {
+    const d = this.endpoint.declaration
+    const inputs = operationInputs(this.dependant)
+    const parameters = inputs.parameters
+    const declared = new Set(parameters.filter((p) => p.in === 'path').map((p) => p.name))
+    const pathParams = [...this.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!)
+    const implicit = pathParams
+      .filter((name) => !declared.has(name))
+      .map((name) => ({ in: 'path' as const, name, schema: STRING_SCHEMA, required: true }))
+    const handlerName = (this.endpoint.handler as { name?: string }).name
+    const spec: OperationSpec = {
+      method: this.endpoint.method.toLowerCase() as OperationSpec['method'],
+      path: this.path,
+      parameters: [...implicit, ...parameters],
+      ...(inputs.requestBody ? { requestBody: inputs.requestBody } : {}),
       ...(d.response ? { response: d.response } : {}),
       status: this.#status,
       tags,
@@ -279,13 +136,38 @@ export class Endpoint {
       ...(d.operationId ? { operationId: d.operationId } : {}),
       ...(d.deprecated ? { deprecated: true } : {}),
       ...(d.responses ? { responses: d.responses } : {}),
-      security: [],
-      ...(handlerName && handlerName !== 'handler' ? { handlerName } : {}),
-      validates: this.#needsInput,
+      security: inputs.security,
+      ...(handlerName && !/^(handler|anonymous|)$/.test(handlerName) ? { handlerName } : {}),
+      validates: inputs.validates,
       includeInSchema: d.includeInSchema !== false,
     }
+    return { spec, securitySchemes: inputs.securitySchemes }
   }
 }
 
-/** A path parameter without a declared schema is a string. */
-const STRING_SCHEMA = z.string()
+/**
+ * After the response body: background tasks in order, then request-scoped cleanups, last in first
+ * out. A stream that failed throws its error into the cleanups instead (no background tasks).
+ */
+async function finish(scope: RequestScope, streamError: unknown): Promise<void> {
+  const logError = scope.runtime.logError
+  if (streamError !== undefined) {
+    scope.backgroundTasks?.discard()
+    const result = await scope.requestExits?.unwind(streamError, true)
+    if (result?.failed && result.error !== streamError) {
+      logError(
+        `A request-scoped cleanup of ${scope.label} failed after its response stream failed`,
+        result.error,
+      )
+    }
+    return
+  }
+  // Always through the tasks object, so a task added by a cleanup below is refused, not dropped.
+  await scope.background.run(logError)
+  await scope.requestExits?.close((name, error) =>
+    logError(
+      `The cleanup of dependency "${name}" in ${scope.label} failed (after the response was sent)`,
+      error,
+    ),
+  )
+}

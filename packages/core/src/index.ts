@@ -1,4 +1,15 @@
 export { App, type AppOptions, type Logger } from './app.ts'
+export { BackgroundTasks } from './background.ts'
+export {
+  Dependency,
+  type DependencyOptions,
+  type DependencyScope,
+  depends,
+  type FunctionKind,
+  type Resolved,
+} from './di/dependency.ts'
+export { DependencyOverrides } from './di/overrides.ts'
+export { SwallowedError } from './di/teardown.ts'
 export {
   HTTPException,
   RequestValidationError,
@@ -7,10 +18,27 @@ export {
   type ValidationIssue,
 } from './errors.ts'
 export type { ExceptionContext, ExceptionHandler } from './exception-handlers.ts'
+export {
+  BLOCKING,
+  type BlockingFunction,
+  type BlockingInfo,
+  blocking,
+  blockingFingerprint,
+  blockingInfo,
+  blockingRegistry,
+  isBlocking,
+  sealBlockingRegistry,
+} from './execution/blocking.ts'
+export { InlineScheduler } from './execution/inline.ts'
+export type { RunOptions, Scheduler, SchedulerStats } from './execution/scheduler.ts'
+export { currentScheduler, setScheduler } from './execution/scheduler-registry.ts'
 export type { OperationSpec, ParameterSpec, ResponseSpec } from './openapi/types.ts'
 export { type CookieOptions, ResponseState } from './response-state.ts'
 export type {
   Context,
+  DependencyContext,
+  DependencyDeclaration,
+  DepsValues,
   Handler,
   HandlerResult,
   HttpMethod,
@@ -20,5 +48,16 @@ export type {
   RouteInputs,
 } from './route.ts'
 export { type MountedRoute, type RouteMethod, Router, type RouterOptions } from './router.ts'
+export {
+  apiKeyCookie,
+  apiKeyHeader,
+  apiKeyQuery,
+  type HTTPAuthorizationCredentials,
+  type HTTPBasicCredentials,
+  httpBasic,
+  httpBearer,
+  oauth2PasswordBearer,
+  type SecurityOptions,
+} from './security.ts'
 export { formatEvent, type ServerSentEvent, type SSEOptions, sse } from './sse.ts'
 export type { ObjectInput, Shape } from './validation/inputs.ts'

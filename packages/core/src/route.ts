@@ -1,4 +1,6 @@
 import type { z } from 'zod'
+import type { BackgroundTasks } from './background.ts'
+import type { Dependency } from './di/dependency.ts'
 import type { ResponseSpec } from './openapi/types.ts'
 import type { ResponseState } from './response-state.ts'
 import type { ObjectInput, Shape } from './validation/inputs.ts'
@@ -20,19 +22,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 
  *   tags: ['items'],
  * }, ({ params, body }) => ({ id: params.id, name: body.name }))
  */
-export interface RouteDeclaration {
-  /** Path parameters; strings from the URL are coerced by the schema's type. */
-  params?: ObjectInput
-  /** Query parameters; an array schema takes every occurrence of its key. */
-  query?: ObjectInput
-  /** Headers, named as on the wire in lower case (`'x-token'`); `x_token` reads `x-token` too. */
-  headers?: ObjectInput
-  /** Cookies. */
-  cookies?: ObjectInput
-  /** A JSON body (`application/json` or `application/*+json`), validated as sent. */
-  body?: z.ZodType
-  /** A urlencoded or multipart form; files are `File` values. */
-  form?: ObjectInput
+export interface RouteDeclaration extends DependencyDeclaration {
   /** The response model: output validated (a failure is a 500) and filtered to the schema. */
   response?: z.ZodType
   /** The success status (default 200). */
@@ -46,6 +36,35 @@ export interface RouteDeclaration {
   responses?: Record<number | string, ResponseSpec>
   /** Leave the route out of the OpenAPI document (default true: included). */
   includeInSchema?: boolean
+}
+
+/**
+ * What a dependency declares: the route's input keys, plus `deps` (injected sub-dependencies) and
+ * `dependencies` (run for their effects).
+ *
+ * @example
+ * const currentUser = depends(
+ *   { headers: { authorization: z.string() }, deps: { db } },
+ *   async ({ headers, deps }) => deps.db.userForToken(headers.authorization),
+ * )
+ */
+export interface DependencyDeclaration {
+  /** Path parameters; strings from the URL are coerced by the schema's type. */
+  params?: ObjectInput
+  /** Query parameters; an array schema takes every occurrence of its key. */
+  query?: ObjectInput
+  /** Headers, named as on the wire in lower case (`'x-token'`); `x_token` reads `x-token` too. */
+  headers?: ObjectInput
+  /** Cookies. */
+  cookies?: ObjectInput
+  /** A JSON body (`application/json` or `application/*+json`), validated as sent. */
+  body?: z.ZodType
+  /** A urlencoded or multipart form; files are `File` values. */
+  form?: ObjectInput
+  /** Injected values: `{ name: dependency }`, resolved in declaration order, typed in `ctx.deps`. */
+  deps?: Record<string, Dependency<any>>
+  /** Dependencies run for their effects only, before `deps`. */
+  dependencies?: Dependency<any>[]
 }
 
 type Prettify<T> = { [K in keyof T]: T[K] } & {}
@@ -73,8 +92,14 @@ export type PathParams<P extends string> = Prettify<
 
 type Input<D, K extends string> = D extends { [key in K]: infer X } ? X : undefined
 
+/** The values of a declaration's `deps`, by name. */
+export type DepsValues<D> = D extends { deps: infer X }
+  ? { [K in keyof X]: X[K] extends Dependency<infer T> ? T : never }
+  : Record<string, never>
+
 /** The validated inputs of a route, typed from its path and declaration. */
 export interface RouteInputs<P extends string, D> {
+  deps: DepsValues<D>
   params: Input<D, 'params'> extends ObjectInput ? InferObject<Input<D, 'params'>> : PathParams<P>
   query: Input<D, 'query'> extends ObjectInput ? InferObject<Input<D, 'query'>> : Record<string, never>
   headers: Input<D, 'headers'> extends ObjectInput ? InferObject<Input<D, 'headers'>> : Record<string, never>
@@ -99,7 +124,17 @@ export interface Context<P extends string = string, D = {}, State = unknown, Env
   state: State
   /** The runtime's bindings (workerd's `env`; undefined elsewhere unless given to `fetch`). */
   env: Env
+  /** Tasks run after the response is sent, in order; shared by the handler and its dependencies. */
+  background: BackgroundTasks
+  /** The security scopes required along the dependency chain (parent's first, no duplicates). */
+  scopes: string[]
 }
+
+/**
+ * What a dependency receives: like a handler's context, with its own declared inputs. Path
+ * parameters are only those it declares (it cannot know the route's path).
+ */
+export type DependencyContext<D, State = any, Env = any> = Context<'', D, State, Env>
 
 type MaybePromise<T> = T | Promise<T>
 

@@ -1,3 +1,4 @@
+import { checkDependencyDeclaration, type Dependency } from './di/dependency.ts'
 import { Endpoint } from './endpoint.ts'
 import type { Handler, HttpMethod, RouteDeclaration } from './route.ts'
 
@@ -7,19 +8,23 @@ export interface RouterOptions {
   prefix?: string
   /** OpenAPI tags added to every route. */
   tags?: string[]
+  /** Dependencies run for their effects before every route's own (after the app's and outer ones). */
+  dependencies?: Dependency<any>[]
 }
 
-/** A route as served: its endpoint, full path and merged tags. */
+/** A route as served: its endpoint, full path, merged tags and the dependencies run before its own. */
 export interface MountedRoute {
   endpoint: Endpoint
   path: string
   tags: string[]
+  dependencies: Dependency<unknown>[]
 }
 
 interface Inclusion {
   router: Router<any, any>
   prefix: string
   tags: string[]
+  dependencies: Dependency<unknown>[]
 }
 
 function normalizePrefix(prefix: string | undefined, where: string): string {
@@ -63,6 +68,7 @@ export interface RouteMethod<State, Env, This> {
 export class Router<State = unknown, Env = unknown> {
   readonly prefix: string
   readonly tags: string[]
+  readonly dependencies: Dependency<unknown>[]
   readonly #routes: Endpoint[] = []
   readonly #inclusions: Inclusion[] = []
   readonly #listeners = new Set<() => void>()
@@ -70,6 +76,8 @@ export class Router<State = unknown, Env = unknown> {
   constructor(options: RouterOptions = {}) {
     this.prefix = normalizePrefix(options.prefix, 'new Router()')
     this.tags = options.tags ?? []
+    this.dependencies = (options.dependencies ?? []) as Dependency<unknown>[]
+    checkDependencyDeclaration({ dependencies: this.dependencies }, 'new Router()')
   }
 
   /** Declares a `GET` route. */
@@ -110,13 +118,19 @@ export class Router<State = unknown, Env = unknown> {
    */
   include(router: Router<any, any>, options: RouterOptions = {}): this {
     if (router === this) throw new TypeError('A router cannot include itself.')
-    this.#inclusions.push({
+    const inclusion: Inclusion = {
       router,
       prefix: normalizePrefix(options.prefix, 'include()'),
       tags: options.tags ?? [],
-    })
+      dependencies: (options.dependencies ?? []) as Dependency<unknown>[],
+    }
+    checkDependencyDeclaration({ dependencies: inclusion.dependencies }, 'include()')
+    this.#inclusions.push(inclusion)
     router.#listeners.add(() => this.#changed())
-    for (const route of router.mounted()) route.endpoint.checkPath(joinPath(options.prefix ?? '', route.path))
+    // Paths are complete only at the root (an outer prefix may hold a parameter): the app checks them.
+    if (this.isRoot) {
+      for (const route of this.mounted()) route.endpoint.checkPath(route.path, route.dependencies)
+    }
     this.#changed()
     return this
   }
@@ -129,6 +143,7 @@ export class Router<State = unknown, Env = unknown> {
         endpoint,
         path: joinPath(this.prefix, endpoint.path),
         tags: mergeTags(this.tags, endpoint.declaration.tags),
+        dependencies: this.dependencies,
       })
     }
     for (const inclusion of this.#inclusions) {
@@ -137,6 +152,7 @@ export class Router<State = unknown, Env = unknown> {
           endpoint: route.endpoint,
           path: joinPath(this.prefix, joinPath(inclusion.prefix, route.path)),
           tags: mergeTags(inclusion.tags, route.tags),
+          dependencies: [...this.dependencies, ...inclusion.dependencies, ...route.dependencies],
         })
       }
     }
@@ -155,11 +171,17 @@ export class Router<State = unknown, Env = unknown> {
     if (declaration === null || typeof declaration !== 'object') {
       throw new TypeError(`Route ${where}: the route declaration must be an object, got ${declaration}.`)
     }
-    const endpoint = new Endpoint(method, path, declaration, handler as (ctx: never) => unknown)
-    endpoint.checkPath(joinPath(this.prefix, path))
+    checkDependencyDeclaration(declaration, `Route ${where}`)
+    const endpoint = new Endpoint(method, path, declaration, handler as Function)
+    if (this.isRoot) endpoint.checkPath(joinPath(this.prefix, path), this.dependencies)
     this.#routes.push(endpoint)
     this.#changed()
     return this
+  }
+
+  /** True for the app: its paths are complete, so declared path parameters can be checked. */
+  protected get isRoot(): boolean {
+    return false
   }
 
   /** Called when the set of routes changes (the app rebuilds its engine). */

@@ -1,0 +1,49 @@
+import type { BackgroundTasks } from '../background.ts'
+import type { ResponseState } from '../response-state.ts'
+import type { RequestScope } from './scope.ts'
+
+/**
+ * The context object handed to a dependency or a handler (the public `Context` type describes it):
+ * its own validated inputs, its injected `deps`, and the request-wide shared parts.
+ */
+export class DependencyContextImpl {
+  params: unknown
+  query: unknown = {}
+  headers: unknown = {}
+  cookies: unknown = {}
+  body: unknown = undefined
+  form: unknown = undefined
+  deps: Record<string, unknown> = {}
+  readonly scopes: string[]
+  readonly #scope: RequestScope
+
+  constructor(scope: RequestScope, scopes: string[], params: unknown = {}) {
+    this.#scope = scope
+    this.scopes = scopes
+    this.params = params
+  }
+
+  get request(): Request {
+    return this.#scope.request
+  }
+
+  get response(): ResponseState {
+    return this.#scope.response
+  }
+
+  get background(): BackgroundTasks {
+    return this.#scope.background
+  }
+
+  get signal(): AbortSignal {
+    return this.#scope.request.signal
+  }
+
+  get state(): unknown {
+    return this.#scope.runtime.state
+  }
+
+  get env(): unknown {
+    return this.#scope.env
+  }
+}

@@ -1,0 +1,149 @@
+import { BackgroundTasks } from '../background.ts'
+import type { ValidationIssue } from '../errors.ts'
+import type { Scheduler } from '../execution/scheduler.ts'
+import {
+  decodeUtf8,
+  isFormContentType,
+  isJsonContentType,
+  parseForm,
+  readBodyBytes,
+} from '../request/body.ts'
+import { parseCookies, parseQuery } from '../request/query.ts'
+import { ResponseState } from '../response-state.ts'
+import { parseJsonBody } from '../validation/json.ts'
+import type { Dependency } from './dependency.ts'
+import type { ExitStack } from './teardown.ts'
+
+/** What the app gives every request (shared, not per request). */
+export interface AppRuntime {
+  bodyLimit: number
+  state: unknown
+  overrides: ReadonlyMap<Dependency<any>, Dependency<any>>
+  scheduler: () => Scheduler
+  logError: (message: string, error: unknown) => void
+}
+
+/** The JSON body of a request, read and parsed at most once. */
+export type JsonBody =
+  | { kind: 'absent' }
+  | { kind: 'not-json'; text: string }
+  | { kind: 'invalid'; issue: ValidationIssue }
+  | { kind: 'ok'; value: unknown }
+
+/**
+ * Everything one request shares across its dependencies and handler: raw inputs parsed once, the
+ * validation errors so far, the dependency cache, the response state, background tasks and the
+ * exit stacks of yield dependencies.
+ */
+export class RequestScope {
+  readonly request: Request
+  readonly rawParams: Record<string, string>
+  readonly env: unknown
+  readonly runtime: AppRuntime
+  readonly label: string
+  readonly issues: ValidationIssue[] = []
+  /** Exit stacks of yield dependencies, by cleanup scope (created on first use). */
+  functionExits: ExitStack | undefined
+  requestExits: ExitStack | undefined
+  /** Set when a body-level error (JSON syntax, content type) was reported, so it is reported once. */
+  bodyReported = false
+  #response: ResponseState | undefined
+  #background: BackgroundTasks | undefined
+  #cache: Map<Dependency<any>, Map<string, unknown>> | undefined
+  #query: Map<string, string[]> | undefined
+  #cookies: Map<string, string> | undefined
+  #json: Promise<JsonBody> | undefined
+  #form: Promise<FormData | undefined> | undefined
+
+  constructor(
+    request: Request,
+    rawParams: Record<string, string>,
+    env: unknown,
+    runtime: AppRuntime,
+    label: string,
+  ) {
+    this.request = request
+    this.rawParams = rawParams
+    this.env = env
+    this.runtime = runtime
+    this.label = label
+  }
+
+  get response(): ResponseState {
+    this.#response ??= new ResponseState()
+    return this.#response
+  }
+
+  /** The response state if anything asked for it. */
+  get responseState(): ResponseState | undefined {
+    return this.#response
+  }
+
+  get background(): BackgroundTasks {
+    this.#background ??= new BackgroundTasks(this.label)
+    return this.#background
+  }
+
+  /** The background tasks if any were asked for. */
+  get backgroundTasks(): BackgroundTasks | undefined {
+    return this.#background
+  }
+
+  get query(): Map<string, string[]> {
+    this.#query ??= parseQuery(this.request.url)
+    return this.#query
+  }
+
+  get cookies(): Map<string, string> {
+    this.#cookies ??= parseCookies(this.request.headers.get('cookie'))
+    return this.#cookies
+  }
+
+  /** A cached dependency value, or `MISSING`. */
+  cached(dep: Dependency<any>, key: string): unknown {
+    const entry = this.#cache?.get(dep)
+    return entry?.has(key) ? entry.get(key) : MISSING
+  }
+
+  remember(dep: Dependency<any>, key: string, value: unknown): void {
+    this.#cache ??= new Map()
+    let entry = this.#cache.get(dep)
+    if (!entry) {
+      entry = new Map()
+      this.#cache.set(dep, entry)
+    }
+    if (!entry.has(key)) entry.set(key, value)
+  }
+
+  /** The JSON body, read once (with the size limit) and parsed once. */
+  json(): Promise<JsonBody> {
+    this.#json ??= this.#readJson()
+    return this.#json
+  }
+
+  /** The form, read once; undefined when the request carries no form. */
+  form(): Promise<FormData | undefined> {
+    this.#form ??= this.#readForm()
+    return this.#form
+  }
+
+  async #readJson(): Promise<JsonBody> {
+    const contentType = this.request.headers.get('content-type')
+    const bytes = await readBodyBytes(this.request, this.runtime.bodyLimit)
+    if (bytes.byteLength === 0 && !contentType) return { kind: 'absent' }
+    const text = decodeUtf8(bytes)
+    if (!isJsonContentType(contentType)) return { kind: 'not-json', text }
+    const parsed = parseJsonBody(text)
+    return parsed.ok ? { kind: 'ok', value: parsed.value } : { kind: 'invalid', issue: parsed.issue }
+  }
+
+  async #readForm(): Promise<FormData | undefined> {
+    const contentType = this.request.headers.get('content-type')
+    const bytes = await readBodyBytes(this.request, this.runtime.bodyLimit)
+    if (bytes.byteLength === 0 || !contentType || !isFormContentType(contentType)) return undefined
+    return parseForm(bytes, contentType)
+  }
+}
+
+/** The cache's "not there" marker. */
+export const MISSING: unique symbol = Symbol('missing')

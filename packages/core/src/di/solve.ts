@@ -1,0 +1,134 @@
+import type { z } from 'zod'
+import type { ValidationIssue } from '../errors.ts'
+import { callDependency } from '../execution/execution.ts'
+import { toValidationIssues } from '../validation/issues.ts'
+import { acceptsMissing } from '../validation/schema.ts'
+import { DependencyContextImpl } from './context.ts'
+import { type Dependant, dependantOf } from './dependant.ts'
+import type { Dependency } from './dependency.ts'
+import { MISSING, type RequestScope } from './scope.ts'
+
+/** The value of a dependency that was not called because its inputs were invalid. */
+const SKIPPED: unique symbol = Symbol('skipped')
+
+/**
+ * Solves one node of the tree: its sub-dependencies in order (each fully, sub-tree first), then its
+ * own inputs, filling `ctx`. Resolves to false when any error was found in the sub-tree or the
+ * inputs (the node is then not called). Validation errors accumulate in `scope.issues`; any other
+ * error (an `HTTPException`) stops the walk.
+ */
+export async function solve(
+  node: Dependant,
+  ctx: DependencyContextImpl,
+  scope: RequestScope,
+): Promise<boolean> {
+  const before = scope.issues.length
+  if (node.children.length > 0) {
+    const deps: Record<string, unknown> = {}
+    for (const child of node.children) {
+      const value = await solveDependency(child.dep, scope, ctx.scopes)
+      if (child.name !== undefined) deps[child.name] = value
+    }
+    ctx.deps = deps
+  }
+  if (node.hasInputs) await validateInputs(node, ctx, scope)
+  return scope.issues.length === before
+}
+
+async function solveDependency(
+  use: Dependency<unknown>,
+  scope: RequestScope,
+  parentScopes: string[],
+): Promise<unknown> {
+  const base = use.original
+  const replacement = scope.runtime.overrides.size > 0 ? scope.runtime.overrides.get(base) : undefined
+  const effective = replacement ? replacement.original : base
+  const scopes = use.scopes.length === 0 ? parentScopes : [...new Set([...parentScopes, ...use.scopes])]
+  const key = scopes.length === 0 ? use.scope : `${use.scope}|${[...scopes].sort().join(' ')}`
+  if (use.cache) {
+    const hit = scope.cached(base, key)
+    if (hit !== MISSING) return hit
+  }
+  const ctx = new DependencyContextImpl(scope, scopes)
+  const ok = await solve(dependantOf(effective), ctx, scope)
+  if (!ok) return SKIPPED
+  const value = await callDependency(effective.fn, effective.name, use.scope, ctx, scope)
+  scope.remember(base, key, value)
+  return value
+}
+
+async function validateInputs(
+  node: Dependant,
+  ctx: DependencyContextImpl,
+  scope: RequestScope,
+): Promise<void> {
+  const inputs = node.inputs
+  if (inputs.params) {
+    const raw = scope.rawParams
+    ctx.params = inputs.params.validate((wire) => raw[wire], scope.issues)
+  }
+  if (inputs.query) {
+    const query = scope.query
+    ctx.query = inputs.query.validate((wire) => query.get(wire), scope.issues)
+  }
+  if (inputs.headers) {
+    const headers = scope.request.headers
+    ctx.headers = inputs.headers.validate((wire) => headers.get(wire) ?? undefined, scope.issues)
+  }
+  if (inputs.cookies) {
+    const cookies = scope.cookies
+    ctx.cookies = inputs.cookies.validate((wire) => cookies.get(wire), scope.issues)
+  }
+  if (inputs.body) ctx.body = await validateJson(inputs.body, scope)
+  else if (inputs.form) {
+    const form = await scope.form()
+    ctx.form = inputs.form.validate((wire) => {
+      const values = form?.getAll(wire)
+      if (!values || values.length === 0) return undefined
+      return values.length === 1 ? values[0] : values
+    }, scope.issues)
+  }
+}
+
+async function validateJson(schema: z.ZodType, scope: RequestScope): Promise<unknown> {
+  const body = await scope.json()
+  const report = (issue: ValidationIssue) => {
+    if (scope.bodyReported) return
+    scope.bodyReported = true
+    scope.issues.push(issue)
+  }
+  switch (body.kind) {
+    case 'absent':
+      if (acceptsMissing(schema)) return schema.parse(undefined)
+      report({ type: 'missing', loc: ['body'], msg: 'Field required', input: null })
+      return undefined
+    case 'not-json':
+      report({
+        type: 'model_attributes_type',
+        loc: ['body'],
+        msg: 'Input should be a valid dictionary or object to extract fields from',
+        input: body.text,
+      })
+      return undefined
+    case 'invalid':
+      report(body.issue)
+      return undefined
+    case 'ok': {
+      const result = schema.safeParse(body.value)
+      if (result.success) return result.data
+      if (body.value === null) {
+        report({ type: 'missing', loc: ['body'], msg: 'Field required', input: null })
+        return undefined
+      }
+      scope.issues.push(
+        ...toValidationIssues(result.error.issues, {
+          location: 'body',
+          input: body.value,
+          schema,
+          missingInput: 'parent',
+        }),
+      )
+      return undefined
+    }
+  }
+}
