@@ -3,7 +3,10 @@
 import { readFileSync } from 'node:fs'
 
 const [logPath, status = '0'] = process.argv.slice(2)
-const text = readFileSync(logPath, 'utf8').replace(/\x1b\[[0-9;]*m/g, '')
+const text = readFileSync(logPath, 'utf8').replace(
+  new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'),
+  '',
+)
 const totals = { passed: 0, failed: 0, skipped: 0 }
 for (const line of text.split('\n')) {
   const match = /^(?:\S+:\s+)?\s*Tests\s+(.*)$/.exec(line)

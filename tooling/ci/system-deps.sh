@@ -1,4 +1,16 @@
 #!/usr/bin/env bash
-# System packages the test suite needs (Debian): none yet. Kept as the one place to add them.
+# System packages the test suite needs (Debian). Kept as the one place to add them.
 set -euo pipefail
-exit 0
+
+# Chromium, for the docs pages' browser test (packages/node/test/docs.browser.test.ts), which
+# skips itself when /usr/bin/chromium is absent. Installing needs root; anyone else is told how.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium >/dev/null
+  else
+    echo "system-deps: /usr/bin/chromium is missing and installing it needs root:" \
+      "run 'apt-get install chromium' as root, or the docs browser test stays skipped." >&2
+  fi
+fi

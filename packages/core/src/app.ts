@@ -7,6 +7,9 @@ import { type ExceptionHandler, ExceptionHandlers } from './exception-handlers.t
 import { currentScheduler } from './execution/scheduler-registry.ts'
 import { finishAfterBody } from './http/finish.ts'
 import { Lifespan } from './lifespan.ts'
+import { createOpenAPIDocument, type OpenAPIDocument } from './openapi/document.ts'
+import { type DocsOptions, mountDocs } from './openapi/routes.ts'
+import type { SecuritySchemeObject } from './openapi/types.ts'
 import { DEFAULT_BODY_LIMIT } from './request/body.ts'
 import { type MountedRoute, Router, type RouterOptions } from './router.ts'
 
@@ -29,6 +32,10 @@ export interface AppOptions<State = unknown, Env = unknown> extends RouterOption
   bodyLimit?: number
   /** Where errors are logged (default: the console). */
   logger?: Logger
+  /** Paths of `/openapi.json`, `/docs` (Swagger UI) and `/redoc`, or `false` for none. */
+  docs?: DocsOptions | false
+  /** Servers listed in the OpenAPI document. */
+  servers?: { url: string; description?: string }[]
   /**
    * Startup and shutdown: an async generator that sets up, yields the state handlers see as
    * `ctx.state`, and tears down after the yield (on `app.close()` or server close).
@@ -68,6 +75,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
   readonly #pending = new Set<Promise<void>>()
   readonly #runtime: AppRuntime
   #engine: Engine | undefined
+  #document: OpenAPIDocument | undefined
 
   constructor(options: AppOptions<State, Env> = {}) {
     super(options)
@@ -190,8 +198,40 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     await this.#lifespan.close()
   }
 
+  /**
+   * The OpenAPI 3.1 document of the app's routes (built once, again after routes change).
+   *
+   * @example
+   * const document = app.openapi()
+   * document.paths['/items/{id}']?.get?.operationId
+   */
+  openapi(): OpenAPIDocument {
+    if (this.#document) return this.#document
+    const schemes: Record<string, SecuritySchemeObject> = {}
+    const operations = this.mounted().map((route) => {
+      const { spec, securitySchemes } = route.endpoint
+        .mount(route.path, route.dependencies)
+        .operation(route.tags)
+      Object.assign(schemes, securitySchemes)
+      return spec
+    })
+    const info = {
+      title: this.config.title ?? 'Tandem',
+      version: this.config.version ?? '0.1.0',
+      ...(this.config.description ? { description: this.config.description } : {}),
+      ...(this.config.servers ? { servers: this.config.servers } : {}),
+    }
+    this.#document = createOpenAPIDocument(
+      info,
+      operations,
+      Object.keys(schemes).length > 0 ? schemes : undefined,
+    )
+    return this.#document
+  }
+
   protected override onChange(): void {
     this.#engine = undefined
+    this.#document = undefined
   }
 
   /** Every route the app serves. */
@@ -213,6 +253,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     const hono = new Hono()
     const index = new TrieRouter<string>()
     for (const { path, handlers } of this.#middleware) hono.use(path, ...handlers)
+    mountDocs(hono, this.config.docs, this.config.title ?? 'Tandem', () => this.openapi())
     const routes = this.mounted()
     const heads = new Set(routes.filter((r) => r.endpoint.method === 'HEAD').map((r) => r.path))
     for (const route of routes) {

@@ -4,7 +4,7 @@ import type { Dependency } from './di/dependency.ts'
 import { type AppRuntime, RequestScope } from './di/scope.ts'
 import { solve } from './di/solve.ts'
 import { RequestValidationError } from './errors.ts'
-import { callWithContext } from './execution/execution.ts'
+import { callHandler } from './execution/execution.ts'
 import type { OperationSpec, SecuritySchemeObject } from './openapi/types.ts'
 import { serializeResult } from './response.ts'
 import type { HttpMethod, RouteDeclaration } from './route.ts'
@@ -89,7 +89,7 @@ export class MountedEndpoint {
         await solve(this.dependant, ctx, scope)
         if (scope.issues.length > 0) throw new RequestValidationError(scope.issues)
       }
-      const result = await callWithContext(this.endpoint.handler, ctx, scope)
+      const result = await callHandler(this.endpoint.handler, ctx, scope)
       if (scope.functionExits?.size) {
         const exited = await scope.functionExits.unwind(undefined, false)
         if (exited.failed) throw exited.error
@@ -106,9 +106,12 @@ export class MountedEndpoint {
       if (scope.functionExits?.size) current = await scope.functionExits.unwind(current.error, true)
       if (scope.requestExits?.size) current = await scope.requestExits.unwind(current.error, true)
       scope.backgroundTasks?.discard()
+      release(scope)
       throw current.error
     }
-    if (!scope.requestExits?.size && !scope.backgroundTasks?.size) return response
+    if (!scope.requestExits?.size && !scope.backgroundTasks?.size && scope.remoteRequest === undefined) {
+      return response
+    }
     return finisher(response, (error) => finish(scope, error))
   }
 
@@ -160,6 +163,7 @@ async function finish(scope: RequestScope, streamError: unknown): Promise<void> 
         result.error,
       )
     }
+    release(scope)
     return
   }
   // Always through the tasks object, so a task added by a cleanup below is refused, not dropped.
@@ -170,4 +174,10 @@ async function finish(scope: RequestScope, streamError: unknown): Promise<void> 
       error,
     ),
   )
+  release(scope)
+}
+
+/** Forgets the request's values on its pool worker, once its cleanups are done. */
+function release(scope: RequestScope): void {
+  if (scope.remoteRequest !== undefined) scope.runtime.scheduler().remote?.release(scope.remoteRequest)
 }

@@ -96,3 +96,75 @@ export class TandemConfigError extends Error {
     this.name = 'TandemConfigError'
   }
 }
+
+/**
+ * The worker pool's queue is full (`pool.maxQueue` calls waiting): answered 503 with `Retry-After`.
+ *
+ * @example
+ * app.exceptionHandler(PoolQueueFullError, (error) =>
+ *   Response.json({ detail: 'Busy, try later' }, { status: 503, headers: { 'retry-after': String(error.retryAfter) } }))
+ */
+export class PoolQueueFullError extends Error {
+  readonly code = 'TANDEM_POOL_QUEUE_FULL'
+  /** Whole seconds a client should wait before retrying (at least 1). */
+  readonly retryAfter: number
+
+  constructor(fn: string, maxQueue: number, retryAfter: number) {
+    super(
+      `The worker pool's queue is full (${maxQueue} calls waiting), so ${fn} was not queued. ` +
+        'Retry later, or raise pool.maxQueue or pool.size.',
+    )
+    this.name = 'PoolQueueFullError'
+    this.retryAfter = Math.max(1, Math.ceil(retryAfter))
+  }
+}
+
+/**
+ * A blocking call ran past the pool's `timeout`: answered 504; its worker was replaced.
+ *
+ * @example
+ * serve(app, { pool: { timeout: 2_000 } }) // calls running longer than 2 s answer 504
+ */
+export class PoolTimeoutError extends Error {
+  readonly code = 'TANDEM_POOL_TIMEOUT'
+
+  constructor(fn: string, timeout: number) {
+    super(
+      `${fn} ran longer than the pool's timeout of ${timeout} ms and was stopped (its worker was replaced). ` +
+        'Make the work shorter, or raise pool.timeout.',
+    )
+    this.name = 'PoolTimeoutError'
+  }
+}
+
+/**
+ * The worker running a blocking call died (exit, crash, out of memory): answered 500; the worker
+ * was replaced and no other call was lost.
+ *
+ * @example
+ * app.exceptionHandler(WorkerCrashedError, (error) => new Response('Worker crashed', { status: 500 }))
+ */
+export class WorkerCrashedError extends Error {
+  readonly code = 'TANDEM_WORKER_CRASHED'
+
+  constructor(fn: string, reason: string) {
+    super(`The worker running ${fn} died (${reason}); it was replaced. Other calls were not affected.`)
+    this.name = 'WorkerCrashedError'
+  }
+}
+
+/**
+ * A blocking call was made after the scheduler was closed.
+ *
+ * @example
+ * await scheduler.close()
+ * await hash('x') // rejects with PoolClosedError
+ */
+export class PoolClosedError extends Error {
+  readonly code = 'TANDEM_POOL_CLOSED'
+
+  constructor(fn: string) {
+    super(`${fn} was called after the worker pool was closed (the server is shutting down).`)
+    this.name = 'PoolClosedError'
+  }
+}

@@ -1,4 +1,10 @@
-import { HTTPException, RequestValidationError } from './errors.ts'
+import {
+  HTTPException,
+  PoolClosedError,
+  PoolQueueFullError,
+  PoolTimeoutError,
+  RequestValidationError,
+} from './errors.ts'
 import { statusForbidsBody } from './http/status.ts'
 import { toJson } from './response.ts'
 
@@ -31,6 +37,10 @@ export function validationErrorResponse(error: RequestValidationError): Response
   })
 }
 
+function detailResponse(status: number, detail: string, headers: Record<string, string> = {}): Response {
+  return new Response(toJson({ detail }), { status, headers: { 'content-type': JSON_TYPE, ...headers } })
+}
+
 function internalError(): Response {
   return new Response('Internal Server Error', {
     status: 500,
@@ -46,6 +56,13 @@ export class ExceptionHandlers {
   readonly #handlers = new Map<Function, ExceptionHandler<any>>([
     [HTTPException, (error: HTTPException) => httpExceptionResponse(error)],
     [RequestValidationError, (error: RequestValidationError) => validationErrorResponse(error)],
+    [
+      PoolQueueFullError,
+      (error: PoolQueueFullError) =>
+        detailResponse(503, error.message, { 'retry-after': String(Math.max(1, error.retryAfter || 1)) }),
+    ],
+    [PoolClosedError, (error: PoolClosedError) => detailResponse(503, error.message, { 'retry-after': '1' })],
+    [PoolTimeoutError, (error: PoolTimeoutError) => detailResponse(504, error.message)],
   ])
 
   set(errorClass: Function, handler: ExceptionHandler<any>): void {

@@ -12,10 +12,14 @@ export { DependencyOverrides } from './di/overrides.ts'
 export { SwallowedError } from './di/teardown.ts'
 export {
   HTTPException,
+  PoolClosedError,
+  PoolQueueFullError,
+  PoolTimeoutError,
   RequestValidationError,
   ResponseValidationError,
   TandemConfigError,
   type ValidationIssue,
+  WorkerCrashedError,
 } from './errors.ts'
 export type { ExceptionContext, ExceptionHandler } from './exception-handlers.ts'
 export {
@@ -30,9 +34,32 @@ export {
   sealBlockingRegistry,
 } from './execution/blocking.ts'
 export { InlineScheduler } from './execution/inline.ts'
-export type { RunOptions, Scheduler, SchedulerStats } from './execution/scheduler.ts'
+export type {
+  RemoteExecution,
+  RemoteResult,
+  RunOptions,
+  Scheduler,
+  SchedulerStats,
+} from './execution/scheduler.ts'
 export { currentScheduler, setScheduler } from './execution/scheduler-registry.ts'
-export type { OperationSpec, ParameterSpec, ResponseSpec } from './openapi/types.ts'
+export { type DocsAsset, docsAssetNames, loadDocsAsset } from './openapi/assets.ts'
+export { createOpenAPIDocument, type OpenAPIDocument } from './openapi/document.ts'
+export {
+  type DocsAssetsSource,
+  redocHtml,
+  swaggerUIHtml,
+  swaggerUIOAuth2RedirectHtml,
+} from './openapi/pages.ts'
+export type { DocsOptions } from './openapi/routes.ts'
+export type {
+  OpenAPIInfo,
+  OperationSpec,
+  ParameterSpec,
+  RequestBodySpec,
+  ResponseSpec,
+  SecurityRequirement,
+  SecuritySchemeObject,
+} from './openapi/types.ts'
 export { type CookieOptions, ResponseState } from './response-state.ts'
 export type {
   Context,

@@ -38,8 +38,8 @@ function normalizePrefix(prefix: string | undefined, where: string): string {
 }
 
 function joinPath(prefix: string, path: string): string {
-  if (!prefix) return path
-  return path === '/' ? prefix : `${prefix}${path}`
+  // As FastAPI: prefix "/orders" and path "/" serve "/orders/" (and "/orders" redirects there).
+  return prefix ? `${prefix}${path}` : path
 }
 
 function mergeTags(...lists: (string[] | undefined)[]): string[] {
@@ -69,8 +69,8 @@ export class Router<State = unknown, Env = unknown> {
   readonly prefix: string
   readonly tags: string[]
   readonly dependencies: Dependency<unknown>[]
-  readonly #routes: Endpoint[] = []
-  readonly #inclusions: Inclusion[] = []
+  /** Routes and included routers, in the order they were added (the order they are matched in). */
+  readonly #entries: (Endpoint | Inclusion)[] = []
   readonly #listeners = new Set<() => void>()
 
   constructor(options: RouterOptions = {}) {
@@ -125,7 +125,7 @@ export class Router<State = unknown, Env = unknown> {
       dependencies: (options.dependencies ?? []) as Dependency<unknown>[],
     }
     checkDependencyDeclaration({ dependencies: inclusion.dependencies }, 'include()')
-    this.#inclusions.push(inclusion)
+    this.#entries.push(inclusion)
     router.#listeners.add(() => this.#changed())
     // Paths are complete only at the root (an outer prefix may hold a parameter): the app checks them.
     if (this.isRoot) {
@@ -138,15 +138,17 @@ export class Router<State = unknown, Env = unknown> {
   /** Every route this router serves, with full paths (its own prefix included) and merged tags. */
   mounted(): MountedRoute[] {
     const out: MountedRoute[] = []
-    for (const endpoint of this.#routes) {
-      out.push({
-        endpoint,
-        path: joinPath(this.prefix, endpoint.path),
-        tags: mergeTags(this.tags, endpoint.declaration.tags),
-        dependencies: this.dependencies,
-      })
-    }
-    for (const inclusion of this.#inclusions) {
+    for (const entry of this.#entries) {
+      if (entry instanceof Endpoint) {
+        out.push({
+          endpoint: entry,
+          path: joinPath(this.prefix, entry.path),
+          tags: mergeTags(this.tags, entry.declaration.tags),
+          dependencies: this.dependencies,
+        })
+        continue
+      }
+      const inclusion = entry
       for (const route of inclusion.router.mounted()) {
         out.push({
           endpoint: route.endpoint,
@@ -174,7 +176,7 @@ export class Router<State = unknown, Env = unknown> {
     checkDependencyDeclaration(declaration, `Route ${where}`)
     const endpoint = new Endpoint(method, path, declaration, handler as Function)
     if (this.isRoot) endpoint.checkPath(joinPath(this.prefix, path), this.dependencies)
-    this.#routes.push(endpoint)
+    this.#entries.push(endpoint)
     this.#changed()
     return this
   }

@@ -67,7 +67,7 @@ export function httpBearer<const A extends boolean = true>(
     authorization,
     ({ headers }: { headers: { authorization?: string } }) => {
       const parts = splitAuthorization(headers.authorization)
-      if (!parts || parts[0].toLowerCase() !== 'bearer') {
+      if (parts?.[0].toLowerCase() !== 'bearer') {
         if (autoError) throw notAuthenticated('Bearer')
         return null
       }
@@ -202,7 +202,7 @@ export function oauth2PasswordBearer<const A extends boolean = true>(
     authorization,
     ({ headers }: { headers: { authorization?: string } }) => {
       const parts = splitAuthorization(headers.authorization)
-      if (!parts || parts[0].toLowerCase() !== 'bearer') {
+      if (parts?.[0].toLowerCase() !== 'bearer') {
         if (autoError) throw notAuthenticated('Bearer')
         return null
       }

@@ -97,47 +97,51 @@ export interface OperationInputs {
 export function operationInputs(route: Dependant): OperationInputs {
   const out: OperationInputs = { parameters: [], security: [], securitySchemes: {}, validates: false }
   const seen = new Set<string>()
+  const byLocation: Record<string, ParameterSpec[]> = { path: [], query: [], header: [], cookie: [] }
+  // As FastAPI: a node's own parameters, then its sub-dependencies', grouped by location.
   const visit = (node: Dependant, scopes: string[], hidden: boolean) => {
-    for (const child of node.children) {
-      const dep = child.dep
-      const childScopes = [...new Set([...scopes, ...dep.scopes])]
-      visit(dependantOf(dep), childScopes, hidden || dep.hideParameters)
-      if (dep.security) {
-        out.securitySchemes[dep.security.name] = dep.security.scheme
-        const key = `${dep.security.name}|${childScopes.join(' ')}`
-        if (!seen.has(`security:${key}`)) {
-          seen.add(`security:${key}`)
-          out.security.push({ [dep.security.name]: childScopes })
+    const inputs = node.inputs
+    if (node.hasInputs) out.validates = true
+    if (!hidden) {
+      for (const validator of [inputs.params, inputs.query, inputs.headers, inputs.cookies]) {
+        if (!validator) continue
+        for (const parameter of validator.parameters()) {
+          const key = `${parameter.in}:${parameter.name}`
+          if (seen.has(key)) continue
+          seen.add(key)
+          byLocation[parameter.in]!.push(parameter)
+        }
+      }
+      if (!out.requestBody && inputs.body) {
+        out.requestBody = {
+          schema: inputs.body,
+          contentTypes: ['application/json'],
+          required: !acceptsMissing(inputs.body),
+        }
+      } else if (!out.requestBody && inputs.form) {
+        out.requestBody = {
+          schema: inputs.form.schema,
+          contentTypes: ['multipart/form-data', 'application/x-www-form-urlencoded'],
+          required: true,
         }
       }
     }
-    const inputs = node.inputs
-    if (node.hasInputs) out.validates = true
-    if (hidden) return
-    for (const validator of [inputs.params, inputs.query, inputs.headers, inputs.cookies]) {
-      if (!validator) continue
-      for (const parameter of validator.parameters()) {
-        const key = `${parameter.in}:${parameter.name}`
-        if (seen.has(key)) continue
-        seen.add(key)
-        out.parameters.push(parameter)
+    for (const child of node.children) {
+      const dep = child.dep
+      const childScopes = [...new Set([...scopes, ...dep.scopes])]
+      if (dep.security) {
+        out.securitySchemes[dep.security.name] = dep.security.scheme
+        const key = `security:${dep.security.name}|${childScopes.join(' ')}`
+        if (!seen.has(key)) {
+          seen.add(key)
+          out.security.push({ [dep.security.name]: childScopes })
+        }
       }
-    }
-    if (!out.requestBody && inputs.body) {
-      out.requestBody = {
-        schema: inputs.body,
-        contentTypes: ['application/json'],
-        required: !acceptsMissing(inputs.body),
-      }
-    } else if (!out.requestBody && inputs.form) {
-      out.requestBody = {
-        schema: inputs.form.schema,
-        contentTypes: ['multipart/form-data', 'application/x-www-form-urlencoded'],
-        required: true,
-      }
+      visit(dependantOf(dep), childScopes, hidden || dep.hideParameters)
     }
   }
   visit(route, [], false)
+  out.parameters = [...byLocation.path!, ...byLocation.query!, ...byLocation.header!, ...byLocation.cookie!]
   return out
 }
 

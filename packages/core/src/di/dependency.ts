@@ -1,10 +1,5 @@
 import { TandemConfigError } from '../errors.ts'
-import {
-  type BlockingFunction,
-  blockingInfo,
-  isBlocking,
-  isGeneratorFunction,
-} from '../execution/blocking.ts'
+import { type BlockingFunction, blockingInfo, isBlocking } from '../execution/blocking.ts'
 import type { SecuritySchemeObject } from '../openapi/types.ts'
 import type { DependencyContext, DependencyDeclaration } from '../route.ts'
 

@@ -47,12 +47,17 @@ export class RequestScope {
   requestExits: ExitStack | undefined
   /** Set when a body-level error (JSON syntax, content type) was reported, so it is reported once. */
   bodyReported = false
+  /** This request's number on a thread-pool scheduler, once a blocking step ran there. */
+  remoteRequest: number | undefined
+  /** The raw body, once read (sent along when a blocking function rebuilds the request). */
+  bodyBytes: Uint8Array<ArrayBuffer> | undefined
   #response: ResponseState | undefined
   #background: BackgroundTasks | undefined
   #cache: Map<Dependency<any>, Map<string, unknown>> | undefined
   #query: Map<string, string[]> | undefined
   #cookies: Map<string, string> | undefined
   #json: Promise<JsonBody> | undefined
+  #bytes: Promise<Uint8Array<ArrayBuffer>> | undefined
   #form: Promise<FormData | undefined> | undefined
 
   constructor(
@@ -127,10 +132,20 @@ export class RequestScope {
     return this.#form
   }
 
+  /** The raw body, read once with the size limit. */
+  bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    this.#bytes ??= readBodyBytes(this.request, this.runtime.bodyLimit).then((bytes) => {
+      this.bodyBytes = bytes
+      return bytes
+    })
+    return this.#bytes
+  }
+
   async #readJson(): Promise<JsonBody> {
     const contentType = this.request.headers.get('content-type')
-    const bytes = await readBodyBytes(this.request, this.runtime.bodyLimit)
-    if (bytes.byteLength === 0 && !contentType) return { kind: 'absent' }
+    const bytes = await this.bytes()
+    // No body at all is a missing body (FastAPI never parses an empty one), whatever the content type.
+    if (bytes.byteLength === 0 && (!contentType || isJsonContentType(contentType))) return { kind: 'absent' }
     const text = decodeUtf8(bytes)
     if (!isJsonContentType(contentType)) return { kind: 'not-json', text }
     const parsed = parseJsonBody(text)
@@ -139,7 +154,7 @@ export class RequestScope {
 
   async #readForm(): Promise<FormData | undefined> {
     const contentType = this.request.headers.get('content-type')
-    const bytes = await readBodyBytes(this.request, this.runtime.bodyLimit)
+    const bytes = await this.bytes()
     if (bytes.byteLength === 0 || !contentType || !isFormContentType(contentType)) return undefined
     return parseForm(bytes, contentType)
   }

@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import type { ValidationIssue } from '../errors.ts'
+import { HTTPException, type ValidationIssue } from '../errors.ts'
 import { callDependency } from '../execution/execution.ts'
 import { toValidationIssues } from '../validation/issues.ts'
 import { acceptsMissing } from '../validation/schema.ts'
@@ -83,7 +83,8 @@ async function validateInputs(
   else if (inputs.form) {
     const form = await scope.form()
     ctx.form = inputs.form.validate((wire) => {
-      const values = form?.getAll(wire)
+      // An empty field counts as missing, as in FastAPI's forms.
+      const values = form?.getAll(wire).filter((value) => value !== '')
       if (!values || values.length === 0) return undefined
       return values.length === 1 ? values[0] : values
     }, scope.issues)
@@ -114,7 +115,14 @@ async function validateJson(schema: z.ZodType, scope: RequestScope): Promise<unk
       report(body.issue)
       return undefined
     case 'ok': {
-      const result = schema.safeParse(body.value)
+      let result: ReturnType<typeof schema.safeParse>
+      try {
+        result = schema.safeParse(body.value)
+      } catch (error) {
+        // A recursive schema can exhaust the stack on deep input that passed the nesting limit.
+        if (error instanceof RangeError) throw new HTTPException(400, 'There was an error parsing the body')
+        throw error
+      }
       if (result.success) return result.data
       if (body.value === null) {
         report({ type: 'missing', loc: ['body'], msg: 'Field required', input: null })

@@ -1,7 +1,11 @@
 /** One entered yield dependency: its generator, waiting at `yield`. */
 interface Exit {
   name: string
-  generator: Generator<unknown, unknown, unknown> | AsyncGenerator<unknown, unknown, unknown>
+  generator: {
+    next(): Promise<IteratorResult<unknown>> | IteratorResult<unknown>
+    throw(error: unknown): Promise<IteratorResult<unknown>> | IteratorResult<unknown>
+    return(value: undefined): Promise<IteratorResult<unknown>> | IteratorResult<unknown>
+  }
 }
 
 /** A yield dependency swallowed the error thrown into it: the response is a 500, the log names it. */

@@ -25,6 +25,7 @@ export interface BlockingFunction<A extends unknown[] = any[], R = unknown> {
 }
 
 const registry: BlockingInfo[] = []
+const wrappers: BlockingFunction[] = []
 let sealed: string | undefined
 
 /**
@@ -61,6 +62,7 @@ export function blocking<A extends unknown[], R>(fn: (...args: A) => R): Blockin
   const wrapper = ((...args: A) => currentScheduler().run(info, args)) as BlockingFunction<A, R>
   Object.defineProperty(wrapper, BLOCKING, { value: info })
   Object.defineProperty(wrapper, 'name', { value: info.name })
+  wrappers.push(wrapper)
   return wrapper
 }
 
@@ -72,6 +74,11 @@ export function isBlocking(fn: unknown): fn is BlockingFunction {
 /** The record of a `blocking()` function. */
 export function blockingInfo(fn: BlockingFunction): BlockingInfo {
   return fn[BLOCKING]
+}
+
+/** The `blocking()` function registered under `id` (as a worker names it). */
+export function blockingById(id: number): BlockingFunction | undefined {
+  return wrappers[id]
 }
 
 /** Every blocking function registered so far, in registration order (for schedulers). */

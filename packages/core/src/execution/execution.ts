@@ -1,13 +1,39 @@
+import type { DependencyContextImpl } from '../di/context.ts'
 import type { DependencyScope } from '../di/dependency.ts'
 import type { RequestScope } from '../di/scope.ts'
 import { ExitStack } from '../di/teardown.ts'
-import { type BlockingFunction, blockingInfo, isBlocking } from './blocking.ts'
+import { serializeError } from '../scheduler/errors-wire.ts'
+import { decodeResponse, snapshotContext } from '../scheduler/snapshot.ts'
+import {
+  type BlockingFunction,
+  type BlockingInfo,
+  blockingById,
+  blockingInfo,
+  isBlocking,
+} from './blocking.ts'
+import type { RemoteExecution, RemoteResult } from './scheduler.ts'
 
 /**
  * The one place where async, plain and blocking functions part ways. Plain functions are called
- * directly on the event loop; async ones are awaited; blocking ones go to the scheduler, with the
- * request as affinity key so one request's blocking steps share a worker.
+ * directly on the event loop; async ones are awaited; blocking ones go to the scheduler. On a thread
+ * pool a blocking handler or dependency runs on the request's worker with a rebuilt context, and a
+ * blocking dependency's value stays there until a loop-side consumer needs it.
  */
+
+/** A blocking dependency's value, kept on the worker of its request. */
+export class RemoteValue {
+  constructor(
+    readonly request: number,
+    readonly ref: number,
+    readonly name: string,
+  ) {}
+}
+
+type Generatorish = {
+  next(): Promise<IteratorResult<unknown>> | IteratorResult<unknown>
+  throw(error: unknown): Promise<IteratorResult<unknown>> | IteratorResult<unknown>
+  return(value: undefined): Promise<IteratorResult<unknown>> | IteratorResult<unknown>
+}
 
 function isGeneratorObject(value: unknown): value is Generator | AsyncGenerator {
   return (
@@ -19,27 +45,110 @@ function isGeneratorObject(value: unknown): value is Generator | AsyncGenerator 
   )
 }
 
-/** Calls a handler (or any context function) by its kind; resolves to its result. */
-export function callWithContext(fn: Function, ctx: object, scope: RequestScope): unknown {
+/** Brings values kept on a worker to the event loop, for a loop-side consumer. */
+async function materialize(ctx: DependencyContextImpl, scope: RequestScope): Promise<void> {
+  const remote = scope.runtime.scheduler().remote
+  if (!remote || scope.remoteRequest === undefined) return
+  for (const [name, value] of Object.entries(ctx.deps)) {
+    if (!(value instanceof RemoteValue)) continue
+    try {
+      ctx.deps[name] = await remote.fetch(value.request, value.ref)
+    } catch (error) {
+      throw new TypeError(
+        `The value of the blocking dependency "${value.name}" cannot cross from its worker to the event loop ` +
+          `(${(error as Error).message}). Use it only in blocking functions (they run on the same worker), ` +
+          'or return cloneable data.',
+        { cause: error },
+      )
+    }
+  }
+}
+
+async function runRemote(
+  remote: RemoteExecution,
+  info: BlockingInfo,
+  ctx: DependencyContextImpl,
+  scope: RequestScope,
+  keep: boolean,
+): Promise<RemoteResult> {
+  scope.remoteRequest ??= remote.newRequest()
+  const request = scope.remoteRequest
+  const snapshot = await snapshotContext(ctx, scope)
+  const result = await remote.context(info, request, snapshot, {
+    keep,
+    yields: info.generator,
+    signal: scope.request.signal,
+  })
+  const effects = result.effects
+  if (effects) {
+    if (effects.status !== undefined) scope.response.status = effects.status
+    for (const [name, value] of effects.headers ?? []) {
+      if (name === 'set-cookie') scope.response.headers.append(name, value)
+      else scope.response.headers.set(name, value)
+    }
+    for (const task of effects.tasks ?? []) {
+      if ('fn' in task) scope.background.add(blockingById(task.fn)!, ...task.args)
+      else {
+        const run = () => remote.task(request, task.local)
+        Object.defineProperty(run, 'name', { value: task.name })
+        scope.background.add(run)
+      }
+    }
+  }
+  return result
+}
+
+/** Calls a handler by its kind; resolves to its result. */
+export async function callHandler(
+  fn: Function,
+  ctx: DependencyContextImpl,
+  scope: RequestScope,
+): Promise<unknown> {
   if (isBlocking(fn)) {
     const info = blockingInfo(fn as BlockingFunction)
-    return scope.runtime.scheduler().run(info, [ctx], { affinity: scope, signal: scope.request.signal })
+    const scheduler = scope.runtime.scheduler()
+    if (scheduler.remote) {
+      const result = await runRemote(scheduler.remote, info, ctx, scope, false)
+      return decodeResponse(result.value)
+    }
+    return scheduler.run(info, [ctx], { signal: scope.request.signal })
   }
+  await materialize(ctx, scope)
   return fn(ctx)
 }
 
 /**
- * Calls a dependency by its kind. A yield dependency runs to its `yield`; its generator is kept on
- * the exit stack of its cleanup scope and its yielded value returned.
+ * Calls a dependency by its kind. A yield dependency runs to its `yield`; its generator (or, on a
+ * worker, a handle to it) is kept on the exit stack of its cleanup scope and its yielded value returned.
  */
 export async function callDependency(
   fn: Function,
   name: string,
   cleanup: DependencyScope,
-  ctx: object,
+  ctx: DependencyContextImpl,
   scope: RequestScope,
 ): Promise<unknown> {
-  const result = await callWithContext(fn, ctx, scope)
+  const remote = isBlocking(fn) ? scope.runtime.scheduler().remote : undefined
+  if (remote) {
+    const info = blockingInfo(fn as BlockingFunction)
+    const result = await runRemote(remote, info, ctx, scope, true)
+    const request = scope.remoteRequest!
+    if (result.exit !== undefined) {
+      const exit = result.exit
+      const done = (outcome: 'done' | 'yielded') => ({ done: outcome === 'done', value: undefined })
+      pushExit(scope, cleanup, name, {
+        next: () => remote.exit(request, exit).then(done),
+        throw: (error) => remote.exit(request, exit, serializeError(error)).then(done),
+        return: async () => ({ done: true, value: undefined }),
+      })
+    }
+    return new RemoteValue(request, result.ref!, name)
+  }
+  const result = isBlocking(fn)
+    ? await scope.runtime
+        .scheduler()
+        .run(blockingInfo(fn as BlockingFunction), [ctx], { signal: scope.request.signal })
+    : await materialize(ctx, scope).then(() => fn(ctx))
   if (!isGeneratorObject(result)) return result
   const step = await result.next()
   if (step.done) {
@@ -47,10 +156,21 @@ export async function callDependency(
       `The yield dependency "${name}" returned without yielding a value. A yield dependency must yield exactly once.`,
     )
   }
-  const stack =
-    cleanup === 'function'
-      ? (scope.functionExits ??= new ExitStack())
-      : (scope.requestExits ??= new ExitStack())
-  stack.push(name, result)
+  pushExit(scope, cleanup, name, result)
   return step.value
+}
+
+function pushExit(
+  scope: RequestScope,
+  cleanup: DependencyScope,
+  name: string,
+  generator: Generatorish,
+): void {
+  if (cleanup === 'function') {
+    scope.functionExits ??= new ExitStack()
+    scope.functionExits.push(name, generator)
+  } else {
+    scope.requestExits ??= new ExitStack()
+    scope.requestExits.push(name, generator)
+  }
 }

@@ -46,8 +46,6 @@ export class InlineScheduler implements Scheduler {
     }
   }
 
-  release(): void {}
-
   stats(): SchedulerStats {
     return { size: 1, busy: this.#busy, queued: 0, completed: this.#completed, failed: this.#failed }
   }

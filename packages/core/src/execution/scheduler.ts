@@ -1,12 +1,9 @@
+import type { SerializedError } from '../scheduler/errors-wire.ts'
+import type { ContextEffects, ContextSnapshot } from '../scheduler/protocol.ts'
 import type { BlockingInfo } from './blocking.ts'
 
 /** Options of one scheduled call. */
 export interface RunOptions {
-  /**
-   * Calls with the same affinity key run on the same worker (the blocking steps of one request), so
-   * they can share worker-side values. Released with `release(key)`.
-   */
-  affinity?: object
   /** Aborts the call: before it starts it never runs; while running, the worker's signal is aborted. */
   signal?: AbortSignal
   /** Objects transferred rather than cloned (ArrayBuffers). */
@@ -30,7 +27,6 @@ export interface SchedulerStats {
  * class MyScheduler implements Scheduler {
  *   readonly name = 'mine'
  *   async run(info, args) { return info.fn(...args) }
- *   release() {}
  *   stats() { return { size: 1, busy: 0, queued: 0, completed: 0, failed: 0 } }
  *   async close() {}
  * }
@@ -40,10 +36,47 @@ export interface Scheduler {
   readonly name: string
   /** Runs a registered blocking function with cloneable arguments and resolves to its result. */
   run(info: BlockingInfo, args: unknown[], options?: RunOptions): Promise<unknown>
-  /** Releases the worker-side values kept for an affinity key (after the request's cleanups). */
-  release(affinity: object): void
+  /**
+   * Thread-based schedulers run handlers and dependencies in a worker with a rebuilt context; the
+   * framework drives that through this. Absent (inline): they run in place with the real context.
+   */
+  readonly remote?: RemoteExecution
   /** The current counters. */
   stats(): SchedulerStats
   /** Finishes running calls, then stops. */
   close(): Promise<void>
+}
+
+/** What a context call on a worker answers: the value (cloned) or a ref to it, and the request's changes. */
+export interface RemoteResult {
+  value?: unknown
+  /** The value was kept on the worker under this ref (a dependency's value). */
+  ref?: number
+  /** The exit handle of a blocking yield dependency. */
+  exit?: number
+  effects?: ContextEffects
+}
+
+/**
+ * How the framework runs handlers and dependencies on a thread-based scheduler: each request gets
+ * a number; its blocking steps run on one worker, which keeps their values until `release`.
+ */
+export interface RemoteExecution {
+  /** A new request number. */
+  newRequest(): number
+  /** Runs `info` with a rebuilt context on the request's worker. */
+  context(
+    info: BlockingInfo,
+    request: number,
+    ctx: ContextSnapshot,
+    options: { keep: boolean; yields: boolean; signal?: AbortSignal; transfer?: Transferable[] },
+  ): Promise<RemoteResult>
+  /** Brings a kept value to the event loop (structured clone). */
+  fetch(request: number, ref: number): Promise<unknown>
+  /** Exits a blocking yield dependency; never waits for a free slot. Rejects with what it raised. */
+  exit(request: number, exit: number, error?: SerializedError): Promise<'done' | 'yielded'>
+  /** Runs a background task that was added on the worker. */
+  task(request: number, task: number): Promise<void>
+  /** Forgets the request's values on its worker. */
+  release(request: number): void
 }

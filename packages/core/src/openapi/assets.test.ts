@@ -26,8 +26,9 @@ describe('loadDocsAsset', () => {
     for (const name of ['favicon-32x32.png', 'favicon-16x16.png']) {
       const icon = await loadDocsAsset(name)
       expect(icon?.contentType).toBe('image/png')
-      expect(icon?.body).toBeInstanceOf(Uint8Array)
-      expect([...(icon?.body as Uint8Array).subarray(0, 8)]).toEqual(PNG_SIGNATURE)
+      const body = icon?.body
+      expect(body).toBeInstanceOf(Uint8Array)
+      expect([...(body as Uint8Array).subarray(0, 8)]).toEqual(PNG_SIGNATURE)
     }
   })
 

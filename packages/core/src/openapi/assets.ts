@@ -1,7 +1,7 @@
 /** One docs asset, ready to be sent. */
 export interface DocsAsset {
   /** The file's contents: text for scripts and styles, bytes for images. */
-  body: string | Uint8Array
+  body: string | Uint8Array<ArrayBuffer>
   /** The `Content-Type` to send it with. */
   contentType: string
 }
@@ -50,16 +50,20 @@ export async function loadDocsAsset(name: string): Promise<DocsAsset | undefined
   const data = assets[name]
   const contentType = CONTENT_TYPES[name]
   if (data === undefined || contentType === undefined) return undefined
-  if (!contentType.startsWith('image/')) return { body: data, contentType }
-  // A copy, so that no caller can change what the next request gets.
-  if (data instanceof Uint8Array) return { body: data.slice(), contentType }
-  if (data.startsWith('data:')) return { body: fromDataURL(data), contentType }
+  const isText = !contentType.startsWith('image/')
+  if (typeof data === 'string') {
+    if (isText) return { body: data, contentType }
+    if (data.startsWith('data:')) return { body: fromDataURL(data), contentType }
+  } else if (!isText) {
+    // A copy, so that no caller can change what the next request gets.
+    return { body: data.slice(), contentType }
+  }
   // Bun running this source (not the build) gives a file path for `type: 'bytes'`.
   return undefined
 }
 
 /** The bytes of a base64 `data:` URL (what Vite's `?inline` gives where esbuild gives bytes). */
-function fromDataURL(url: string): Uint8Array {
+function fromDataURL(url: string): Uint8Array<ArrayBuffer> {
   const binary = atob(url.slice(url.indexOf(',') + 1))
   const bytes = new Uint8Array(binary.length)
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)

@@ -273,7 +273,7 @@ describe('createOpenAPIDocument, edge cases', () => {
       set: {},
     })
     const output = document.paths['/']?.post?.responses['200']?.content?.['application/json']?.schema
-    expect((output?.properties as Record<string, unknown>).upper).toEqual({})
+    expect(output?.properties).toHaveProperty('upper', {})
   })
 
   it('makes a component of a recursive schema, named or not', () => {

@@ -22,7 +22,7 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
     const length = Number(declared)
     if (length > limit) throw tooLarge(limit)
     if (length <= limit && request.body) {
-      const bytes = new Uint8Array(await request.arrayBuffer())
+      const bytes = new Uint8Array(await request.arrayBuffer().catch(unreadable))
       if (bytes.byteLength > limit) throw tooLarge(limit)
       return bytes
     }
@@ -32,7 +32,7 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
   const chunks: Uint8Array<ArrayBuffer>[] = []
   let size = 0
   for (;;) {
-    const { done, value } = await reader.read()
+    const { done, value } = await reader.read().catch(unreadable)
     if (done) break
     size += value.byteLength
     if (size > limit) {
@@ -49,6 +49,11 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
     offset += chunk.byteLength
   }
   return out
+}
+
+/** The body could not be read (the client went away mid-body, a broken stream): 400, as FastAPI. */
+function unreadable(): never {
+  throw new HTTPException(400, PARSE_ERROR)
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })

@@ -35,8 +35,7 @@ const DATE_FAIL = new CoercionFailure(
   'Input should be a valid date or datetime in ISO 8601 format (2026-11-22 or 2026-11-22T10:00:00Z)',
 )
 
-const toInteger: Coercer = (raw) =>
-  INTEGER.test(raw) ? Number(raw) : NUMBER.test(raw) ? intFromFloat(raw) : INT_FAIL
+const toInteger: Coercer = (raw) => (INTEGER.test(raw) ? Number(raw) : INT_FAIL)
 const toNumber: Coercer = (raw) => (NUMBER.test(raw) ? Number(raw) : NUMBER_FAIL)
 const toBigInt: Coercer = (raw) => (INTEGER.test(raw) ? BigInt(raw.trim()) : INT_FAIL)
 const toBoolean: Coercer = (raw) => {
@@ -49,11 +48,6 @@ const toDate: Coercer = (raw) => {
   return Number.isNaN(date.getTime()) ? DATE_FAIL : date
 }
 const keep: Coercer = (raw) => raw
-
-function intFromFloat(raw: string): unknown {
-  const value = Number(raw)
-  return Number.isInteger(value) ? value : INT_FAIL
-}
 
 /** A literal or enum of numbers or booleans takes its values from strings too. */
 function literalCoercer(values: unknown[]): Coercer {

@@ -123,7 +123,17 @@ export class InputValidator {
       for (const issue of converted) {
         const order = fields.findIndex((field) => field.key === issue.loc[1])
         if (coerced.has(order)) continue
-        if (order !== -1) issue.loc[1] = fields[order]!.wire
+        const field = fields[order]
+        if (field) {
+          issue.loc[1] = field.wire
+          // FastAPI shows the value as sent (the string), not as converted.
+          const raw = read(field.wire)
+          const index = issue.loc[2]
+          if (raw !== undefined && issue.loc.length === 2)
+            issue.input = Array.isArray(raw) && !field.array ? raw.at(-1) : raw
+          else if (Array.isArray(raw) && typeof index === 'number' && issue.loc.length === 3)
+            issue.input = raw[index]
+        }
         if (issue.type === 'missing') issue.input = null
         found.push([order === -1 ? fields.length : order, issue])
       }

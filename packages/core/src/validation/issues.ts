@@ -91,10 +91,6 @@ function convert(issue: ZodIssue, ctx: IssueContext, out: ValidationIssue[]): vo
       let expected: string = issue.expected
       const target = schemaAt(ctx.schema, path)
       if (expected === 'number' && target && isIntegerSchema(unwrap(target))) expected = 'int'
-      if (expected === 'int' && typeof value === 'number' && Number.isFinite(value)) {
-        push('int_from_float', 'Input should be a valid integer, got a number with a fractional part')
-        return
-      }
       if (expected === 'object' && path.length === 0 && ctx.location === 'body') {
         push('model_attributes_type', 'Input should be a valid dictionary or object to extract fields from')
         return

@@ -15,18 +15,17 @@ export function parseJsonBody(text: string): JsonResult {
     value = JSON.parse(text)
   } catch {
     const [offset, error] = locateJsonError(text)
-    return {
-      ok: false,
-      issue: {
-        type: 'json_invalid',
-        loc: ['body', offset],
-        msg: 'JSON decode error',
-        input: {},
-        ctx: { error },
-      },
+    return { ok: false, issue: jsonInvalid(text, offset, error) }
+  }
+  // Nesting is bounded (deeper input would exhaust the stack of validators and serializers); only a
+  // body long enough to nest that deep is scanned.
+  if (text.length > 2 * MAX_DEPTH) {
+    const deep = tooDeep(text)
+    if (deep !== -1) {
+      return { ok: false, issue: jsonInvalid(text, deep, `Nesting too deep (more than ${MAX_DEPTH} levels)`) }
     }
   }
-  if (text.includes('__proto__') || text.includes('prototype')) {
+  if (text.includes('__proto__') || text.includes('prototype') || text.includes('\\u')) {
     const path = findPollution(value, [])
     if (path) {
       return {
@@ -41,6 +40,33 @@ export function parseJsonBody(text: string): JsonResult {
     }
   }
   return { ok: true, value }
+}
+
+function jsonInvalid(text: string, offset: number, error: string): ValidationIssue {
+  // Python counts characters (code points), JavaScript UTF-16 units: count as FastAPI does.
+  let chars = offset
+  for (let i = 0; i < offset && i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code >= 0xd800 && code <= 0xdbff) chars--
+  }
+  return { type: 'json_invalid', loc: ['body', chars], msg: 'JSON decode error', input: {}, ctx: { error } }
+}
+
+/** The offset where nesting passes `MAX_DEPTH`, or -1. Strings are skipped. */
+function tooDeep(text: string): number {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92) i++
+      else if (c === 34) inString = false
+    } else if (c === 34) inString = true
+    else if (c === 123 || c === 91) {
+      if (++depth > MAX_DEPTH) return i
+    } else if (c === 125 || c === 93) depth--
+  }
+  return -1
 }
 
 function findPollution(value: unknown, path: (string | number)[]): (string | number)[] | undefined {
@@ -67,7 +93,8 @@ function findPollution(value: unknown, path: (string | number)[]): (string | num
   return undefined
 }
 
-const MAX_DEPTH = 2000
+/** The deepest nesting a JSON body may have. */
+export const MAX_DEPTH = 512
 const WS = new Set([' ', '\t', '\n', '\r'])
 
 /** Finds the character offset and Python-style reason of the first JSON syntax error in `text`. */

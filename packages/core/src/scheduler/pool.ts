@@ -1,0 +1,526 @@
+import { PoolClosedError, PoolQueueFullError, PoolTimeoutError, WorkerCrashedError } from '../errors.ts'
+import { type BlockingInfo, blockingFingerprint, sealBlockingRegistry } from '../execution/blocking.ts'
+import type {
+  RemoteExecution,
+  RemoteResult,
+  RunOptions,
+  Scheduler,
+  SchedulerStats,
+} from '../execution/scheduler.ts'
+import { deserializeError, type SerializedError } from './errors-wire.ts'
+import type { PoolOptions, WorkerFactory } from './pool-types.ts'
+import { ABORT_FLAG_SLOTS, type ContextSnapshot, type FromWorker } from './protocol.ts'
+import { Slot } from './slot.ts'
+import type { Task } from './task.ts'
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError')
+}
+
+function fingerprintMismatch(index: number, main: string[], worker: string[]): Error {
+  const length = Math.max(main.length, worker.length)
+  for (let i = 0; i < length; i++) {
+    if (main[i] !== worker[i]) {
+      return new Error(
+        `Worker ${index} registered different blocking functions than the main thread: blocking function #${i} is ` +
+          `${main[i] ? `"${main[i]}"` : 'missing'} on the main thread but ${worker[i] ? `"${worker[i]}"` : 'missing'} ` +
+          'in the worker. Call blocking() at module top level, unconditionally, in the same order on every thread ' +
+          '(workers load the entry module: check serve({ entry })).',
+      )
+    }
+  }
+  return new Error(`Worker ${index} reported a different blocking-function fingerprint.`)
+}
+
+/**
+ * A pool of worker threads running blocking functions: a bounded FIFO queue shared by all callers,
+ * request affinity (a request's blocking steps share a worker), time limits, crash recovery and a
+ * graceful close. Runtime-agnostic: adapters give it a `WorkerFactory` over their runtime's threads.
+ *
+ * @example
+ * const pool = new ThreadPool(nodeWorkerFactory(entry), { size: 4, maxQueue: 1024, timeout: 0 })
+ * await pool.start()
+ * setScheduler(pool)
+ */
+export class ThreadPool implements Scheduler {
+  readonly name: string
+  readonly options: Readonly<PoolOptions>
+  readonly remote: RemoteExecution
+  readonly #factory: WorkerFactory
+  readonly #slots: Slot[] = []
+  readonly #queue: Task[] = []
+  #queueHead = 0
+  readonly #tasks = new Map<number, Task>()
+  readonly #bound = new Map<number, Slot>()
+  readonly #holds = new Map<number, number>()
+  readonly #lost = new Set<number>()
+  #nextId = 1
+  #nextRequest = 1
+  #completed = 0
+  #failed = 0
+  #state: 'new' | 'starting' | 'running' | 'closing' | 'closed' = 'new'
+  #idle: (() => void) | undefined
+  #started: { resolve: () => void; reject: (error: unknown) => void } | undefined
+
+  constructor(factory: WorkerFactory, options: PoolOptions) {
+    if (!Number.isInteger(options.size) || options.size < 1) {
+      throw new TypeError(`pool.size must be a whole number of workers, at least 1 (got ${options.size}).`)
+    }
+    if (!Number.isInteger(options.maxQueue) || options.maxQueue < 0) {
+      throw new TypeError(`pool.maxQueue must be a whole number, 0 or more (got ${options.maxQueue}).`)
+    }
+    if (!(options.timeout >= 0)) {
+      throw new TypeError(
+        `pool.timeout must be a number of milliseconds, 0 for none (got ${options.timeout}).`,
+      )
+    }
+    this.#factory = factory
+    this.options = options
+    this.name = options.name ?? 'thread-pool'
+    this.remote = {
+      newRequest: () => this.#nextRequest++,
+      context: (info, request, ctx, opts) => this.#context(info, request, ctx, opts),
+      fetch: (request, ref) =>
+        this.#direct(request, { type: 'fetch', request, ref }, `a value of request ${request}`).then(
+          (r) => r.value,
+        ),
+      exit: (request, exit, error) =>
+        this.#direct(request, { type: 'exit', request, exit, ...(error ? { error } : {}) }, 'a cleanup').then(
+          (r) => {
+            this.#exited(request)
+            return r.value as 'done' | 'yielded'
+          },
+          (raised) => {
+            this.#exited(request)
+            throw raised
+          },
+        ),
+      task: (request, task) =>
+        this.#direct(request, { type: 'task', request, task }, 'a background task').then(() => undefined),
+      release: (request) => this.#release(request),
+    }
+  }
+
+  /** Starts every worker and checks that each registered the same blocking functions. */
+  start(): Promise<void> {
+    if (this.#state !== 'new') throw new Error('The pool was started already.')
+    this.#state = 'starting'
+    return new Promise<void>((resolve, reject) => {
+      this.#started = { resolve, reject }
+      for (let i = 0; i < this.options.size; i++) this.#spawn(i)
+    })
+  }
+
+  run(info: BlockingInfo, args: unknown[], options: RunOptions = {}): Promise<unknown> {
+    return this.#submit(
+      { type: 'call', fn: info.id, args },
+      `blocking function "${info.name}"`,
+      undefined,
+      options.signal,
+      options.transfer,
+      false,
+    ).then((result) => result.value)
+  }
+
+  stats(): SchedulerStats {
+    let queued = this.#queue.length - this.#queueHead
+    let busy = 0
+    for (const slot of this.#slots) {
+      queued += slot.local.length
+      if (slot.inflight.length > 0) busy++
+    }
+    return { size: this.options.size, busy, queued, completed: this.#completed, failed: this.#failed }
+  }
+
+  /** Lets queued and running calls finish, then stops every worker. */
+  async close(): Promise<void> {
+    if (this.#state === 'closed') return
+    if (this.#state !== 'closing') {
+      this.#state = 'closing'
+      if (!this.#isIdle()) await new Promise<void>((resolve) => (this.#idle = resolve))
+    }
+    this.#state = 'closed'
+    await Promise.allSettled(
+      this.#slots.map((slot) => {
+        slot.dead = true
+        return slot.handle.terminate()
+      }),
+    )
+  }
+
+  #context(
+    info: BlockingInfo,
+    request: number,
+    ctx: ContextSnapshot,
+    opts: { keep: boolean; yields: boolean; signal?: AbortSignal; transfer?: Transferable[] },
+  ): Promise<RemoteResult> {
+    return this.#submit(
+      { type: 'context', fn: info.id, request, ctx, keep: opts.keep, yields: opts.yields },
+      `blocking function "${info.name}"`,
+      request,
+      opts.signal,
+      opts.transfer,
+      opts.yields,
+    ) as Promise<RemoteResult>
+  }
+
+  #submit(
+    message: Task['message'],
+    label: string,
+    request: number | undefined,
+    signal: AbortSignal | undefined,
+    transfer: Transferable[] | undefined,
+    holds: boolean,
+  ): Promise<RemoteResult> {
+    if (this.#state === 'closed') return Promise.reject(new PoolClosedError(label))
+    if (this.#state === 'new') {
+      return Promise.reject(
+        new Error(`${label} was called before the pool started: await pool.start() first.`),
+      )
+    }
+    if (signal?.aborted) return Promise.reject(abortReason(signal))
+    if (request !== undefined && this.#lost.has(request)) {
+      return Promise.reject(new WorkerCrashedError(label, 'it held this request’s values'))
+    }
+    const bound = request === undefined ? undefined : this.#bound.get(request)
+    if (!bound && this.#queue.length - this.#queueHead >= this.options.maxQueue) {
+      const perCall = Math.max(this.#averageTook(), 1)
+      const wait = ((this.#queue.length - this.#queueHead) * perCall) / this.options.size / 1000
+      return Promise.reject(new PoolQueueFullError(label, this.options.maxQueue, wait))
+    }
+    return new Promise<RemoteResult>((resolve, reject) => {
+      const task: Task = {
+        id: this.#nextId++,
+        message,
+        label,
+        request,
+        resolve,
+        reject,
+        signal,
+        onAbort: undefined,
+        transfer,
+        direct: false,
+        slot: undefined,
+        flag: 0,
+        timer: undefined,
+        holds,
+      }
+      if (signal) {
+        task.onAbort = () => this.#abort(task)
+        signal.addEventListener('abort', task.onAbort, { once: true })
+      }
+      if (bound) bound.local.push(task)
+      else this.#queue.push(task)
+      this.#pump()
+    })
+  }
+
+  /** Sends a bookkeeping message straight to the request's worker: it never waits for a free slot. */
+  #direct(request: number, message: Task['message'], label: string): Promise<RemoteResult> {
+    const slot = this.#bound.get(request)
+    if (!slot || slot.dead) {
+      return Promise.reject(new WorkerCrashedError(label, 'the worker holding this request is gone'))
+    }
+    return new Promise<RemoteResult>((resolve, reject) => {
+      const task: Task = {
+        id: this.#nextId++,
+        message,
+        label,
+        request,
+        resolve,
+        reject,
+        signal: undefined,
+        onAbort: undefined,
+        transfer: undefined,
+        direct: true,
+        slot: undefined,
+        flag: 0,
+        timer: undefined,
+        holds: false,
+      }
+      this.#send(slot, task)
+    })
+  }
+
+  #pump(): void {
+    this.#pumpLocal()
+    while (this.#queueHead < this.#queue.length) {
+      const task = this.#queue[this.#queueHead]!
+      const bound = task.request === undefined ? undefined : this.#bound.get(task.request)
+      if (bound) {
+        // Another call of the same request was bound meanwhile: this one follows it to its worker.
+        this.#queue[this.#queueHead++] = undefined as never
+        bound.local.push(task)
+        continue
+      }
+      let best: Slot | undefined
+      for (const slot of this.#slots) {
+        if (slot.acceptsShared && (!best || slot.inflight.length < best.inflight.length)) best = slot
+      }
+      if (!best) break
+      this.#queue[this.#queueHead++] = undefined as never
+      if (task.request !== undefined) {
+        this.#bound.set(task.request, best)
+        best.requests.add(task.request)
+      }
+      this.#send(best, task)
+    }
+    this.#pumpLocal()
+    if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
+      this.#queue.splice(0, this.#queueHead)
+      this.#queueHead = 0
+    }
+    if (this.#state === 'closing' && this.#idle && this.#isIdle()) {
+      const idle = this.#idle
+      this.#idle = undefined
+      idle()
+    }
+  }
+
+  #pumpLocal(): void {
+    for (const slot of this.#slots) {
+      if (!slot.ready || slot.dead) continue
+      while (slot.local.length > 0 && slot.inflight.length < slot.depth) this.#send(slot, slot.local.shift()!)
+    }
+  }
+
+  #send(slot: Slot, task: Task): void {
+    task.slot = slot
+    task.flag = slot.takeFlag()
+    slot.inflight.push(task)
+    this.#tasks.set(task.id, task)
+    if (slot.inflight.length === 1) this.#startTimer(task)
+    try {
+      slot.handle.postMessage({ ...task.message, id: task.id, flag: task.flag } as never, task.transfer)
+    } catch (error) {
+      this.#settle(task)
+      task.reject(
+        new TypeError(
+          `${task.label}: its arguments cannot be sent to a worker (${(error as Error).message}). ` +
+            'Values crossing to the pool are structured-cloned: pass plain data, arrays, Maps, Dates, ArrayBuffers.',
+        ),
+      )
+    }
+  }
+
+  #startTimer(task: Task): void {
+    if (this.options.timeout > 0 && !task.timer) {
+      task.timer = setTimeout(() => this.#timedOut(task), this.options.timeout)
+      ;(task.timer as { unref?: () => void }).unref?.()
+    }
+  }
+
+  /** Removes a task from its worker's list; starts the timer of the next one. */
+  #settle(task: Task): void {
+    const slot = task.slot
+    this.#tasks.delete(task.id)
+    if (task.timer) clearTimeout(task.timer)
+    if (task.onAbort) task.signal?.removeEventListener('abort', task.onAbort)
+    if (!slot) return
+    const index = slot.inflight.indexOf(task)
+    if (index !== -1) slot.inflight.splice(index, 1)
+    slot.freeFlag(task.flag)
+    const head = slot.inflight[0]
+    if (index === 0 && head) this.#startTimer(head)
+  }
+
+  #onMessage(slot: Slot, message: FromWorker): void {
+    switch (message.type) {
+      case 'ready':
+        this.#ready(slot, message.fingerprint)
+        return
+      case 'startup-error':
+        this.#startupFailed(slot, deserializeError(message.error))
+        return
+      case 'result':
+      case 'error': {
+        const task = this.#tasks.get(message.id)
+        if (!task) return
+        this.#settle(task)
+        slot.recordTook(message.took)
+        const counts = !task.direct
+        if (message.type === 'result') {
+          if (counts) this.#completed++
+          if (task.holds && task.request !== undefined) {
+            this.#holds.set(task.request, (this.#holds.get(task.request) ?? 0) + 1)
+            slot.heldBy = task.request
+          }
+          task.resolve(message)
+        } else {
+          if (counts) this.#failed++
+          task.reject(deserializeError(message.error as SerializedError))
+        }
+        this.#pump()
+      }
+    }
+  }
+
+  #ready(slot: Slot, fingerprint: string[]): void {
+    const main = blockingFingerprint()
+    if (fingerprint.join('\n') !== main.join('\n')) {
+      this.#startupFailed(slot, fingerprintMismatch(slot.index, main, fingerprint))
+      return
+    }
+    slot.ready = true
+    if (this.#state === 'starting' && this.#slots.every((s) => s.ready)) {
+      this.#state = 'running'
+      sealBlockingRegistry('the worker pool')
+      this.#started?.resolve()
+      this.#started = undefined
+    }
+    this.#pump()
+  }
+
+  #startupFailed(slot: Slot, error: unknown): void {
+    slot.dead = true
+    void slot.handle.terminate()
+    if (this.#state === 'starting') {
+      this.#state = 'closed'
+      for (const other of this.#slots) {
+        other.dead = true
+        void other.handle.terminate()
+      }
+      this.#started?.reject(error)
+      this.#started = undefined
+      return
+    }
+    this.options.logger?.error(
+      `A replacement pool worker (${slot.index}) failed to start; retrying in 1 s.`,
+      error,
+    )
+    const timer = setTimeout(() => {
+      if (this.#state === 'running' || this.#state === 'closing') this.#spawn(slot.index)
+    }, 1000)
+    ;(timer as { unref?: () => void }).unref?.()
+  }
+
+  #spawn(index: number): Slot {
+    const flags = new SharedArrayBuffer(ABORT_FLAG_SLOTS * 4)
+    const handle = this.#factory({ index, flags })
+    const slot = new Slot(index, handle, flags)
+    this.#slots[index] = slot
+    handle.onMessage((message) => this.#onMessage(slot, message))
+    handle.onExit((reason) => {
+      if (!slot.dead) this.#lose(slot, reason, undefined)
+    })
+    return slot
+  }
+
+  #timedOut(task: Task): void {
+    const slot = task.slot
+    if (!slot || !this.#tasks.has(task.id)) return
+    this.#settle(task)
+    this.#failed++
+    task.reject(new PoolTimeoutError(task.label, this.options.timeout))
+    this.#lose(slot, `${task.label} ran past the ${this.options.timeout} ms timeout`, task)
+  }
+
+  /**
+   * A worker is gone (crashed, or stopped after a timeout): its running call fails, calls sent
+   * behind it that had not started go back to the queue, its requests' values are lost, and a
+   * replacement starts.
+   */
+  #lose(slot: Slot, reason: string, timedOut: Task | undefined): void {
+    if (slot.dead) return
+    slot.dead = true
+    void slot.handle.terminate()
+    if (this.#state === 'starting') {
+      this.#startupFailed(slot, new Error(`Pool worker ${slot.index} died while starting: ${reason}`))
+      return
+    }
+    if (!timedOut) this.options.logger?.error(`Pool worker ${slot.index} died (${reason}); replacing it.`)
+    else this.options.logger?.warn(`Pool worker ${slot.index} was stopped (${reason}); replacing it.`)
+    const [running, ...waiting] = slot.inflight.splice(0)
+    const crashed = (task: Task) => {
+      this.#settle(task)
+      if (!task.direct) this.#failed++
+      task.reject(new WorkerCrashedError(task.label, reason))
+    }
+    if (running) crashed(running)
+    const requeue: Task[] = []
+    for (const task of [...waiting, ...slot.local.splice(0)]) {
+      if (task.request === undefined && !task.direct) {
+        this.#settle(task)
+        task.slot = undefined
+        requeue.push(task)
+        if (task.signal && task.onAbort) task.signal.addEventListener('abort', task.onAbort, { once: true })
+      } else crashed(task)
+    }
+    for (const request of slot.requests) {
+      this.#bound.delete(request)
+      this.#holds.delete(request)
+      this.#lost.add(request)
+    }
+    this.#queue.splice(this.#queueHead, 0, ...requeue)
+    if (this.#state === 'running' || this.#state === 'closing') this.#spawn(slot.index)
+    this.#pump()
+  }
+
+  #abort(task: Task): void {
+    const reason = abortReason(task.signal!)
+    if (!task.slot) {
+      const index = this.#queue.indexOf(task, this.#queueHead)
+      if (index !== -1) this.#queue.splice(index, 1)
+      for (const slot of this.#slots) {
+        const local = slot.local.indexOf(task)
+        if (local !== -1) slot.local.splice(local, 1)
+      }
+      task.reject(reason)
+      this.#pump()
+      return
+    }
+    Atomics.store(task.slot.flags, task.flag, 1)
+    try {
+      task.slot.handle.postMessage({ type: 'abort', id: task.id })
+    } catch {
+      // The worker is gone; its exit handler fails the task.
+    }
+  }
+
+  #exited(request: number): void {
+    const open = (this.#holds.get(request) ?? 1) - 1
+    if (open > 0) {
+      this.#holds.set(request, open)
+      return
+    }
+    this.#holds.delete(request)
+    const slot = this.#bound.get(request)
+    if (slot?.heldBy === request) slot.heldBy = undefined
+    this.#pump()
+  }
+
+  #release(request: number): void {
+    this.#lost.delete(request)
+    this.#holds.delete(request)
+    const slot = this.#bound.get(request)
+    if (!slot) return
+    this.#bound.delete(request)
+    slot.requests.delete(request)
+    if (slot.heldBy === request) slot.heldBy = undefined
+    if (!slot.dead) {
+      try {
+        slot.handle.postMessage({ type: 'release', request })
+      } catch {
+        // The worker is gone.
+      }
+    }
+    this.#pump()
+  }
+
+  #averageTook(): number {
+    let sum = 0
+    let n = 0
+    for (const slot of this.#slots) {
+      if (slot.averageTook >= 0) {
+        sum += slot.averageTook
+        n++
+      }
+    }
+    return n === 0 ? 0 : sum / n
+  }
+
+  #isIdle(): boolean {
+    if (this.#queue.length > this.#queueHead) return false
+    return this.#slots.every((slot) => slot.dead || (slot.inflight.length === 0 && slot.local.length === 0))
+  }
+}
