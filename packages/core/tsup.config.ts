@@ -1,7 +1,12 @@
 import { preset } from '@tandem/tsup-config'
 
 export default {
-  ...preset({ entry: { index: 'src/index.ts' }, platform: 'neutral' }),
+  ...preset({
+    // `testing` (the scheduler conformance suite) is its own entry: it imports vitest.
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    platform: 'neutral',
+    external: ['vitest'],
+  }),
   // The docs assets (src/openapi/assets-data.ts) import Swagger UI's stylesheet as text. tsup's own
   // CSS plugin ignores the `with { type: 'text' }` attribute and emits a .css file instead unless
   // CSS loads as text. Core has no stylesheets of its own, so this changes nothing else.

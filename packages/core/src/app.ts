@@ -45,6 +45,15 @@ export interface AppOptions<State = unknown, Env = unknown> extends RouterOption
 
 type Engine = { hono: Hono; index: TrieRouter<string> }
 
+/**
+ * Sees every request the app routes: `start` when it begins (with the route, `GET /items/:id`),
+ * `end` when its response is ready. Adapters use it for the loop-blocking watchdog and metrics.
+ */
+export interface RequestObserver {
+  start(route: string): unknown
+  end(token: unknown): void
+}
+
 const JSON_HEADERS = { 'content-type': 'application/json' }
 const NOT_FOUND = '{"detail":"Not Found"}'
 const METHOD_NOT_ALLOWED = '{"detail":"Method Not Allowed"}'
@@ -74,6 +83,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
   readonly #lifespan: Lifespan<State>
   readonly #pending = new Set<Promise<void>>()
   readonly #runtime: AppRuntime
+  #observer: RequestObserver | undefined
   #engine: Engine | undefined
   #document: OpenAPIDocument | undefined
 
@@ -172,6 +182,21 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
             init,
           )
     return Promise.resolve(this.fetch(request, env))
+  }
+
+  /**
+   * Sets the request observer (one per app; `undefined` removes it).
+   *
+   * @example
+   * app.observe({ start: (route) => [route, performance.now()], end: ([route, t]) => record(route, performance.now() - t) })
+   */
+  observe(observer: RequestObserver | undefined): void {
+    this.#observer = observer
+  }
+
+  /** What the lifespan yielded (`ctx.state`), once started; undefined before or without a lifespan. */
+  get state(): State | undefined {
+    return this.#lifespan.state
   }
 
   /** Runs the lifespan's startup (once); `fetch` does it before the first request anyway. */
@@ -282,9 +307,12 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
           // No execution context (Node, Bun, app.request()): the app tracks the work itself.
         }
       })
-    const answer = mounted
+    const observer = this.#observer
+    const token = observer?.start(mounted.label)
+    let answer = mounted
       .handle(request, c.req.param() as Record<string, string>, c.env, this.#runtime, finisher)
       .catch((error: unknown) => this.#exceptions.handle(error, request, mounted.label, this.logger))
+    if (observer) answer = answer.finally(() => observer.end(token))
     if (request.method !== 'HEAD') return answer
     return answer.then(async (response) => {
       await response.body?.cancel()

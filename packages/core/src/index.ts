@@ -1,4 +1,4 @@
-export { App, type AppOptions, type Logger } from './app.ts'
+export { App, type AppOptions, type Logger, type RequestObserver } from './app.ts'
 export { BackgroundTasks } from './background.ts'
 export {
   Dependency,
@@ -75,6 +75,11 @@ export type {
   RouteInputs,
 } from './route.ts'
 export { type MountedRoute, type RouteMethod, Router, type RouterOptions } from './router.ts'
+export { deserializeError, type SerializedError, serializeError } from './scheduler/errors-wire.ts'
+export { ThreadPool } from './scheduler/pool.ts'
+export type { PoolOptions, WorkerFactory, WorkerHandle } from './scheduler/pool-types.ts'
+export type { ContextSnapshot, FromWorker, ToWorker } from './scheduler/protocol.ts'
+export { isPoolWorker, registerWorkerApp, runPoolWorker, type WorkerPort } from './scheduler/worker.ts'
 export {
   apiKeyCookie,
   apiKeyHeader,

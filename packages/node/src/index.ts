@@ -1,8 +1,3 @@
-/**
- * The package's name, for diagnostics. Real exports land with the issues that build them.
- *
- * @example
- * import { packageName } from '@tandem/node'
- * console.log(packageName) // '@tandem/node'
- */
-export const packageName = '@tandem/node'
+export { createNodePool, type Entry, type NodePoolOptions, nodeWorkerFactory } from './pool.ts'
+export { type ServeOptions, serve, type TandemServer } from './serve.ts'
+export { startWatchdog, type WatchdogOptions } from './watchdog.ts'

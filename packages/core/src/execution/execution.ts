@@ -70,6 +70,7 @@ async function runRemote(
   ctx: DependencyContextImpl,
   scope: RequestScope,
   keep: boolean,
+  label: string,
 ): Promise<RemoteResult> {
   scope.remoteRequest ??= remote.newRequest()
   const request = scope.remoteRequest
@@ -78,6 +79,7 @@ async function runRemote(
     keep,
     yields: info.generator,
     signal: scope.request.signal,
+    label,
   })
   const effects = result.effects
   if (effects) {
@@ -108,7 +110,8 @@ export async function callHandler(
     const info = blockingInfo(fn as BlockingFunction)
     const scheduler = scope.runtime.scheduler()
     if (scheduler.remote) {
-      const result = await runRemote(scheduler.remote, info, ctx, scope, false)
+      const label = `the blocking handler of ${scope.label}`
+      const result = await runRemote(scheduler.remote, info, ctx, scope, false, label)
       return decodeResponse(result.value)
     }
     return scheduler.run(info, [ctx], { signal: scope.request.signal })
@@ -131,7 +134,14 @@ export async function callDependency(
   const remote = isBlocking(fn) ? scope.runtime.scheduler().remote : undefined
   if (remote) {
     const info = blockingInfo(fn as BlockingFunction)
-    const result = await runRemote(remote, info, ctx, scope, true)
+    const result = await runRemote(
+      remote,
+      info,
+      ctx,
+      scope,
+      true,
+      `blocking dependency "${name}" of ${scope.label}`,
+    )
     const request = scope.remoteRequest!
     if (result.exit !== undefined) {
       const exit = result.exit

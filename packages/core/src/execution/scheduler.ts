@@ -69,7 +69,13 @@ export interface RemoteExecution {
     info: BlockingInfo,
     request: number,
     ctx: ContextSnapshot,
-    options: { keep: boolean; yields: boolean; signal?: AbortSignal; transfer?: Transferable[] },
+    options: {
+      keep: boolean
+      yields: boolean
+      signal?: AbortSignal
+      transfer?: Transferable[]
+      label?: string
+    },
   ): Promise<RemoteResult>
   /** Brings a kept value to the event loop (structured clone). */
   fetch(request: number, ref: number): Promise<unknown>

@@ -152,11 +152,11 @@ export class ThreadPool implements Scheduler {
     info: BlockingInfo,
     request: number,
     ctx: ContextSnapshot,
-    opts: { keep: boolean; yields: boolean; signal?: AbortSignal; transfer?: Transferable[] },
+    opts: { keep: boolean; yields: boolean; signal?: AbortSignal; transfer?: Transferable[]; label?: string },
   ): Promise<RemoteResult> {
     return this.#submit(
       { type: 'context', fn: info.id, request, ctx, keep: opts.keep, yields: opts.yields },
-      `blocking function "${info.name}"`,
+      opts.label ?? `blocking function "${info.name}"`,
       request,
       opts.signal,
       opts.transfer,

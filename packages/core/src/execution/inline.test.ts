@@ -1,0 +1,8 @@
+import { runSchedulerSuite, schedulerSuiteFunctions } from '../testing/index.ts'
+import { InlineScheduler } from './inline.ts'
+
+runSchedulerSuite('inline', {
+  functions: schedulerSuiteFunctions(),
+  threads: false,
+  create: async () => new InlineScheduler(),
+})

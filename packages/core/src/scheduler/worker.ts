@@ -1,0 +1,357 @@
+import type { App } from '../app.ts'
+import { BackgroundTasks } from '../background.ts'
+import {
+  blockingFingerprint,
+  blockingInfo,
+  blockingRegistry,
+  isBlocking,
+  sealBlockingRegistry,
+} from '../execution/blocking.ts'
+import { InlineScheduler } from '../execution/inline.ts'
+import { setScheduler } from '../execution/scheduler-registry.ts'
+import { ResponseState } from '../response-state.ts'
+import { deserializeError, type SerializedError, serializeError } from './errors-wire.ts'
+import type { ContextEffects, ContextSnapshot, FromWorker, ToWorker } from './protocol.ts'
+import { REF } from './protocol.ts'
+import { decodeForm, encodeResponse } from './snapshot.ts'
+
+/** The worker side of a port to the main thread (Node's `parentPort`, a Web Worker's `self`). */
+export interface WorkerPort {
+  postMessage(message: FromWorker, transfer?: Transferable[]): void
+  onMessage(listener: (message: ToWorker) => void): void
+}
+
+/** What a worker keeps for one request until the main side releases it. */
+interface RequestState {
+  values: Map<number, unknown>
+  exits: Map<number, Generator | AsyncGenerator>
+  tasks: Map<number, { fn: Function; args: unknown[] }>
+  next: number
+}
+
+let poolWorker = false
+let workerApp: App<any, any> | undefined
+let appStarted: Promise<void> | undefined
+
+/** True inside a pool worker (where `serve()` does not listen). */
+export function isPoolWorker(): boolean {
+  return poolWorker
+}
+
+/**
+ * Called by an adapter's `serve()` inside a pool worker: the worker runs the app's lifespan and
+ * gives blocking handlers and dependencies its state as `ctx.state`.
+ */
+export function registerWorkerApp(app: App<any, any>): void {
+  workerApp = app
+}
+
+const abortedGetter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!
+
+/** A signal whose `aborted` also reads the shared flag, so synchronous code polling it sees an abort. */
+function callSignal(flags: Int32Array, flag: number): AbortController {
+  const controller = new AbortController()
+  Object.defineProperty(controller.signal, 'aborted', {
+    get: () => abortedGetter.call(controller.signal) || Atomics.load(flags, flag) === 1,
+  })
+  return controller
+}
+
+function transferables(value: unknown): Transferable[] | undefined {
+  if (value instanceof ArrayBuffer) return [value]
+  if (ArrayBuffer.isView(value) && value.byteOffset === 0 && value.buffer.byteLength === value.byteLength) {
+    if (value.buffer instanceof ArrayBuffer) return [value.buffer]
+  }
+  return undefined
+}
+
+/**
+ * Runs a pool worker: loads the app's entry module (which registers its blocking functions),
+ * reports their fingerprint, then answers calls from the main thread. Blocking functions called
+ * inside the worker run directly.
+ *
+ * @example
+ * // the adapter's worker entry
+ * import { parentPort, workerData } from 'node:worker_threads'
+ * await runPoolWorker(portFrom(parentPort), { flags: workerData.flags, load: () => import(workerData.entry) })
+ */
+export async function runPoolWorker(
+  port: WorkerPort,
+  options: { flags: SharedArrayBuffer; load: () => Promise<unknown> },
+): Promise<void> {
+  poolWorker = true
+  setScheduler(new InlineScheduler())
+  const early: ToWorker[] = []
+  let handle: (message: ToWorker) => void = (message) => early.push(message)
+  port.onMessage((message) => handle(message))
+  try {
+    await options.load()
+  } catch (error) {
+    port.postMessage({ type: 'startup-error', error: serializeError(error) })
+    return
+  }
+  port.postMessage({ type: 'ready', fingerprint: blockingFingerprint() })
+  sealBlockingRegistry('this pool worker')
+  const runtime = new WorkerRuntime(port, new Int32Array(options.flags))
+  handle = (message) => runtime.handle(message)
+  for (const message of early) runtime.handle(message)
+}
+
+class WorkerRuntime {
+  readonly #port: WorkerPort
+  readonly #flags: Int32Array
+  readonly #requests = new Map<number, RequestState>()
+  readonly #controllers = new Map<number, AbortController>()
+
+  constructor(port: WorkerPort, flags: Int32Array) {
+    this.#port = port
+    this.#flags = flags
+  }
+
+  handle(message: ToWorker): void {
+    switch (message.type) {
+      case 'call':
+        this.#run(message.id, message.flag, () => {
+          const info = blockingRegistry()[message.fn]!
+          return info.fn(...message.args)
+        })
+        return
+      case 'context':
+        this.#run(message.id, message.flag, (signal) => this.#context(message, signal))
+        return
+      case 'fetch':
+        this.#run(message.id, -1, () => this.#request(message.request).values.get(message.ref))
+        return
+      case 'exit':
+        this.#run(message.id, -1, () => this.#exit(message.request, message.exit, message.error))
+        return
+      case 'task':
+        this.#run(message.id, -1, async () => {
+          const task = this.#request(message.request).tasks.get(message.task)
+          if (task) await task.fn(...task.args)
+        })
+        return
+      case 'release':
+        this.#release(message.request)
+        return
+      case 'abort':
+        this.#controllers.get(message.id)?.abort()
+        return
+    }
+  }
+
+  #request(id: number): RequestState {
+    let state = this.#requests.get(id)
+    if (!state) {
+      state = { values: new Map(), exits: new Map(), tasks: new Map(), next: 1 }
+      this.#requests.set(id, state)
+    }
+    return state
+  }
+
+  /** Runs one call and answers it; a call already aborted never starts. */
+  #run(id: number, flag: number, fn: (signal: AbortSignal | undefined) => unknown): void {
+    if (flag >= 0 && Atomics.load(this.#flags, flag) === 1) {
+      this.#fail(id, new DOMException('The call was aborted before it started.', 'AbortError'), 0)
+      return
+    }
+    const controller = flag >= 0 ? callSignal(this.#flags, flag) : undefined
+    if (controller) this.#controllers.set(id, controller)
+    const started = performance.now()
+    let result: unknown
+    try {
+      result = fn(controller?.signal)
+    } catch (error) {
+      this.#controllers.delete(id)
+      this.#fail(id, error, performance.now() - started)
+      return
+    }
+    const finish = (outcome: unknown) => {
+      this.#controllers.delete(id)
+      const took = performance.now() - started
+      if (outcome instanceof ContextOutcome)
+        this.#reply({ type: 'result', id, took, ...outcome.message }, outcome.value)
+      else this.#reply({ type: 'result', id, took, value: outcome }, outcome)
+    }
+    if (result instanceof Promise) {
+      result.then(finish, (error) => {
+        this.#controllers.delete(id)
+        this.#fail(id, error, performance.now() - started)
+      })
+    } else finish(result)
+  }
+
+  #reply(message: FromWorker & { type: 'result' }, value: unknown): void {
+    try {
+      this.#port.postMessage(message, 'value' in message ? transferables(value) : undefined)
+    } catch (error) {
+      this.#fail(
+        message.id,
+        new TypeError(
+          `The result cannot be sent from the worker to the event loop (${(error as Error).message}). ` +
+            'Return plain data (objects, arrays, strings, numbers, Dates, Maps, ArrayBuffers).',
+        ),
+        message.took,
+      )
+    }
+  }
+
+  #fail(id: number, error: unknown, took: number): void {
+    this.#port.postMessage({ type: 'error', id, error: serializeError(error), took })
+  }
+
+  async #context(
+    message: ToWorker & { type: 'context' },
+    signal: AbortSignal | undefined,
+  ): Promise<ContextOutcome> {
+    if (workerApp) {
+      appStarted ??= workerApp.start()
+      await appStarted
+    }
+    const state = this.#request(message.request)
+    const info = blockingRegistry()[message.fn]!
+    const ctx = new WorkerContext(message.ctx, state, signal)
+    let value = await info.fn(ctx)
+    const out: { ref?: number; exit?: number; value?: unknown; effects?: ContextEffects } = {}
+    if (message.yields) {
+      const generator = value as Generator | AsyncGenerator
+      const step = await generator.next()
+      if (step.done) {
+        throw new Error(`The blocking yield dependency "${info.name}" returned without yielding a value.`)
+      }
+      out.exit = state.next++
+      state.exits.set(out.exit, generator)
+      value = step.value
+    }
+    if (message.keep) {
+      out.ref = state.next++
+      state.values.set(out.ref, value)
+    } else out.value = await encodeResponse(value)
+    const effects = ctx.effects()
+    if (effects) out.effects = effects
+    return new ContextOutcome(out, out.value)
+  }
+
+  async #exit(
+    request: number,
+    exit: number,
+    error: SerializedError | undefined,
+  ): Promise<'done' | 'yielded'> {
+    const state = this.#request(request)
+    const generator = state.exits.get(exit)
+    if (!generator) return 'done'
+    state.exits.delete(exit)
+    const step = error ? await generator.throw(deserializeError(error)) : await generator.next()
+    if (!step.done) {
+      await generator.return(undefined)
+      return 'yielded'
+    }
+    return 'done'
+  }
+
+  #release(request: number): void {
+    const state = this.#requests.get(request)
+    if (!state) return
+    this.#requests.delete(request)
+    for (const generator of state.exits.values())
+      void Promise.resolve(generator.return(undefined)).catch(() => {})
+  }
+}
+
+/** A context call's answer: the message fields and the value to transfer from. */
+class ContextOutcome {
+  constructor(
+    readonly message: { ref?: number; exit?: number; value?: unknown; effects?: ContextEffects },
+    readonly value: unknown,
+  ) {}
+}
+
+/** The context a blocking handler or dependency sees on a worker, rebuilt from its snapshot. */
+class WorkerContext {
+  readonly params: unknown
+  readonly query: unknown
+  readonly headers: unknown
+  readonly cookies: unknown
+  readonly body: unknown
+  readonly form: unknown
+  readonly deps: Record<string, unknown>
+  readonly scopes: string[]
+  readonly signal: AbortSignal
+  readonly response = new ResponseState()
+  readonly env = undefined
+  readonly #snapshot: ContextSnapshot
+  readonly #state: RequestState
+  readonly #tasks: NonNullable<ContextEffects['tasks']> = []
+  #request: Request | undefined
+  #background: BackgroundTasks | undefined
+
+  constructor(snapshot: ContextSnapshot, state: RequestState, signal: AbortSignal | undefined) {
+    this.#snapshot = snapshot
+    this.#state = state
+    this.params = snapshot.params
+    this.query = snapshot.query
+    this.headers = snapshot.headers
+    this.cookies = snapshot.cookies
+    this.body = snapshot.body
+    this.form = decodeForm(snapshot.form)
+    this.scopes = snapshot.scopes
+    this.signal = signal ?? new AbortController().signal
+    this.deps = {}
+    for (const [name, value] of Object.entries(snapshot.deps)) {
+      const ref =
+        value !== null && typeof value === 'object' && REF in value
+          ? (value as Record<string, number>)[REF]
+          : undefined
+      this.deps[name] = ref === undefined ? value : state.values.get(ref)
+    }
+  }
+
+  /** The request, rebuilt from its URL, method, headers and body. */
+  get request(): Request {
+    const r = this.#snapshot.request
+    this.#request ??= new Request(r.url, {
+      method: r.method,
+      headers: r.headers,
+      body: r.method === 'GET' || r.method === 'HEAD' ? null : r.body,
+    })
+    return this.#request
+  }
+
+  get state(): unknown {
+    return workerApp?.state
+  }
+
+  /** Tasks added here run after the response, as on the loop: blocking ones on the pool, others on this worker. */
+  get background(): BackgroundTasks {
+    if (!this.#background) {
+      const tasks = this.#tasks
+      const state = this.#state
+      const background = new BackgroundTasks('a blocking function')
+      background.add = <A extends unknown[]>(fn: (...args: A) => unknown, ...args: A) => {
+        if (isBlocking(fn)) tasks.push({ fn: blockingInfo(fn).id, args })
+        else {
+          const local = state.next++
+          state.tasks.set(local, { fn, args })
+          tasks.push({ local, name: fn.name || 'anonymous' })
+        }
+      }
+      this.#background = background
+    }
+    return this.#background
+  }
+
+  effects(): ContextEffects | undefined {
+    const response = this.response
+    if (response.status === undefined && !response.touched && this.#tasks.length === 0) return undefined
+    const effects: ContextEffects = {}
+    if (response.status !== undefined) effects.status = response.status
+    if (response.touched) {
+      const headers: [string, string][] = []
+      for (const [name, value] of response.headers) if (name !== 'set-cookie') headers.push([name, value])
+      for (const cookie of response.headers.getSetCookie()) headers.push(['set-cookie', cookie])
+      effects.headers = headers
+    }
+    if (this.#tasks.length > 0) effects.tasks = this.#tasks
+    return effects
+  }
+}

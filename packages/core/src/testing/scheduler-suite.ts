@@ -1,0 +1,264 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  HTTPException,
+  PoolClosedError,
+  PoolQueueFullError,
+  PoolTimeoutError,
+  WorkerCrashedError,
+} from '../errors.ts'
+import { type BlockingFunction, blockingInfo } from '../execution/blocking.ts'
+import type { Scheduler } from '../execution/scheduler.ts'
+import type { ContextSnapshot } from '../scheduler/protocol.ts'
+import { REF } from '../scheduler/protocol.ts'
+import type { SchedulerSuiteFunctions } from './functions.ts'
+
+/** How to make the scheduler under test, and what it can do. */
+export interface SchedulerSuiteOptions {
+  /** Makes a started scheduler; `size`, `maxQueue` and `timeout` as asked (inline ones ignore them). */
+  create(options: { size: number; maxQueue: number; timeout: number }): Promise<Scheduler>
+  /** The suite's blocking functions (`schedulerSuiteFunctions()`), declared in the workers' entry too. */
+  functions: SchedulerSuiteFunctions
+  /** A scheduler with real threads: queues, limits, crashes and affinity apply. */
+  threads: boolean
+}
+
+function run<A extends unknown[]>(
+  scheduler: Scheduler,
+  fn: BlockingFunction<A>,
+  args: A,
+  signal?: AbortSignal,
+) {
+  return scheduler.run(blockingInfo(fn), args, signal ? { signal } : {})
+}
+
+function snapshot(body: unknown, deps: Record<string, unknown> = {}): ContextSnapshot {
+  return {
+    params: {},
+    query: {},
+    headers: {},
+    cookies: {},
+    body,
+    form: undefined,
+    deps,
+    scopes: [],
+    request: { url: 'http://localhost/suite', method: 'POST', headers: [], body: null },
+  }
+}
+
+/**
+ * The conformance suite every `Scheduler` passes: results, errors (HTTPException intact, others
+ * keeping name, message and stack), freed slots, cloning errors naming the function, aborts before
+ * and during a call, time limits, the queue bound, FIFO order across callers, worker death, close
+ * with work in flight, counters, and (for thread pools) request affinity and blocking yield
+ * dependencies. Call it inside a vitest file.
+ *
+ * @example
+ * import { runSchedulerSuite } from '@tandem/core/testing'
+ * import { functions } from './fixtures/suite-entry.ts'
+ * runSchedulerSuite('node worker_threads', {
+ *   functions, threads: true,
+ *   create: async (o) => { const pool = createNodePool(entry, o); await pool.start(); return pool },
+ * })
+ */
+export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions): void {
+  const f = options.functions
+  const open: Scheduler[] = []
+  const make = async (o: Partial<{ size: number; maxQueue: number; timeout: number }> = {}) => {
+    const scheduler = await options.create({ size: 1, maxQueue: 1024, timeout: 0, ...o })
+    open.push(scheduler)
+    return scheduler
+  }
+  const threads = options.threads
+
+  describe(`Scheduler conformance: ${name}`, () => {
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((s) => s.close()))
+    })
+
+    it('returns results, structured-cloned across threads', async () => {
+      const s = await make()
+      const value = {
+        n: 1,
+        date: new Date(0),
+        map: new Map([['a', [1, 2]]]),
+        bytes: new Uint8Array([1, 2, 3]),
+      }
+      expect(await run(s, f.echo, [value])).toEqual(value)
+      expect(await run(s, f.add, [2, 3])).toBe(5)
+    })
+
+    it('rejects with thrown errors: HTTPException intact, others with name, message, stack and code', async () => {
+      const s = await make()
+      const http = await run(s, f.httpFail, [409, { reason: 'taken' }]).catch((e: unknown) => e)
+      expect(http).toBeInstanceOf(HTTPException)
+      expect(http).toMatchObject({ status: 409, detail: { reason: 'taken' }, headers: { 'x-suite': 'yes' } })
+      const other = (await run(s, f.fail, ['bad input']).catch((e: unknown) => e)) as Error & {
+        code?: string
+      }
+      expect(other).toBeInstanceOf(Error)
+      expect(other.name).toBe('RangeError')
+      expect(other.message).toBe('bad input')
+      expect(other.code).toBe('E_SUITE')
+      expect(other.stack).toContain('fail')
+      await expect(run(s, f.throwValue, ['just a string'])).rejects.toBe('just a string')
+    })
+
+    it('frees the slot of a call that throws', async () => {
+      const s = await make({ size: 1 })
+      for (let i = 0; i < 20; i++) await expect(run(s, f.fail, [`#${i}`])).rejects.toThrow(`#${i}`)
+      expect(await run(s, f.add, [1, 1])).toBe(2)
+      expect(s.stats()).toMatchObject({ busy: 0, queued: 0 })
+    })
+
+    it.runIf(threads)('names the function when a value cannot cross threads', async () => {
+      const s = await make()
+      await expect(run(s, f.echo, [{ fn: () => 1 }])).rejects.toThrow(/"echo".*cannot be sent/)
+      await expect(run(s, f.uncloneable, [])).rejects.toThrow(/cannot be sent from the worker/)
+      expect(await run(s, f.add, [2, 2])).toBe(4)
+    })
+
+    it.runIf(threads)('never runs a call aborted before it starts', async () => {
+      const s = await make({ size: 1 })
+      const counter = new SharedArrayBuffer(4)
+      const busy = run(s, f.sleep, [150])
+      const controller = new AbortController()
+      const queued = run(s, f.count, [counter], controller.signal)
+      controller.abort()
+      await expect(queued).rejects.toMatchObject({ name: 'AbortError' })
+      await busy
+      await run(s, f.add, [0, 0])
+      expect(new Int32Array(counter)[0]).toBe(0)
+      const already = new AbortController()
+      already.abort()
+      await expect(run(s, f.count, [counter], already.signal)).rejects.toMatchObject({ name: 'AbortError' })
+      expect(new Int32Array(counter)[0]).toBe(0)
+    })
+
+    it.runIf(threads)('lets a running call see its abort signal', async () => {
+      const s = await make({ size: 1 })
+      const controller = new AbortController()
+      const remote = s.remote!
+      const request = remote.newRequest()
+      const call = remote.context(blockingInfo(f.watchAbort), request, snapshot(null), {
+        keep: false,
+        yields: false,
+        signal: controller.signal,
+      })
+      setTimeout(() => controller.abort(), 50)
+      const result = (await call).value as { aborted: boolean; after: number }
+      expect(result.aborted).toBe(true)
+      expect(result.after).toBeLessThan(2000)
+      remote.release(request)
+    })
+
+    it.runIf(threads)('stops a call past the time limit, replaces its worker, and goes on', async () => {
+      const s = await make({ size: 1, timeout: 100 })
+      const slow = run(s, f.sleep, [2000])
+      const next = run(s, f.add, [20, 22])
+      await expect(slow).rejects.toBeInstanceOf(PoolTimeoutError)
+      expect(await next).toBe(42)
+      expect(s.stats()).toMatchObject({ size: 1 })
+    })
+
+    it.runIf(threads)(
+      'bounds the queue: beyond maxQueue a call is refused at once with a retry hint',
+      async () => {
+        const s = await make({ size: 1, maxQueue: 2 })
+        const running = run(s, f.sleep, [100])
+        await new Promise((r) => setTimeout(r, 20))
+        const queued = [run(s, f.add, [1, 1]), run(s, f.add, [2, 2])]
+        const refused = await run(s, f.add, [3, 3]).catch((e: unknown) => e)
+        expect(refused).toBeInstanceOf(PoolQueueFullError)
+        expect((refused as PoolQueueFullError).retryAfter).toBeGreaterThanOrEqual(1)
+        expect(await Promise.all([running, ...queued])).toEqual([100, 2, 4])
+      },
+    )
+
+    it('runs calls in the order they were made, across callers (FIFO)', async () => {
+      const s = await make({ size: 1 })
+      const counter = new SharedArrayBuffer(4)
+      const blocker = run(s, f.sleep, [50])
+      const calls = Array.from({ length: 48 }, () => run(s, f.count, [counter]))
+      await blocker
+      expect(await Promise.all(calls)).toEqual(Array.from({ length: 48 }, (_, i) => i))
+    })
+
+    it.runIf(threads)('fails only the calls of a worker that dies, and replaces it', async () => {
+      const s = await make({ size: 2 })
+      const others = [run(s, f.sleep, [200]), run(s, f.add, [1, 2])]
+      const crash = run(s, f.crash, [])
+      await expect(crash).rejects.toBeInstanceOf(WorkerCrashedError)
+      expect(await Promise.all(others)).toEqual([200, 3])
+      expect(await Promise.all(Array.from({ length: 8 }, (_, i) => run(s, f.add, [i, i])))).toEqual([
+        0, 2, 4, 6, 8, 10, 12, 14,
+      ])
+    })
+
+    it('finishes work in flight on close, then refuses new calls', async () => {
+      const s = await options.create({ size: 1, maxQueue: 1024, timeout: 0 })
+      const inflight = [run(s, f.sleep, [60]), run(s, f.sleep, [30]), run(s, f.add, [5, 5])]
+      const closed = s.close()
+      expect(await Promise.all(inflight)).toEqual([60, 30, 10])
+      await closed
+      if (threads) await expect(run(s, f.add, [1, 1])).rejects.toBeInstanceOf(PoolClosedError)
+    })
+
+    it('counts completed and failed calls', async () => {
+      const s = await make()
+      await run(s, f.add, [1, 1])
+      await run(s, f.add, [1, 1])
+      await run(s, f.fail, ['x']).catch(() => {})
+      expect(s.stats()).toMatchObject({ completed: 2, failed: 1, busy: 0, queued: 0 })
+    })
+
+    it.runIf(threads)('keeps a request on one worker, with values that never cross', async () => {
+      const s = await make({ size: 2 })
+      const remote = s.remote!
+      const request = remote.newRequest()
+      const kept = await remote.context(blockingInfo(f.keep), request, snapshot('hi'), {
+        keep: true,
+        yields: false,
+      })
+      expect(kept.ref).toBeTypeOf('number')
+      // Keep the other worker busy: the request's next call still goes to its own worker.
+      const busy = run(s, f.sleep, [100])
+      const used = await remote.context(
+        blockingInfo(f.useKept),
+        request,
+        snapshot(null, { kept: { [REF]: kept.ref } }),
+        {
+          keep: false,
+          yields: false,
+        },
+      )
+      expect(used.value).toMatchObject({ sameThread: true, live: 'not cloneable, but kept on the worker' })
+      await expect(remote.fetch(request, kept.ref!)).rejects.toThrow()
+      remote.release(request)
+      await busy
+    })
+
+    it.runIf(threads)(
+      'runs a blocking yield dependency to its yield, then cleans up on its worker',
+      async () => {
+        const s = await make({ size: 1 })
+        const remote = s.remote!
+        for (const error of [undefined, { name: 'Error', message: 'handler failed' }]) {
+          const flags = new SharedArrayBuffer(12)
+          const view = new Int32Array(flags)
+          const request = remote.newRequest()
+          const entered = await remote.context(blockingInfo(f.resource), request, snapshot(flags), {
+            keep: true,
+            yields: true,
+          })
+          expect(entered.exit).toBeTypeOf('number')
+          expect([view[0], view[1]]).toEqual([1, 0])
+          if (error)
+            await expect(remote.exit(request, entered.exit!, error)).rejects.toThrow('handler failed')
+          else expect(await remote.exit(request, entered.exit!)).toBe('done')
+          expect([view[1], view[2]]).toEqual([1, error ? 1 : 0])
+          remote.release(request)
+        }
+      },
+    )
+  })
+}

@@ -1,0 +1,81 @@
+import { availableParallelism } from 'node:os'
+import { isAbsolute, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { type ResourceLimits, Worker } from 'node:worker_threads'
+import { type FromWorker, ThreadPool, type WorkerFactory } from '@tandem/core'
+
+/** Options of the worker_threads pool. */
+export interface NodePoolOptions {
+  /** Workers (default: `os.availableParallelism()`). */
+  size?: number
+  /** Calls waiting (not running) before new ones answer 503 (default 1024). */
+  maxQueue?: number
+  /** Milliseconds a call may run before it answers 504 and its worker is replaced (default 0: none). */
+  timeout?: number
+  /** V8 heap limits per worker (`worker_threads` `resourceLimits`); a worker over them is replaced. */
+  resourceLimits?: ResourceLimits
+}
+
+/** The module each worker loads: a path, a `file:` URL string or a URL. */
+export type Entry = string | URL
+
+function entryUrl(entry: Entry): string {
+  if (entry instanceof URL) return entry.href
+  if (entry.startsWith('file:')) return entry
+  return pathToFileURL(isAbsolute(entry) ? entry : resolve(entry)).href
+}
+
+/** A `WorkerFactory` over `worker_threads`: each worker runs Tandem's worker entry, which loads `entry`. */
+export function nodeWorkerFactory(entry: Entry, resourceLimits?: ResourceLimits): WorkerFactory {
+  const workerUrl = new URL('./worker.js', import.meta.url)
+  const url = entryUrl(entry)
+  return ({ index, flags }) => {
+    const worker = new Worker(workerUrl, {
+      workerData: { tandemPool: true, entry: url, flags },
+      name: `tandem-pool-${index}`,
+      ...(resourceLimits ? { resourceLimits } : {}),
+    })
+    let exitListener: ((reason: string) => void) | undefined
+    let gone = false
+    const exited = (reason: string) => {
+      if (gone) return
+      gone = true
+      exitListener?.(reason)
+    }
+    worker.on('error', (error) => exited(`${error.name}: ${error.message}`))
+    worker.on('exit', (code) => exited(`exit code ${code}`))
+    return {
+      postMessage: (message, transfer) => worker.postMessage(message, transfer as never),
+      onMessage: (listener) => worker.on('message', (message: FromWorker) => listener(message)),
+      onExit: (listener) => {
+        exitListener = listener
+      },
+      terminate: async () => {
+        gone = true
+        await worker.terminate()
+      },
+    }
+  }
+}
+
+/**
+ * A thread pool for blocking functions on Node: `size` worker_threads, each loading `entry` (the
+ * module that declares them). Started with `await pool.start()`; `serve()` does this for you.
+ *
+ * @example
+ * const pool = createNodePool(new URL('./app.ts', import.meta.url), { size: 2 })
+ * await pool.start()
+ * setScheduler(pool)
+ */
+export function createNodePool(
+  entry: Entry,
+  options: NodePoolOptions & { logger?: ConstructorParameters<typeof ThreadPool>[1]['logger'] } = {},
+): ThreadPool {
+  return new ThreadPool(nodeWorkerFactory(entry, options.resourceLimits), {
+    size: options.size ?? availableParallelism(),
+    maxQueue: options.maxQueue ?? 1024,
+    timeout: options.timeout ?? 0,
+    name: 'node-worker-threads',
+    ...(options.logger ? { logger: options.logger } : {}),
+  })
+}

@@ -1,0 +1,72 @@
+import type { App, Logger } from '@tandem/core'
+
+/** Options of the loop-blocking watchdog. */
+export interface WatchdogOptions {
+  /** Milliseconds the event loop may be held before a warning (default 100). */
+  threshold?: number
+}
+
+interface Span {
+  route: string
+  start: number
+  end: number
+}
+
+const RECENT = 256
+
+/**
+ * Warns when the event loop was held longer than `threshold` ms, naming the route(s) whose
+ * requests were in progress then, and suggesting `blocking()`. A timer checks its own lateness;
+ * requests are recorded (route, start, end) so a handler that blocked and finished in the same
+ * turn is still found.
+ *
+ * @example
+ * const stop = startWatchdog(app, logger, { threshold: 100 })
+ */
+export function startWatchdog(app: App<any, any>, logger: Logger, options: WatchdogOptions = {}): () => void {
+  const threshold = options.threshold ?? 100
+  const interval = Math.max(5, Math.floor(threshold / 4))
+  const active = new Set<Span>()
+  const recent: Span[] = []
+  app.observe({
+    start: (route) => {
+      const span = { route, start: performance.now(), end: Number.POSITIVE_INFINITY }
+      active.add(span)
+      return span
+    },
+    end: (token) => {
+      const span = token as Span
+      span.end = performance.now()
+      active.delete(span)
+      recent.push(span)
+      if (recent.length > RECENT) recent.shift()
+    },
+  })
+  let last = performance.now()
+  const timer = setInterval(() => {
+    const now = performance.now()
+    const held = now - last - interval
+    last = now
+    if (held < threshold) return
+    const from = now - held
+    const routes = new Set<string>()
+    for (const span of [...active, ...recent])
+      if (span.start <= now && span.end >= from) routes.add(span.route)
+    const names = [...routes]
+    const who =
+      names.length === 0
+        ? 'no route was in progress (startup code, a timer or a background task?)'
+        : names.length === 1
+          ? `while ${names[0]} was in progress`
+          : `while these routes were in progress: ${names.join(', ')}`
+    logger.warn(
+      `The event loop was blocked for ${Math.round(held)} ms ${who}. Every other request waited. ` +
+        'Move CPU-heavy or synchronous work off the loop with blocking(fn), or make it async.',
+    )
+  }, interval)
+  timer.unref()
+  return () => {
+    clearInterval(timer)
+    app.observe(undefined)
+  }
+}

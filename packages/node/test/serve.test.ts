@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runToEnd, type ServerProcess, startServer } from './process.ts'
+
+const json = async (res: Response) => ({ status: res.status, body: await res.json() })
+
+describe('serve() on a real node process with a worker_threads pool', () => {
+  let server: ServerProcess
+  beforeAll(async () => {
+    server = await startServer('server.ts', { POOL_SIZE: '2' })
+  }, 30_000)
+  afterAll(() => server?.stop())
+
+  it('logs where it listens and the pool it runs, with each setting named', () => {
+    expect(server.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(docs: .*\/docs\)/)
+    expect(server.output()).toContain(
+      'pool: 2 worker threads (pool.size), queue up to 1024 calls (pool.maxQueue), timeout none (pool.timeout)',
+    )
+  })
+
+  it('runs a blocking utility from an async handler, and a blocking handler, off the loop', async () => {
+    const hashed = await json(
+      await fetch(`${server.url}/hash`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"input":"a"}',
+      }),
+    )
+    expect(hashed.body.hash).toMatch(/^[0-9a-f]{64}$/)
+    const slept = await json(await fetch(`${server.url}/sleep/5`))
+    expect(slept.body.slept).toBe(5)
+    expect(slept.body.thread).not.toBe(0)
+  })
+
+  it('keeps answering cheap requests while the pool is saturated', async () => {
+    const slow = Array.from({ length: 4 }, () => fetch(`${server.url}/sleep/400`).then(() => Date.now()))
+    await new Promise((r) => setTimeout(r, 50))
+    const health = await fetch(`${server.url}/health`)
+    const healthDone = Date.now()
+    expect(health.status).toBe(200)
+    const slowDone = await Promise.all(slow)
+    expect(healthDone).toBeLessThan(Math.min(...slowDone))
+  })
+
+  it('runs a request’s blocking dependency and blocking handler on one worker, and cleans up there', async () => {
+    const res = await fetch(`${server.url}/conn`)
+    expect(res.status).toBe(203)
+    const body = await res.json()
+    expect(res.headers.get('x-worker')).toBe(String(body.handlerThread))
+    expect(body).toMatchObject({ open: true, result: `select 1 on thread ${body.handlerThread}` })
+    expect(body.stateThread).toBe(body.handlerThread)
+    await expect.poll(() => server.output()).toContain(`BACKGROUND on thread ${body.handlerThread}`)
+    await expect.poll(() => server.output()).toContain(`CLEANUP connection on thread ${body.handlerThread}`)
+    const order = server.output()
+    expect(order.lastIndexOf('BACKGROUND')).toBeLessThan(order.lastIndexOf('CLEANUP'))
+  })
+
+  it('tells clearly when a value kept on a worker is consumed on the event loop', async () => {
+    const res = await fetch(`${server.url}/conn-loop`)
+    expect(res.status).toBe(500)
+    await expect
+      .poll(() => server.output())
+      .toMatch(/blocking dependency "connection" cannot cross from its worker/)
+  })
+
+  it('answers an HTTPException thrown in a worker as on the loop', async () => {
+    expect(await json(await fetch(`${server.url}/http-error`))).toEqual({
+      status: 418,
+      body: { detail: 'teapot in a worker' },
+    })
+  })
+
+  it('answers 500 for a crashed worker only, loses no other request, and replaces the worker', async () => {
+    const others = Array.from({ length: 6 }, (_, i) =>
+      fetch(`${server.url}/sleep/${20 + i}`).then((r) => r.status),
+    )
+    const crashed = await fetch(`${server.url}/crash`)
+    expect(crashed.status).toBe(500)
+    expect(await crashed.text()).toBe('Internal Server Error')
+    expect(await Promise.all(others)).toEqual([200, 200, 200, 200, 200, 200])
+    expect((await fetch(`${server.url}/sleep/1`)).status).toBe(200)
+    expect(server.output()).toMatch(/Pool worker \d died \(exit code 3\); replacing it/)
+  })
+
+  it('refuses blocking() after start-up with a clear message', async () => {
+    expect((await fetch(`${server.url}/late`)).status).toBe(500)
+    await expect
+      .poll(() => server.output())
+      .toMatch(/blocking\(.*\) was called after the worker pool started/)
+  })
+
+  it('warns, naming the route, when a handler holds the event loop', async () => {
+    expect((await fetch(`${server.url}/block-loop`)).status).toBe(200)
+    await expect
+      .poll(() => server.output(), { timeout: 3000 })
+      .toMatch(/The event loop was blocked for \d+ ms while GET \/block-loop was in progress.*blocking\(fn\)/)
+  })
+})
+
+describe('pool limits over HTTP', () => {
+  it('answers 503 with Retry-After when the queue is full', async () => {
+    const server = await startServer('server.ts', { POOL_SIZE: '1', POOL_MAX_QUEUE: '1' })
+    try {
+      const first = fetch(`${server.url}/sleep/300`)
+      await new Promise((r) => setTimeout(r, 50))
+      const second = fetch(`${server.url}/sleep/10`)
+      await new Promise((r) => setTimeout(r, 50))
+      const third = await fetch(`${server.url}/sleep/10`)
+      expect(third.status).toBe(503)
+      expect(Number(third.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+      expect((await third.json()).detail).toMatch(/queue is full.*pool\.maxQueue/)
+      expect((await first).status).toBe(200)
+      expect((await second).status).toBe(200)
+    } finally {
+      await server.stop()
+    }
+  }, 30_000)
+
+  it('answers 504 past the timeout and replaces the worker', async () => {
+    const server = await startServer('server.ts', { POOL_SIZE: '1', POOL_TIMEOUT: '100' })
+    try {
+      const slow = await fetch(`${server.url}/sleep/1000`)
+      expect(slow.status).toBe(504)
+      expect((await slow.json()).detail).toMatch(/longer than the pool's timeout of 100 ms/)
+      expect((await fetch(`${server.url}/sleep/1`)).status).toBe(200)
+    } finally {
+      await server.stop()
+    }
+  }, 30_000)
+
+  it('drains in-flight requests on SIGTERM, then exits 0', async () => {
+    const server = await startServer('server.ts', { POOL_SIZE: '1' })
+    const inflight = fetch(`${server.url}/sleep/300`)
+    await new Promise((r) => setTimeout(r, 80))
+    const code = server.stop('SIGTERM')
+    const res = await inflight
+    expect(res.status).toBe(200)
+    expect(await code).toBe(0)
+    expect(server.output()).toContain('SIGTERM: finishing in-flight requests, then stopping.')
+  }, 30_000)
+
+  it('refuses to start when a worker registered different blocking functions', async () => {
+    const { code, output } = await runToEnd('mismatch.ts')
+    expect(code).not.toBe(0)
+    expect(output).toMatch(
+      /blocking function #1 is "1:onlyOnMain" on the main thread but missing in the worker/,
+    )
+  }, 30_000)
+})
