@@ -2,10 +2,9 @@ import { preset } from '@tandem/tsup-config'
 
 export default {
   ...preset({
-    // `testing` (the scheduler conformance suite) is its own entry: it imports vitest.
+    // `testing` (the scheduler conformance suite for adapter authors) is its own entry.
     entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
     platform: 'neutral',
-    external: ['vitest'],
   }),
   // The docs assets (src/openapi/assets-data.ts) import Swagger UI's stylesheet as text. tsup's own
   // CSS plugin ignores the `with { type: 'text' }` attribute and emits a .css file instead unless

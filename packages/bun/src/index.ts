@@ -1,8 +1,2 @@
-/**
- * The package's name, for diagnostics. Real exports land with the issues that build them.
- *
- * @example
- * import { packageName } from '@tandem/bun'
- * console.log(packageName) // '@tandem/bun'
- */
-export const packageName = '@tandem/bun'
+export { type BunPoolOptions, bunWorkerFactory, createBunPool, type Entry } from './pool.ts'
+export { type ServeOptions, serve, type TandemServer } from './serve.ts'

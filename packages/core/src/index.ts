@@ -93,3 +93,4 @@ export {
 } from './security.ts'
 export { formatEvent, type ServerSentEvent, type SSEOptions, sse } from './sse.ts'
 export type { ObjectInput, Shape } from './validation/inputs.ts'
+export { startWatchdog, type WatchdogOptions } from './watchdog.ts'

@@ -1,3 +1,2 @@
 export { createNodePool, type Entry, type NodePoolOptions, nodeWorkerFactory } from './pool.ts'
 export { type ServeOptions, serve, type TandemServer } from './serve.ts'
-export { startWatchdog, type WatchdogOptions } from './watchdog.ts'

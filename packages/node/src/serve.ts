@@ -9,10 +9,11 @@ import {
   registerWorkerApp,
   type Scheduler,
   setScheduler,
+  startWatchdog,
   type ThreadPool,
+  type WatchdogOptions,
 } from '@tandem/core'
 import { createNodePool, type Entry, type NodePoolOptions } from './pool.ts'
-import { startWatchdog, type WatchdogOptions } from './watchdog.ts'
 
 /** Options of `serve()`. */
 export interface ServeOptions {

@@ -1,2 +1,2 @@
 export { type SchedulerSuiteFunctions, schedulerSuiteFunctions } from './functions.ts'
-export { runSchedulerSuite, type SchedulerSuiteOptions } from './scheduler-suite.ts'
+export { runSchedulerSuite, type SchedulerSuiteOptions, type TestApi } from './scheduler-suite.ts'

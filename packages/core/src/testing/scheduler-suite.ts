@@ -1,4 +1,3 @@
-import { afterEach, describe, expect, it } from 'vitest'
 import {
   HTTPException,
   PoolClosedError,
@@ -11,6 +10,17 @@ import type { Scheduler } from '../execution/scheduler.ts'
 import type { ContextSnapshot } from '../scheduler/protocol.ts'
 import { REF } from '../scheduler/protocol.ts'
 import type { SchedulerSuiteFunctions } from './functions.ts'
+
+/**
+ * The test runner's functions the suite uses: vitest's and `bun:test`'s both fit.
+ * `it.skipIf`-style helpers are not needed: the suite skips by itself.
+ */
+export interface TestApi {
+  describe(name: string, fn: () => void): void
+  it(name: string, fn: () => Promise<void> | void, timeout?: number): void
+  afterEach(fn: () => Promise<void> | void): void
+  expect: any
+}
 
 /** How to make the scheduler under test, and what it can do. */
 export interface SchedulerSuiteOptions {
@@ -29,6 +39,16 @@ function run<A extends unknown[]>(
   signal?: AbortSignal,
 ) {
   return scheduler.run(blockingInfo(fn), args, signal ? { signal } : {})
+}
+
+/** The rejection of a call that must fail (runner-neutral: no `.rejects`). */
+async function caught(promise: Promise<unknown>): Promise<any> {
+  try {
+    await promise
+  } catch (error) {
+    return error
+  }
+  throw new Error('Expected the call to fail, but it succeeded.')
 }
 
 function snapshot(body: unknown, deps: Record<string, unknown> = {}): ContextSnapshot {
@@ -53,14 +73,20 @@ function snapshot(body: unknown, deps: Record<string, unknown> = {}): ContextSna
  * dependencies. Call it inside a vitest file.
  *
  * @example
+ * import { afterEach, describe, expect, it } from 'vitest'
  * import { runSchedulerSuite } from '@tandem/core/testing'
  * import { functions } from './fixtures/suite-entry.ts'
  * runSchedulerSuite('node worker_threads', {
  *   functions, threads: true,
  *   create: async (o) => { const pool = createNodePool(entry, o); await pool.start(); return pool },
- * })
+ * }, { describe, it, expect, afterEach })
  */
-export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions): void {
+export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions, api: TestApi): void {
+  const { describe, afterEach, expect } = api
+  const it = (title: string, fn: () => Promise<void>) => api.it(title, fn, 20_000)
+  it.runIf = (condition: boolean) => (title: string, fn: () => Promise<void>) => {
+    if (condition) it(title, fn)
+  }
   const f = options.functions
   const open: Scheduler[] = []
   const make = async (o: Partial<{ size: number; maxQueue: number; timeout: number }> = {}) => {
@@ -89,31 +115,38 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions):
 
     it('rejects with thrown errors: HTTPException intact, others with name, message, stack and code', async () => {
       const s = await make()
-      const http = await run(s, f.httpFail, [409, { reason: 'taken' }]).catch((e: unknown) => e)
+      const http = await caught(run(s, f.httpFail, [409, { reason: 'taken' }]))
       expect(http).toBeInstanceOf(HTTPException)
-      expect(http).toMatchObject({ status: 409, detail: { reason: 'taken' }, headers: { 'x-suite': 'yes' } })
-      const other = (await run(s, f.fail, ['bad input']).catch((e: unknown) => e)) as Error & {
-        code?: string
-      }
+      expect({ status: http.status, detail: http.detail, headers: http.headers }).toEqual({
+        status: 409,
+        detail: { reason: 'taken' },
+        headers: { 'x-suite': 'yes' },
+      })
+      const other = (await caught(run(s, f.fail, ['bad input']))) as Error & { code?: string }
       expect(other).toBeInstanceOf(Error)
       expect(other.name).toBe('RangeError')
       expect(other.message).toBe('bad input')
       expect(other.code).toBe('E_SUITE')
       expect(other.stack).toContain('fail')
-      await expect(run(s, f.throwValue, ['just a string'])).rejects.toBe('just a string')
+      expect(await caught(run(s, f.throwValue, ['just a string']))).toBe('just a string')
     })
 
     it('frees the slot of a call that throws', async () => {
       const s = await make({ size: 1 })
-      for (let i = 0; i < 20; i++) await expect(run(s, f.fail, [`#${i}`])).rejects.toThrow(`#${i}`)
+      for (let i = 0; i < 20; i++)
+        expect(String((await caught(run(s, f.fail, [`#${i}`]))).message)).toMatch(`#${i}`)
       expect(await run(s, f.add, [1, 1])).toBe(2)
       expect(s.stats()).toMatchObject({ busy: 0, queued: 0 })
     })
 
     it.runIf(threads)('names the function when a value cannot cross threads', async () => {
       const s = await make()
-      await expect(run(s, f.echo, [{ fn: () => 1 }])).rejects.toThrow(/"echo".*cannot be sent/)
-      await expect(run(s, f.uncloneable, [])).rejects.toThrow(/cannot be sent from the worker/)
+      expect(String((await caught(run(s, f.echo, [{ fn: () => 1 }]))).message)).toMatch(
+        /"echo".*cannot be sent/,
+      )
+      expect(String((await caught(run(s, f.uncloneable, []))).message)).toMatch(
+        /cannot be sent from the worker/,
+      )
       expect(await run(s, f.add, [2, 2])).toBe(4)
     })
 
@@ -124,13 +157,13 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions):
       const controller = new AbortController()
       const queued = run(s, f.count, [counter], controller.signal)
       controller.abort()
-      await expect(queued).rejects.toMatchObject({ name: 'AbortError' })
+      expect((await caught(queued)).name).toBe('AbortError')
       await busy
       await run(s, f.add, [0, 0])
       expect(new Int32Array(counter)[0]).toBe(0)
       const already = new AbortController()
       already.abort()
-      await expect(run(s, f.count, [counter], already.signal)).rejects.toMatchObject({ name: 'AbortError' })
+      expect((await caught(run(s, f.count, [counter], already.signal))).name).toBe('AbortError')
       expect(new Int32Array(counter)[0]).toBe(0)
     })
 
@@ -155,7 +188,7 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions):
       const s = await make({ size: 1, timeout: 100 })
       const slow = run(s, f.sleep, [2000])
       const next = run(s, f.add, [20, 22])
-      await expect(slow).rejects.toBeInstanceOf(PoolTimeoutError)
+      expect(await caught(slow)).toBeInstanceOf(PoolTimeoutError)
       expect(await next).toBe(42)
       expect(s.stats()).toMatchObject({ size: 1 })
     })
@@ -167,7 +200,7 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions):
         const running = run(s, f.sleep, [100])
         await new Promise((r) => setTimeout(r, 20))
         const queued = [run(s, f.add, [1, 1]), run(s, f.add, [2, 2])]
-        const refused = await run(s, f.add, [3, 3]).catch((e: unknown) => e)
+        const refused = await caught(run(s, f.add, [3, 3]))
         expect(refused).toBeInstanceOf(PoolQueueFullError)
         expect((refused as PoolQueueFullError).retryAfter).toBeGreaterThanOrEqual(1)
         expect(await Promise.all([running, ...queued])).toEqual([100, 2, 4])
@@ -187,7 +220,7 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions):
       const s = await make({ size: 2 })
       const others = [run(s, f.sleep, [200]), run(s, f.add, [1, 2])]
       const crash = run(s, f.crash, [])
-      await expect(crash).rejects.toBeInstanceOf(WorkerCrashedError)
+      expect(await caught(crash)).toBeInstanceOf(WorkerCrashedError)
       expect(await Promise.all(others)).toEqual([200, 3])
       expect(await Promise.all(Array.from({ length: 8 }, (_, i) => run(s, f.add, [i, i])))).toEqual([
         0, 2, 4, 6, 8, 10, 12, 14,
@@ -200,7 +233,7 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions):
       const closed = s.close()
       expect(await Promise.all(inflight)).toEqual([60, 30, 10])
       await closed
-      if (threads) await expect(run(s, f.add, [1, 1])).rejects.toBeInstanceOf(PoolClosedError)
+      if (threads) expect(await caught(run(s, f.add, [1, 1]))).toBeInstanceOf(PoolClosedError)
     })
 
     it('counts completed and failed calls', async () => {
@@ -232,7 +265,7 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions):
         },
       )
       expect(used.value).toMatchObject({ sameThread: true, live: 'not cloneable, but kept on the worker' })
-      await expect(remote.fetch(request, kept.ref!)).rejects.toThrow()
+      expect(await caught(remote.fetch(request, kept.ref!))).toBeInstanceOf(Error)
       remote.release(request)
       await busy
     })
@@ -253,7 +286,9 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions):
           expect(entered.exit).toBeTypeOf('number')
           expect([view[0], view[1]]).toEqual([1, 0])
           if (error)
-            await expect(remote.exit(request, entered.exit!, error)).rejects.toThrow('handler failed')
+            expect(String((await caught(remote.exit(request, entered.exit!, error))).message)).toMatch(
+              'handler failed',
+            )
           else expect(await remote.exit(request, entered.exit!)).toBe('done')
           expect([view[1], view[2]]).toEqual([1, error ? 1 : 0])
           remote.release(request)

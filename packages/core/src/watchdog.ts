@@ -1,4 +1,4 @@
-import type { App, Logger } from '@tandem/core'
+import type { App, Logger } from './app.ts'
 
 /** Options of the loop-blocking watchdog. */
 export interface WatchdogOptions {
@@ -64,7 +64,7 @@ export function startWatchdog(app: App<any, any>, logger: Logger, options: Watch
         'Move CPU-heavy or synchronous work off the loop with blocking(fn), or make it async.',
     )
   }, interval)
-  timer.unref()
+  ;(timer as { unref?: () => void }).unref?.()
   return () => {
     clearInterval(timer)
     app.observe(undefined)

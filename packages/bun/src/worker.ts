@@ -1,0 +1,28 @@
+// The entry of every pool worker (a Bun Web Worker): it waits for its start message, loads the
+// app's entry module (whose serve() does not listen in a worker), then answers calls.
+import { type FromWorker, runPoolWorker, type ToWorker } from '@tandem/core'
+
+declare const self: {
+  postMessage(message: unknown, transfer?: Transferable[]): void
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void
+  removeEventListener(type: 'message', listener: (event: MessageEvent) => void): void
+}
+
+const start = await new Promise<{ entry: string; flags: SharedArrayBuffer }>((resolve) => {
+  const first = (event: MessageEvent) => {
+    const data = event.data as { tandemPool?: { entry: string; flags: SharedArrayBuffer } }
+    if (!data?.tandemPool) return
+    self.removeEventListener('message', first)
+    resolve(data.tandemPool)
+  }
+  self.addEventListener('message', first)
+})
+
+await runPoolWorker(
+  {
+    postMessage: (message: FromWorker, transfer?: Transferable[]) => self.postMessage(message, transfer),
+    onMessage: (listener: (message: ToWorker) => void) =>
+      self.addEventListener('message', (event) => listener(event.data as ToWorker)),
+  },
+  { flags: start.flags, load: () => import(start.entry) },
+)
