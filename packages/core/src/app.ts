@@ -4,6 +4,7 @@ import { DependencyOverrides } from './di/overrides.ts'
 import type { AppRuntime } from './di/scope.ts'
 import type { Finisher, MountedEndpoint } from './endpoint.ts'
 import { type ExceptionHandler, ExceptionHandlers } from './exception-handlers.ts'
+import type { ExecutionContextLike } from './execution/execution-context.ts'
 import { currentScheduler } from './execution/scheduler-registry.ts'
 import { finishAfterBody } from './http/finish.ts'
 import { Lifespan } from './lifespan.ts'
@@ -297,20 +298,22 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
 
   #dispatch(mounted: MountedEndpoint, c: HonoContext): Promise<Response> {
     const request = c.req.raw
+    let executionCtx: ExecutionContextLike | undefined
+    try {
+      executionCtx = c.executionCtx
+    } catch {
+      // No execution context (Node, Bun, app.request()): the app tracks pending work itself.
+    }
     const finisher: Finisher = (response, finish) =>
       finishAfterBody(response, finish, (done) => {
         this.#pending.add(done)
         void done.finally(() => this.#pending.delete(done))
-        try {
-          c.executionCtx.waitUntil(done)
-        } catch {
-          // No execution context (Node, Bun, app.request()): the app tracks the work itself.
-        }
+        executionCtx?.waitUntil(done)
       })
     const observer = this.#observer
     const token = observer?.start(mounted.label)
     let answer = mounted
-      .handle(request, c.req.param() as Record<string, string>, c.env, this.#runtime, finisher)
+      .handle(request, c.req.param() as Record<string, string>, c.env, this.#runtime, finisher, executionCtx)
       .catch((error: unknown) => this.#exceptions.handle(error, request, mounted.label, this.logger))
     if (observer) answer = answer.finally(() => observer.end(token))
     if (request.method !== 'HEAD') return answer

@@ -5,6 +5,7 @@ import { type AppRuntime, RequestScope } from './di/scope.ts'
 import { solve } from './di/solve.ts'
 import { RequestValidationError } from './errors.ts'
 import { callHandler } from './execution/execution.ts'
+import type { ExecutionContextLike } from './execution/execution-context.ts'
 import type { OperationSpec, SecuritySchemeObject } from './openapi/types.ts'
 import { serializeResult } from './response.ts'
 import type { HttpMethod, RouteDeclaration } from './route.ts'
@@ -80,8 +81,10 @@ export class MountedEndpoint {
     env: unknown,
     runtime: AppRuntime,
     finisher: Finisher,
+    executionCtx?: ExecutionContextLike,
   ): Promise<Response> {
     const scope = new RequestScope(request, rawParams, env, runtime, this.label)
+    scope.executionCtx = executionCtx
     const ctx = new DependencyContextImpl(scope, [], rawParams)
     let response: Response
     try {

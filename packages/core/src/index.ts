@@ -33,6 +33,11 @@ export {
   isBlocking,
   sealBlockingRegistry,
 } from './execution/blocking.ts'
+export {
+  EXECUTION_CONTEXT,
+  type ExecutionContextLike,
+  executionContext,
+} from './execution/execution-context.ts'
 export { InlineScheduler } from './execution/inline.ts'
 export type {
   RemoteExecution,

@@ -27,7 +27,10 @@ async function freePort(): Promise<number> {
  * Bundles `entry` (an ES module whose default export is a fetch handler) with esbuild and serves it
  * with the real `workerd` binary on a free loopback port. Resolves once the port answers.
  */
-export async function startWorkerd(entry: string, options: { compatibilityDate?: string } = {}) {
+export async function startWorkerd(
+  entry: string,
+  options: { compatibilityDate?: string; bindings?: Record<string, string> } = {},
+) {
   const dir = await mkdtemp(join(tmpdir(), 'tandem-workerd-'))
   await build({
     entryPoints: [entry],
@@ -49,6 +52,9 @@ const worker :Workerd.Worker = (
   modules = [ (name = "worker", esModule = embed "worker.js") ],
   compatibilityDate = "${options.compatibilityDate ?? '2026-10-01'}",
   compatibilityFlags = ["nodejs_compat"],
+  bindings = [${Object.entries(options.bindings ?? {})
+    .map(([name, text]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(text)})`)
+    .join(', ')}],
 );
 `
   await writeFile(join(dir, 'config.capnp'), config)

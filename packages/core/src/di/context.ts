@@ -1,4 +1,5 @@
 import type { BackgroundTasks } from '../background.ts'
+import { EXECUTION_CONTEXT, type ExecutionContextLike } from '../execution/execution-context.ts'
 import type { ResponseState } from '../response-state.ts'
 import type { RequestScope } from './scope.ts'
 
@@ -45,5 +46,9 @@ export class DependencyContextImpl {
 
   get env(): unknown {
     return this.#scope.env
+  }
+
+  get [EXECUTION_CONTEXT](): ExecutionContextLike | undefined {
+    return this.#scope.executionCtx
   }
 }

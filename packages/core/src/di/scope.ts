@@ -1,5 +1,6 @@
 import { BackgroundTasks } from '../background.ts'
 import type { ValidationIssue } from '../errors.ts'
+import type { ExecutionContextLike } from '../execution/execution-context.ts'
 import type { Scheduler } from '../execution/scheduler.ts'
 import {
   decodeUtf8,
@@ -47,6 +48,8 @@ export class RequestScope {
   requestExits: ExitStack | undefined
   /** Set when a body-level error (JSON syntax, content type) was reported, so it is reported once. */
   bodyReported = false
+  /** The runtime's execution context (workerd's `ctx`), if it has one. */
+  executionCtx: ExecutionContextLike | undefined
   /** This request's number on a thread-pool scheduler, once a blocking step ran there. */
   remoteRequest: number | undefined
   /** The raw body, once read (sent along when a blocking function rebuilds the request). */

@@ -8,8 +8,18 @@ let current: Scheduler | undefined
  * `serve()`, or an inline scheduler.
  */
 export function currentScheduler(): Scheduler {
-  current ??= new InlineScheduler()
+  current ??= new InlineScheduler({ onFirstUse: noteInline })
   return current
+}
+
+/** On workerd (no threads), say once that blocking functions run in place. */
+function noteInline(): void {
+  if (globalThis.navigator?.userAgent === 'Cloudflare-Workers') {
+    console.log(
+      '[tandem] blocking functions run inline on this runtime (workerd has no threads): ' +
+        'they hold the isolate while they run. Keep them short, or move heavy work to a server adapter.',
+    )
+  }
 }
 
 /**

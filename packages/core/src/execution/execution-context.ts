@@ -1,0 +1,22 @@
+/** What a runtime's per-request execution context offers (workerd's `ctx`). */
+export interface ExecutionContextLike {
+  waitUntil(promise: Promise<unknown>): void
+  passThroughOnException?(): void
+}
+
+/** Where a handler's or dependency's context keeps the request's execution context. */
+export const EXECUTION_CONTEXT: unique symbol = Symbol.for('tandem.executionContext')
+
+/**
+ * The runtime's execution context of the request a handler or dependency is serving: workerd's
+ * `ctx` (with `waitUntil`), or `undefined` on runtimes without one (Node, Bun, `app.request()`).
+ *
+ * @example
+ * app.post('/log', {}, (ctx) => {
+ *   executionContext(ctx)?.waitUntil(sendToAnalytics(ctx.request))
+ *   return { ok: true }
+ * })
+ */
+export function executionContext(ctx: object): ExecutionContextLike | undefined {
+  return (ctx as { [EXECUTION_CONTEXT]?: ExecutionContextLike })[EXECUTION_CONTEXT]
+}

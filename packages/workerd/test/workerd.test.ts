@@ -1,0 +1,90 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startWorkerd, type WorkerdProcess } from './workerd-process.ts'
+
+describe('@tandem/core and @tandem/workerd under the real workerd binary', () => {
+  let server: WorkerdProcess
+  beforeAll(async () => {
+    server = await startWorkerd(join(import.meta.dirname, 'fixtures', 'app.ts'), {
+      bindings: { GREETING: 'hello from env' },
+    })
+  }, 60_000)
+  afterAll(() => server?.stop())
+
+  const get = async (path: string, init?: RequestInit) => {
+    const res = await fetch(server.url + path, init)
+    const text = await res.text()
+    return { status: res.status, type: res.headers.get('content-type'), text, json: () => JSON.parse(text) }
+  }
+
+  it('loads core (no code generation, timers or randomness at global scope) and serves `export default app`', async () => {
+    const res = await get('/runtime')
+    expect(res.status).toBe(200)
+    expect(res.json()).toMatchObject({ workerd: true, ua: 'Cloudflare-Workers' })
+  })
+
+  it('validates and coerces inputs with FastAPI-shaped errors', async () => {
+    expect((await get('/items/7?q=a&q=b')).json()).toEqual({ id: 7, q: ['a', 'b'] })
+    const bad = await get('/items/x')
+    expect(bad.status).toBe(422)
+    expect(bad.json().detail[0]).toMatchObject({ type: 'int_parsing', loc: ['path', 'id'] })
+    const created = await get('/items', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"fries","price":2.5}',
+    })
+    expect(created.status).toBe(201)
+    expect((await get('/teapot')).json()).toEqual({ detail: "I'm a teapot" })
+  })
+
+  it('reaches env bindings, and names a missing one', async () => {
+    expect((await get('/greeting')).json()).toEqual({ greeting: 'hello from env' })
+    expect((await get('/missing-binding')).status).toBe(500)
+    expect(server.output()).toMatch(/The Worker binding "NOPE" is missing from env/)
+  })
+
+  it('runs startup, then background tasks and cleanups after the response through waitUntil', async () => {
+    expect((await get('/cleanup')).text).toBe('"ok"')
+    await expect
+      .poll(async () => (await get('/events')).json())
+      .toEqual(expect.arrayContaining(['startup', 'open', 'background', 'close']))
+    const events = (await get('/events')).json() as string[]
+    expect(events.indexOf('background')).toBeLessThan(events.indexOf('close'))
+    await get('/wait')
+    await expect.poll(async () => (await get('/events')).json()).toContain('waited')
+  })
+
+  it('runs blocking functions inline, saying so once', async () => {
+    expect((await get('/digest/abc')).json()).toEqual({ digest: expect.stringMatching(/^[0-9a-f]+$/) })
+    expect((await get('/blocking-handler')).json()).toEqual({ inline: true })
+    await get('/digest/def')
+    expect(server.output().match(/blocking functions run inline on this runtime/g)).toHaveLength(1)
+  })
+
+  it('streams JSON Lines and Server-Sent Events', async () => {
+    const lines = await get('/stream')
+    expect(lines.type).toBe('application/jsonl')
+    expect(lines.text).toBe('{"n":1}\n{"n":2}\n')
+    expect((await get('/sse')).text).toBe('event: hi\ndata: there\n\n')
+  })
+
+  it('serves the OpenAPI document and the docs pages with their assets', async () => {
+    const document = (await get('/openapi.json')).json()
+    expect(Object.keys(document.paths)).toContain('/items/{id}')
+    expect((await get('/docs')).text).toContain('swagger-ui-bundle.js')
+    const bundle = await get('/docs/assets/swagger-ui-bundle.js')
+    expect(bundle.status).toBe(200)
+    expect(bundle.text.length).toBeGreaterThan(100_000)
+  })
+})
+
+describe('the published code of @tandem/core', () => {
+  it('generates no code at run time (no eval, no new Function): workerd forbids it', () => {
+    const dist = join(import.meta.dirname, '..', 'node_modules', '@tandem', 'core', 'dist')
+    for (const file of readdirSync(dist).filter((f) => f.endsWith('.js') && !f.startsWith('assets-data'))) {
+      const code = readFileSync(join(dist, file), 'utf8')
+      expect(code, file).not.toMatch(/\beval\s*\(|new Function\s*\(/)
+    }
+  })
+})
