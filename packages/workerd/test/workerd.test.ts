@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startWorkerd, type WorkerdProcess } from './workerd-process.ts'
+import { type RuntimeProcess, startWorkerd } from '@tandem/runtimes'
 
 describe('@tandem/core and @tandem/workerd under the real workerd binary', () => {
-  let server: WorkerdProcess
+  let server: RuntimeProcess
   beforeAll(async () => {
     server = await startWorkerd(join(import.meta.dirname, 'fixtures', 'app.ts'), {
       bindings: { GREETING: 'hello from env' },

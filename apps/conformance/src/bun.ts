@@ -1,0 +1,4 @@
+import { serve } from '@tandem/bun'
+import { app } from './app.ts'
+
+await serve(app, { port: Number(process.env.PORT ?? 8000), pool: { size: 2 } })
