@@ -131,6 +131,8 @@ export interface WorkerdOptions {
   durableObjects?: Record<string, string>
   /** A folder for Durable Object storage (kept across restarts); a temporary one by default. */
   storage?: string
+  /** The port (default: a free one). */
+  port?: number
 }
 
 /**
@@ -150,7 +152,7 @@ export async function startWorkerd(entry: string, options: WorkerdOptions = {}):
     outfile: join(dir, 'worker.js'),
     logLevel: 'error',
   })
-  const port = await freePort()
+  const port = options.port ?? (await freePort())
   const storage = options.storage ?? join(dir, 'storage')
   const objects = Object.entries(options.durableObjects ?? {})
   const bindings = [

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import {
   type App,
   InlineScheduler,
@@ -5,6 +6,7 @@ import {
   type Logger,
   registerWorkerApp,
   type Scheduler,
+  setRequestStorage,
   setScheduler,
   startWatchdog,
   type WatchdogOptions,
@@ -70,6 +72,7 @@ export async function serve(
     scheduler = pool
   }
   setScheduler(scheduler)
+  setRequestStorage(new AsyncLocalStorage())
   await app.start()
 
   const port = options.port ?? (Number(process.env.PORT) || 8000)
@@ -92,11 +95,13 @@ export async function serve(
   const close = () => {
     closing ??= (async () => {
       stopWatchdog()
+      app.beginShutdown()
       const stopped = server.stop(false)
       while (server.pendingRequests > 0) await new Promise((r) => setTimeout(r, 10))
       await app.settled()
       await scheduler.close()
       setScheduler(undefined)
+      setRequestStorage(undefined)
       await app.close()
       await stopped
     })()
@@ -117,11 +122,12 @@ export async function serve(
     process.once('SIGINT', onSignal)
   }
   const size = scheduler.stats().size
-  info(`listening on ${url} (docs: ${url}/docs)`)
+  const docs = app.config.docs === false ? false : (app.config.docs?.swagger ?? '/docs')
+  info(`listening on ${url}${docs ? ` (docs: ${url}${docs})` : ''}`)
   info(
     poolOptions === false
       ? 'pool: off (blocking functions run inline, on the event loop)'
-      : `pool: ${size} web workers (pool.size), queue up to ${poolOptions.maxQueue ?? 1024} calls (pool.maxQueue), timeout ${poolOptions.timeout ? `${poolOptions.timeout} ms` : 'none'} (pool.timeout)`,
+      : `pool: ${size} web worker${size === 1 ? '' : 's'} (pool.size), queue up to ${poolOptions.maxQueue ?? 1024} call${poolOptions.maxQueue === 1 ? '' : 's'} (pool.maxQueue), timeout ${poolOptions.timeout ? `${poolOptions.timeout} ms` : 'none'} (pool.timeout)`,
   )
   return { url, port: server.port as number, scheduler, server, close }
 }

@@ -84,6 +84,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
   readonly #lifespan: Lifespan<State>
   readonly #pending = new Set<Promise<void>>()
   readonly #runtime: AppRuntime
+  readonly #shutdown = new AbortController()
   #observer: RequestObserver | undefined
   #engine: Engine | undefined
   #document: OpenAPIDocument | undefined
@@ -98,6 +99,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     }
     this.#lifespan = new Lifespan(options.lifespan ? () => options.lifespan!(this) : undefined, this.logger)
     this.#runtime = {
+      shutdown: this.#shutdown.signal,
       bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
       state: undefined,
       overrides: this.dependencyOverrides,
@@ -218,8 +220,19 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending])
   }
 
-  /** Waits for pending background tasks and cleanups, then runs the lifespan's teardown. */
+  /**
+   * Tells in-flight requests the server is stopping: every `ctx.signal` is aborted (so endless
+   * streams and long polls end). `close()` and the adapters' shutdown call it first.
+   */
+  beginShutdown(): void {
+    if (!this.#shutdown.signal.aborted) {
+      this.#shutdown.abort(new DOMException('The server is shutting down.', 'AbortError'))
+    }
+  }
+
+  /** Aborts in-flight requests' signals, waits for background tasks and cleanups, then runs the lifespan's teardown. */
   async close(): Promise<void> {
+    this.beginShutdown()
     await this.settled()
     await this.#lifespan.close()
   }

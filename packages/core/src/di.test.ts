@@ -397,3 +397,42 @@ describe('lifespan', () => {
     expect(depends(() => 1)).toBeInstanceOf(Dependency)
   })
 })
+
+describe('cancelled streams', () => {
+  it('runs cleanups normally when the client cancels while an item is pending, or asks HEAD', async () => {
+    const logger = quiet()
+    const events: string[] = []
+    const req = depends(async function* () {
+      try {
+        yield 'r'
+        events.push('clean exit')
+      } catch (error) {
+        events.push(`error thrown in: ${String(error)}`)
+        throw error
+      }
+    })
+    const app = new App({ logger })
+    app.get('/slow', { deps: { req } }, async function* ({ background }) {
+      background.add(() => void events.push('background'))
+      yield 1
+      await new Promise((r) => setTimeout(r, 50))
+      yield 2
+    })
+    const res = await app.request('/slow')
+    const reader = res.body!.getReader()
+    await reader.read()
+    const pending = reader.read()
+    await reader.cancel()
+    await pending.catch(() => {})
+    await new Promise((r) => setTimeout(r, 80))
+    await app.settled()
+    expect(events).toEqual(['background', 'clean exit'])
+    events.length = 0
+    const head = await app.request('/slow', { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    await new Promise((r) => setTimeout(r, 80))
+    await app.settled()
+    expect(events).toEqual(['background', 'clean exit'])
+    expect(logger.error).not.toHaveBeenCalled()
+  })
+})

@@ -6,6 +6,7 @@ import { solve } from './di/solve.ts'
 import { RequestValidationError } from './errors.ts'
 import { callHandler } from './execution/execution.ts'
 import type { ExecutionContextLike } from './execution/execution-context.ts'
+import { requestStorage } from './execution/request-storage.ts'
 import type { OperationSpec, SecuritySchemeObject } from './openapi/types.ts'
 import { serializeResult } from './response.ts'
 import type { HttpMethod, RouteDeclaration } from './route.ts'
@@ -75,7 +76,7 @@ export class MountedEndpoint {
    * Handles one request: solve the dependencies and inputs, call the handler, run function-scoped
    * cleanups, build the response; hands request-scoped work to `finisher` to run after the body.
    */
-  async handle(
+  handle(
     request: Request,
     rawParams: Record<string, string>,
     env: unknown,
@@ -85,6 +86,17 @@ export class MountedEndpoint {
   ): Promise<Response> {
     const scope = new RequestScope(request, rawParams, env, runtime, this.label)
     scope.executionCtx = executionCtx
+    const storage = requestStorage()
+    if (storage) return storage.run(scope, () => this.#handle(scope, rawParams, runtime, finisher))
+    return this.#handle(scope, rawParams, runtime, finisher)
+  }
+
+  async #handle(
+    scope: RequestScope,
+    rawParams: Record<string, string>,
+    runtime: AppRuntime,
+    finisher: Finisher,
+  ): Promise<Response> {
     const ctx = new DependencyContextImpl(scope, [], rawParams)
     let response: Response
     try {

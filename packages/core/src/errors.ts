@@ -111,7 +111,7 @@ export class PoolQueueFullError extends Error {
 
   constructor(fn: string, maxQueue: number, retryAfter: number) {
     super(
-      `The worker pool's queue is full (${maxQueue} calls waiting), so ${fn} was not queued. ` +
+      `The worker pool's queue is full (${maxQueue} call${maxQueue === 1 ? '' : 's'} waiting), so ${fn} was not queued. ` +
         'Retry later, or raise pool.maxQueue or pool.size.',
     )
     this.name = 'PoolQueueFullError'

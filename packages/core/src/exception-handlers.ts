@@ -7,6 +7,7 @@ import {
 } from './errors.ts'
 import { statusForbidsBody } from './http/status.ts'
 import { toJson } from './response.ts'
+import { REMOTE_CLASSES } from './scheduler/errors-wire.ts'
 
 /** What an exception handler receives besides the error. */
 export interface ExceptionContext {
@@ -79,6 +80,14 @@ export class ExceptionHandlers {
 
   find(error: unknown): ExceptionHandler<any> | undefined {
     if (error === null || typeof error !== 'object') return undefined
+    // An error rebuilt from a pool worker lost its class: find its handler by the class names.
+    const remote = (error as { [REMOTE_CLASSES]?: string[] })[REMOTE_CLASSES]
+    if (remote) {
+      for (const name of remote) {
+        if (name === 'Error') break
+        for (const [errorClass, handler] of this.#handlers) if (errorClass.name === name) return handler
+      }
+    }
     for (let proto = Object.getPrototypeOf(error); proto; proto = Object.getPrototypeOf(proto)) {
       const handler = this.#handlers.get(proto.constructor)
       if (handler) return handler

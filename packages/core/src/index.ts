@@ -39,6 +39,7 @@ export {
   executionContext,
 } from './execution/execution-context.ts'
 export { InlineScheduler } from './execution/inline.ts'
+export { type RequestStorage, requestStorage, setRequestStorage } from './execution/request-storage.ts'
 export type {
   RemoteExecution,
   RemoteResult,
@@ -47,6 +48,7 @@ export type {
   SchedulerStats,
 } from './execution/scheduler.ts'
 export { currentScheduler, setScheduler } from './execution/scheduler-registry.ts'
+export { transfer } from './execution/transfer.ts'
 export { type DocsAsset, docsAssetNames, loadDocsAsset } from './openapi/assets.ts'
 export { createOpenAPIDocument, type OpenAPIDocument } from './openapi/document.ts'
 export {

@@ -196,3 +196,11 @@ describe('bodies and forms', () => {
     ])
   })
 })
+
+describe('sets from repeated keys', () => {
+  it('collects z.set() values into a Set', async () => {
+    const app = new App()
+    app.get('/s', { query: { s: z.set(z.number()) } }, ({ query }) => ({ s: [...query.s].sort() }))
+    expect(await (await app.request('/s?s=2&s=1&s=2')).json()).toEqual({ s: [1, 2] })
+  })
+})

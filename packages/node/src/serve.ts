@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { isMainThread, workerData } from 'node:worker_threads'
@@ -8,6 +9,7 @@ import {
   type Logger,
   registerWorkerApp,
   type Scheduler,
+  setRequestStorage,
   setScheduler,
   startWatchdog,
   type ThreadPool,
@@ -49,10 +51,13 @@ export interface TandemServer {
   close(): Promise<void>
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+
 function describePool(options: NodePoolOptions | false, size: number): string {
   if (options === false) return 'pool: off (blocking functions run inline, on the event loop)'
   const timeout = options.timeout ? `${options.timeout} ms` : 'none'
-  return `pool: ${size} worker threads (pool.size), queue up to ${options.maxQueue ?? 1024} calls (pool.maxQueue), timeout ${timeout} (pool.timeout)`
+  const queue = plural(options.maxQueue ?? 1024, 'call')
+  return `pool: ${plural(size, 'worker thread')} (pool.size), queue up to ${queue} (pool.maxQueue), timeout ${timeout} (pool.timeout)`
 }
 
 /**
@@ -93,6 +98,7 @@ export async function serve(
     scheduler = pool
   }
   setScheduler(scheduler)
+  setRequestStorage(new AsyncLocalStorage())
   await app.start()
 
   let active = 0
@@ -133,12 +139,14 @@ export async function serve(
   const close = () => {
     closing ??= (async () => {
       stopWatchdog()
+      app.beginShutdown()
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
       if (active > 0) await new Promise<void>((resolve) => (drained = resolve))
       await app.settled()
       await scheduler.close()
       setScheduler(undefined)
+      setRequestStorage(undefined)
       await app.close()
       server.closeAllConnections()
       await stopped
@@ -162,7 +170,8 @@ export async function serve(
   }
 
   const size = scheduler.stats().size
-  info(`listening on ${url} (docs: ${url}/docs)`)
+  const docs = app.config.docs === false ? false : (app.config.docs?.swagger ?? '/docs')
+  info(`listening on ${url}${docs ? ` (docs: ${url}${docs})` : ''}`)
   info(describePool(poolOptions, size))
   return { url, port: actualPort, scheduler, server, close }
 }

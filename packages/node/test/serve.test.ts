@@ -88,6 +88,28 @@ describe('serve() on a real node process with a worker_threads pool', () => {
       .toMatch(/blocking\(.*\) was called after the worker pool started/)
   })
 
+  it('runs a utility called while the request holds its worker on that worker (no deadlock)', async () => {
+    const res = await fetch(`${server.url}/held-utility`, { signal: AbortSignal.timeout(5000) })
+    expect(res.status).toBe(200)
+    expect((await res.json()).hash).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it('finds the exception handler of an error class thrown in a worker', async () => {
+    expect(await json(await fetch(`${server.url}/out-of-stock`))).toEqual({
+      status: 409,
+      body: { detail: 'Out of stock: fries' },
+    })
+  })
+
+  it('copies results, so a blocking function may return a buffer it keeps', async () => {
+    for (let i = 0; i < 3; i++) {
+      expect(await json(await fetch(`${server.url}/kept-buffer`))).toEqual({
+        status: 200,
+        body: { length: 3, bytes: { 0: 1, 1: 2, 2: 3 } },
+      })
+    }
+  })
+
   it('warns, naming the route, when a handler holds the event loop', async () => {
     expect((await fetch(`${server.url}/block-loop`)).status).toBe(200)
     await expect
@@ -127,15 +149,21 @@ describe('pool limits over HTTP', () => {
     }
   }, 30_000)
 
-  it('drains in-flight requests on SIGTERM, then exits 0', async () => {
+  it('drains in-flight requests on SIGTERM, ends endless streams, runs every teardown, then exits 0', async () => {
     const server = await startServer('server.ts', { POOL_SIZE: '1' })
+    await fetch(`${server.url}/sleep/1`)
     const inflight = fetch(`${server.url}/sleep/300`)
+    const endless = await fetch(`${server.url}/endless`)
+    const streamed = endless.text()
     await new Promise((r) => setTimeout(r, 80))
     const code = server.stop('SIGTERM')
     const res = await inflight
     expect(res.status).toBe(200)
+    expect(await streamed).toContain('data: {"tick":')
     expect(await code).toBe(0)
     expect(server.output()).toContain('SIGTERM: finishing in-flight requests, then stopping.')
+    // The main thread's lifespan and the worker's (which started for its blocking handler).
+    expect(server.output().match(/TEARDOWN on thread \d+/g)).toHaveLength(2)
   }, 30_000)
 
   it('refuses to start when a worker registered different blocking functions', async () => {

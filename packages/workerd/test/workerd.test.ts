@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RuntimeProcess, startWorkerd } from '@tandem/runtimes'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 describe('@tandem/core and @tandem/workerd under the real workerd binary', () => {
   let server: RuntimeProcess

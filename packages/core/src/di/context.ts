@@ -37,7 +37,7 @@ export class DependencyContextImpl {
   }
 
   get signal(): AbortSignal {
-    return this.#scope.request.signal
+    return this.#scope.signal
   }
 
   get state(): unknown {

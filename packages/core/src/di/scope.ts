@@ -17,6 +17,8 @@ import type { ExitStack } from './teardown.ts'
 
 /** What the app gives every request (shared, not per request). */
 export interface AppRuntime {
+  /** Aborted when the server shuts down. */
+  shutdown: AbortSignal
   bodyLimit: number
   state: unknown
   overrides: ReadonlyMap<Dependency<any>, Dependency<any>>
@@ -60,6 +62,7 @@ export class RequestScope {
   #query: Map<string, string[]> | undefined
   #cookies: Map<string, string> | undefined
   #json: Promise<JsonBody> | undefined
+  #signal: AbortSignal | undefined
   #bytes: Promise<Uint8Array<ArrayBuffer>> | undefined
   #form: Promise<FormData | undefined> | undefined
 
@@ -75,6 +78,12 @@ export class RequestScope {
     this.env = env
     this.runtime = runtime
     this.label = label
+  }
+
+  /** The request's signal, also aborted when the server shuts down (made on first use). */
+  get signal(): AbortSignal {
+    this.#signal ??= AbortSignal.any([this.request.signal, this.runtime.shutdown])
+    return this.#signal
   }
 
   get response(): ResponseState {

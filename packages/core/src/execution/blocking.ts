@@ -1,3 +1,4 @@
+import { requestStorage } from './request-storage.ts'
 import { currentScheduler } from './scheduler-registry.ts'
 
 /** The brand a `blocking()` function carries: what the scheduler needs to find it in a worker. */
@@ -59,7 +60,10 @@ export function blocking<A extends unknown[], R>(fn: (...args: A) => R): Blockin
     generator: isGeneratorFunction(fn),
   }
   registry.push(info)
-  const wrapper = ((...args: A) => currentScheduler().run(info, args)) as BlockingFunction<A, R>
+  const wrapper = ((...args: A) => {
+    const request = (requestStorage()?.getStore() as { remoteRequest?: number } | undefined)?.remoteRequest
+    return currentScheduler().run(info, args, request === undefined ? {} : { request })
+  }) as BlockingFunction<A, R>
   Object.defineProperty(wrapper, BLOCKING, { value: info })
   Object.defineProperty(wrapper, 'name', { value: info.name })
   wrappers.push(wrapper)

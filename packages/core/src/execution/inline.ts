@@ -1,5 +1,6 @@
 import type { BlockingInfo } from './blocking.ts'
 import type { RunOptions, Scheduler, SchedulerStats } from './scheduler.ts'
+import { unwrapTransfer } from './transfer.ts'
 
 function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError')
@@ -35,7 +36,7 @@ export class InlineScheduler implements Scheduler {
     if (options.signal?.aborted) throw abortError(options.signal)
     this.#busy++
     try {
-      const result = await info.fn(...args)
+      const result = unwrapTransfer(await info.fn(...args)).value
       this.#completed++
       return result
     } catch (error) {

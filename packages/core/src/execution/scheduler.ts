@@ -8,6 +8,8 @@ export interface RunOptions {
   signal?: AbortSignal
   /** Objects transferred rather than cloned (ArrayBuffers). */
   transfer?: Transferable[]
+  /** The pool request number of the request making the call (its utilities run on its worker). */
+  request?: number
 }
 
 /** Counters of a scheduler: calls of blocking functions. */

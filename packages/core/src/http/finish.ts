@@ -24,10 +24,13 @@ export function finishAfterBody(
     return response
   }
   const source = response.body.getReader()
+  let cancelled = false
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         const { done: end, value } = await source.read()
+        // Cancelled while this read was pending: the stream is gone, and cancel() runs the finish.
+        if (cancelled) return
         if (end) {
           controller.close()
           run()
@@ -35,11 +38,13 @@ export function finishAfterBody(
         }
         controller.enqueue(value)
       } catch (error) {
+        if (cancelled) return
         controller.error(error)
         run(error)
       }
     },
     async cancel(reason) {
+      cancelled = true
       try {
         await source.cancel(reason)
       } finally {

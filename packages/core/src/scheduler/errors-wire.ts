@@ -21,7 +21,12 @@ export interface SerializedError {
   cause?: SerializedError
   /** A thrown value that was not an Error. */
   value?: unknown
+  /** The names of the error's classes, nearest first (`['OutOfStock', 'ShopError', 'Error']`). */
+  classes?: string[]
 }
+
+/** Where a deserialized error keeps the names of its original classes. */
+export const REMOTE_CLASSES: unique symbol = Symbol.for('tandem.remoteClasses')
 
 /** Turns any thrown value into plain, cloneable data, keeping what makes it recognisable. */
 export function serializeError(error: unknown): SerializedError {
@@ -35,6 +40,15 @@ export function serializeError(error: unknown): SerializedError {
     return { name: 'NonError', message: String(error), value }
   }
   const out: SerializedError = { name: error.name, message: error.message }
+  const classes: string[] = []
+  for (
+    let proto = Object.getPrototypeOf(error);
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    if (typeof proto.constructor?.name === 'string') classes.push(proto.constructor.name)
+  }
+  if (classes.length > 0) out.classes = classes
   if (error.stack) out.stack = error.stack
   const code = (error as { code?: unknown }).code
   if (typeof code === 'string') out.code = code
@@ -95,5 +109,6 @@ export function deserializeError(data: SerializedError): unknown {
     Object.defineProperty(error, 'stack', { value: data.stack, writable: true, configurable: true })
   if (data.cause)
     Object.defineProperty(error, 'cause', { value: deserializeError(data.cause), configurable: true })
+  if (data.classes) Object.defineProperty(error, REMOTE_CLASSES, { value: data.classes })
   return error
 }

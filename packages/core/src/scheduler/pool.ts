@@ -54,6 +54,8 @@ export class ThreadPool implements Scheduler {
   readonly #bound = new Map<number, Slot>()
   readonly #holds = new Map<number, number>()
   readonly #lost = new Set<number>()
+  /** Requests with state on their worker (a call of theirs has finished there). */
+  readonly #anchored = new Set<number>()
   #nextId = 1
   #nextRequest = 1
   #completed = 0
@@ -112,10 +114,14 @@ export class ThreadPool implements Scheduler {
   }
 
   run(info: BlockingInfo, args: unknown[], options: RunOptions = {}): Promise<unknown> {
+    // A utility called while serving a request goes to that request's worker, if it has one
+    // (which it may hold: sent elsewhere, it would wait for it).
+    const request =
+      options.request !== undefined && this.#bound.has(options.request) ? options.request : undefined
     return this.#submit(
       { type: 'call', fn: info.id, args },
       `blocking function "${info.name}"`,
-      undefined,
+      request,
       options.signal,
       options.transfer,
       false,
@@ -123,13 +129,25 @@ export class ThreadPool implements Scheduler {
   }
 
   stats(): SchedulerStats {
-    let queued = this.#queue.length - this.#queueHead
     let busy = 0
-    for (const slot of this.#slots) {
-      queued += slot.local.length
-      if (slot.inflight.length > 0) busy++
+    for (const slot of this.#slots) if (slot.inflight.length > 0) busy++
+    return {
+      size: this.options.size,
+      busy,
+      queued: this.#waiting(),
+      completed: this.#completed,
+      failed: this.#failed,
     }
-    return { size: this.options.size, busy, queued, completed: this.#completed, failed: this.#failed }
+  }
+
+  /** Calls waiting: in the queue, for their request's worker, or sent ahead behind a running call. */
+  #waiting(): number {
+    let waiting = this.#queue.length - this.#queueHead
+    for (const slot of this.#slots) {
+      waiting += slot.local.length
+      if (slot.inflight.length > 1) waiting += slot.inflight.length - 1
+    }
+    return waiting
   }
 
   /** Lets queued and running calls finish, then stops every worker. */
@@ -140,8 +158,21 @@ export class ThreadPool implements Scheduler {
       if (!this.#isIdle()) await new Promise<void>((resolve) => (this.#idle = resolve))
     }
     this.#state = 'closed'
+    // Each worker runs the app's lifespan teardown (5 s at most), then stops.
     await Promise.allSettled(
-      this.#slots.map((slot) => {
+      this.#slots.map(async (slot) => {
+        if (!slot.dead && slot.ready) {
+          await new Promise<void>((resolve) => {
+            slot.onClosed = resolve
+            const timer = setTimeout(resolve, 5000)
+            ;(timer as { unref?: () => void }).unref?.()
+            try {
+              slot.handle.postMessage({ type: 'close' })
+            } catch {
+              resolve()
+            }
+          })
+        }
         slot.dead = true
         return slot.handle.terminate()
       }),
@@ -183,9 +214,11 @@ export class ThreadPool implements Scheduler {
       return Promise.reject(new WorkerCrashedError(label, 'it held this request’s values'))
     }
     const bound = request === undefined ? undefined : this.#bound.get(request)
-    if (!bound && this.#queue.length - this.#queueHead >= this.options.maxQueue) {
+    const waiting = this.#waiting()
+    const startsNow = waiting === 0 && this.#slots.some((s) => s.acceptsShared && s.inflight.length === 0)
+    if (!bound && !startsNow && waiting >= this.options.maxQueue) {
       const perCall = Math.max(this.#averageTook(), 1)
-      const wait = ((this.#queue.length - this.#queueHead) * perCall) / this.options.size / 1000
+      const wait = (waiting * perCall) / this.options.size / 1000
       return Promise.reject(new PoolQueueFullError(label, this.options.maxQueue, wait))
     }
     return new Promise<RemoteResult>((resolve, reject) => {
@@ -285,6 +318,9 @@ export class ThreadPool implements Scheduler {
   }
 
   #send(slot: Slot, task: Task): void {
+    // A blocking yield dependency holds its worker from the moment it is sent: nothing of another
+    // request is queued behind it there until its cleanup has run.
+    if (task.holds && task.request !== undefined) slot.heldBy = task.request
     task.slot = slot
     task.flag = slot.takeFlag()
     slot.inflight.push(task)
@@ -332,6 +368,9 @@ export class ThreadPool implements Scheduler {
       case 'startup-error':
         this.#startupFailed(slot, deserializeError(message.error))
         return
+      case 'closed':
+        slot.onClosed?.()
+        return
       case 'result':
       case 'error': {
         const task = this.#tasks.get(message.id)
@@ -339,15 +378,23 @@ export class ThreadPool implements Scheduler {
         this.#settle(task)
         slot.recordTook(message.took)
         const counts = !task.direct
+        if (task.request !== undefined) this.#anchored.add(task.request)
         if (message.type === 'result') {
           if (counts) this.#completed++
           if (task.holds && task.request !== undefined) {
             this.#holds.set(task.request, (this.#holds.get(task.request) ?? 0) + 1)
-            slot.heldBy = task.request
           }
           task.resolve(message)
         } else {
           if (counts) this.#failed++
+          if (
+            task.holds &&
+            task.request !== undefined &&
+            !this.#holds.get(task.request) &&
+            slot.heldBy === task.request
+          ) {
+            slot.heldBy = undefined
+          }
           task.reject(deserializeError(message.error as SerializedError))
         }
         this.#pump()
@@ -438,8 +485,11 @@ export class ThreadPool implements Scheduler {
     }
     if (running) crashed(running)
     const requeue: Task[] = []
+    // A request that has nothing on this worker yet can start again elsewhere: it loses nothing.
+    const movable = (task: Task) =>
+      !task.direct && (task.request === undefined || (!this.#anchored.has(task.request) && task !== running))
     for (const task of [...waiting, ...slot.local.splice(0)]) {
-      if (task.request === undefined && !task.direct) {
+      if (movable(task)) {
         this.#settle(task)
         task.slot = undefined
         requeue.push(task)
@@ -449,7 +499,7 @@ export class ThreadPool implements Scheduler {
     for (const request of slot.requests) {
       this.#bound.delete(request)
       this.#holds.delete(request)
-      this.#lost.add(request)
+      if (this.#anchored.has(request) || request === running?.request) this.#lost.add(request)
     }
     this.#queue.splice(this.#queueHead, 0, ...requeue)
     if (this.#state === 'running' || this.#state === 'closing') this.#spawn(slot.index)
@@ -491,6 +541,7 @@ export class ThreadPool implements Scheduler {
 
   #release(request: number): void {
     this.#lost.delete(request)
+    this.#anchored.delete(request)
     this.#holds.delete(request)
     const slot = this.#bound.get(request)
     if (!slot) return

@@ -50,6 +50,8 @@ export type ToWorker =
   | { type: 'release'; request: number }
   /** A running call was aborted (its flag is set too, for synchronous code that polls `signal.aborted`). */
   | { type: 'abort'; id: number }
+  /** The pool is closing: run the app's lifespan teardown, then answer `closed`. */
+  | { type: 'close' }
 
 /** What a context call reports besides its result: changes the worker made to the request. */
 export interface ContextEffects {
@@ -76,6 +78,7 @@ export type FromWorker =
       took: number
     }
   | { type: 'error'; id: number; error: SerializedError; took: number }
+  | { type: 'closed' }
 
 /** Each worker's slot in the shared abort flags: a call sets it to tell a running call it was aborted. */
 export const ABORT_FLAG_SLOTS = 1024

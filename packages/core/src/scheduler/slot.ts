@@ -17,6 +17,8 @@ export class Slot {
   heldBy: number | undefined
   ready = false
   dead = false
+  /** Called when the worker answers `closed` (its teardown is done). */
+  onClosed: (() => void) | undefined
   /** Moving average of how long calls run on this worker (ms), to decide how many to send ahead. */
   averageTook = -1
   readonly #freeFlags: number[] = []

@@ -9,6 +9,7 @@ import {
 } from '../execution/blocking.ts'
 import { InlineScheduler } from '../execution/inline.ts'
 import { setScheduler } from '../execution/scheduler-registry.ts'
+import { unwrapTransfer } from '../execution/transfer.ts'
 import { ResponseState } from '../response-state.ts'
 import { deserializeError, type SerializedError, serializeError } from './errors-wire.ts'
 import type { ContextEffects, ContextSnapshot, FromWorker, ToWorker } from './protocol.ts'
@@ -55,14 +56,6 @@ function callSignal(flags: Int32Array, flag: number): AbortController {
     get: () => abortedGetter.call(controller.signal) || Atomics.load(flags, flag) === 1,
   })
   return controller
-}
-
-function transferables(value: unknown): Transferable[] | undefined {
-  if (value instanceof ArrayBuffer) return [value]
-  if (ArrayBuffer.isView(value) && value.byteOffset === 0 && value.buffer.byteLength === value.byteLength) {
-    if (value.buffer instanceof ArrayBuffer) return [value.buffer]
-  }
-  return undefined
 }
 
 /**
@@ -137,6 +130,13 @@ class WorkerRuntime {
       case 'abort':
         this.#controllers.get(message.id)?.abort()
         return
+      case 'close':
+        void (async () => {
+          for (const request of [...this.#requests.keys()]) this.#release(request)
+          if (workerApp && appStarted) await workerApp.close()
+          this.#port.postMessage({ type: 'closed' })
+        })()
+        return
     }
   }
 
@@ -169,9 +169,12 @@ class WorkerRuntime {
     const finish = (outcome: unknown) => {
       this.#controllers.delete(id)
       const took = performance.now() - started
-      if (outcome instanceof ContextOutcome)
-        this.#reply({ type: 'result', id, took, ...outcome.message }, outcome.value)
-      else this.#reply({ type: 'result', id, took, value: outcome }, outcome)
+      if (outcome instanceof ContextOutcome) {
+        this.#reply({ type: 'result', id, took, ...outcome.message }, outcome.transfer)
+      } else {
+        const { value, list } = unwrapTransfer(outcome)
+        this.#reply({ type: 'result', id, took, value }, list)
+      }
     }
     if (result instanceof Promise) {
       result.then(finish, (error) => {
@@ -181,9 +184,9 @@ class WorkerRuntime {
     } else finish(result)
   }
 
-  #reply(message: FromWorker & { type: 'result' }, value: unknown): void {
+  #reply(message: FromWorker & { type: 'result' }, transfer: Transferable[] | undefined): void {
     try {
-      this.#port.postMessage(message, 'value' in message ? transferables(value) : undefined)
+      this.#port.postMessage(message, transfer)
     } catch (error) {
       this.#fail(
         message.id,
@@ -211,7 +214,7 @@ class WorkerRuntime {
     const state = this.#request(message.request)
     const info = blockingRegistry()[message.fn]!
     const ctx = new WorkerContext(message.ctx, state, signal)
-    let value = await info.fn(ctx)
+    let { value, list } = unwrapTransfer(await info.fn(ctx))
     const out: { ref?: number; exit?: number; value?: unknown; effects?: ContextEffects } = {}
     if (message.yields) {
       const generator = value as Generator | AsyncGenerator
@@ -226,10 +229,11 @@ class WorkerRuntime {
     if (message.keep) {
       out.ref = state.next++
       state.values.set(out.ref, value)
+      list = undefined
     } else out.value = await encodeResponse(value)
     const effects = ctx.effects()
     if (effects) out.effects = effects
-    return new ContextOutcome(out, out.value)
+    return new ContextOutcome(out, list)
   }
 
   async #exit(
@@ -262,7 +266,7 @@ class WorkerRuntime {
 class ContextOutcome {
   constructor(
     readonly message: { ref?: number; exit?: number; value?: unknown; effects?: ContextEffects },
-    readonly value: unknown,
+    readonly transfer: Transferable[] | undefined,
   ) {}
 }
 

@@ -207,6 +207,18 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions, 
       },
     )
 
+    it.runIf(threads)(
+      'with maxQueue 0, runs a call when a worker is free and refuses one that would wait',
+      async () => {
+        const s = await make({ size: 1, maxQueue: 0 })
+        expect(await run(s, f.add, [1, 2])).toBe(3)
+        const busy = run(s, f.sleep, [100])
+        await new Promise((r) => setTimeout(r, 20))
+        expect(await caught(run(s, f.add, [1, 1]))).toBeInstanceOf(PoolQueueFullError)
+        expect(await busy).toBe(100)
+      },
+    )
+
     it('runs calls in the order they were made, across callers (FIFO)', async () => {
       const s = await make({ size: 1 })
       const counter = new SharedArrayBuffer(4)

@@ -59,6 +59,8 @@ function literalCoercer(values: unknown[]): Coercer {
 export interface FieldCoercion {
   coerce: Coercer
   array: boolean
+  /** The values are collected into a `Set` (a `z.set()` schema). */
+  set?: boolean
 }
 
 /**
@@ -70,7 +72,7 @@ export function fieldCoercion(schema: z.ZodType): FieldCoercion {
   const inner = unwrap(schema)
   const def = defOf(inner)
   if (def.type === 'array') return { coerce: scalarCoercer(def.element as z.ZodType), array: true }
-  if (def.type === 'set') return { coerce: scalarCoercer(def.valueType as z.ZodType), array: true }
+  if (def.type === 'set') return { coerce: scalarCoercer(def.valueType as z.ZodType), array: true, set: true }
   return { coerce: scalarCoercer(inner), array: false }
 }
 

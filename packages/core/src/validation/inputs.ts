@@ -22,6 +22,7 @@ interface Field {
   wire: string
   coerce: Coercer
   array: boolean
+  set?: boolean
 }
 
 /**
@@ -98,7 +99,7 @@ export class InputValidator {
           }
           values[i] = value
         }
-        record[field.key] = values
+        record[field.key] = field.set ? new Set(values) : values
       } else {
         const item = Array.isArray(raw) ? raw[raw.length - 1]! : raw
         const value = typeof item === 'string' ? field.coerce(item) : item
