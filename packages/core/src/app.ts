@@ -85,6 +85,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
   readonly #pending = new Set<Promise<void>>()
   readonly #runtime: AppRuntime
   readonly #shutdown = new AbortController()
+  readonly #executionContexts = new WeakMap<Request, ExecutionContextLike>()
   #observer: RequestObserver | undefined
   #engine: Engine | undefined
   #document: OpenAPIDocument | undefined
@@ -162,6 +163,8 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
    */
   readonly fetch = (request: Request, env?: Env, executionCtx?: unknown): Response | Promise<Response> => {
     if (!this.#lifespan.ready) return this.#startThenFetch(request, env, executionCtx)
+    // Kept beside the request: asking Hono's context for a missing one costs a thrown error.
+    if (executionCtx) this.#executionContexts.set(request, executionCtx as ExecutionContextLike)
     const engine = this.#engine ?? this.#build()
     return engine.hono.fetch(request, env, executionCtx as never)
   }
@@ -309,31 +312,33 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     return this.#engine
   }
 
+  /** Runs a response's background tasks and cleanups once its body is done, and keeps track of them. */
+  readonly #finisher: Finisher = (response, finish, executionCtx) =>
+    finishAfterBody(response, finish, (done) => {
+      this.#pending.add(done)
+      void done.finally(() => this.#pending.delete(done))
+      executionCtx?.waitUntil(done)
+    })
+
   #dispatch(mounted: MountedEndpoint, c: HonoContext): Promise<Response> {
     const request = c.req.raw
-    let executionCtx: ExecutionContextLike | undefined
-    try {
-      executionCtx = c.executionCtx
-    } catch {
-      // No execution context (Node, Bun, app.request()): the app tracks pending work itself.
-    }
-    const finisher: Finisher = (response, finish) =>
-      finishAfterBody(response, finish, (done) => {
-        this.#pending.add(done)
-        void done.finally(() => this.#pending.delete(done))
-        executionCtx?.waitUntil(done)
-      })
+    // Workerd's `ctx`; none on Node, Bun and in app.request() (the app tracks pending work itself).
+    const executionCtx = this.#executionContexts.get(request)
+    const params = mounted.hasParams ? (c.req.param() as Record<string, string>) : NO_PARAMS
     const observer = this.#observer
     const token = observer?.start(mounted.label)
-    let answer = mounted
-      .handle(request, c.req.param() as Record<string, string>, c.env, this.#runtime, finisher, executionCtx)
-      .catch((error: unknown) => this.#exceptions.handle(error, request, mounted.label, this.logger))
-    if (observer) answer = answer.finally(() => observer.end(token))
-    if (request.method !== 'HEAD') return answer
-    return answer.then(async (response) => {
-      await response.body?.cancel()
-      return new Response(null, response)
-    })
+    const answer = mounted.handle(request, params, c.env, this.#runtime, this.#finisher, executionCtx).then(
+      (response) => {
+        if (observer) observer.end(token)
+        return request.method === 'HEAD' ? headOnly(response) : response
+      },
+      async (error: unknown) => {
+        const response = await this.#exceptions.handle(error, request, mounted.label, this.logger)
+        if (observer) observer.end(token)
+        return request.method === 'HEAD' ? headOnly(response) : response
+      },
+    )
+    return answer
   }
 
   #notFound(request: Request, path: string, index: TrieRouter<string>): Response {
@@ -354,6 +359,14 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     }
     return new Response(NOT_FOUND, { status: 404, headers: JSON_HEADERS })
   }
+}
+
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>
+
+/** A HEAD answer: the GET answer's status and headers; its body is cancelled (so its cleanups run). */
+async function headOnly(response: Response): Promise<Response> {
+  await response.body?.cancel()
+  return new Response(null, response)
 }
 
 function methodsFor(index: TrieRouter<string>, path: string): string[] {

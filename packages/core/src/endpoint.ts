@@ -52,7 +52,11 @@ export class Endpoint {
 }
 
 /** Completes a response's request: background tasks then request-scoped cleanups (or the error path). */
-export type Finisher = (response: Response, finish: (error?: unknown) => Promise<void>) => Response
+export type Finisher = (
+  response: Response,
+  finish: (error?: unknown) => Promise<void>,
+  executionCtx: ExecutionContextLike | undefined,
+) => Response
 
 /** A route as served: the whole dependency tree analysed, ready to handle requests. */
 export class MountedEndpoint {
@@ -62,6 +66,8 @@ export class MountedEndpoint {
   readonly dependant: Dependant
   readonly #solves: boolean
   readonly #status: number
+  /** True when the path has parameters (Hono's param() is skipped otherwise). */
+  readonly hasParams: boolean
 
   constructor(endpoint: Endpoint, path: string, effects: Dependency<unknown>[]) {
     this.endpoint = endpoint
@@ -70,6 +76,7 @@ export class MountedEndpoint {
     this.dependant = new Dependant(endpoint.declaration, `Route ${this.label}`, effects)
     this.#solves = this.dependant.children.length > 0 || this.dependant.hasInputs
     this.#status = endpoint.declaration.status ?? 200
+    this.hasParams = path.includes(':')
   }
 
   /**
@@ -127,7 +134,7 @@ export class MountedEndpoint {
     if (!scope.requestExits?.size && !scope.backgroundTasks?.size && scope.remoteRequest === undefined) {
       return response
     }
-    return finisher(response, (error) => finish(scope, error))
+    return finisher(response, (error) => finish(scope, error), scope.executionCtx)
   }
 
   /** What the OpenAPI document says about this route. */

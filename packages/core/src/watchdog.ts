@@ -26,20 +26,18 @@ const RECENT = 256
 export function startWatchdog(app: App<any, any>, logger: Logger, options: WatchdogOptions = {}): () => void {
   const threshold = options.threshold ?? 100
   const interval = Math.max(5, Math.floor(threshold / 4))
-  const active = new Set<Span>()
-  const recent: Span[] = []
+  // A ring of the latest requests (in flight ones have end = Infinity): cheap to record per request.
+  const recent: (Span | undefined)[] = new Array(RECENT)
+  let next = 0
   app.observe({
     start: (route) => {
       const span = { route, start: performance.now(), end: Number.POSITIVE_INFINITY }
-      active.add(span)
+      recent[next] = span
+      next = (next + 1) % RECENT
       return span
     },
     end: (token) => {
-      const span = token as Span
-      span.end = performance.now()
-      active.delete(span)
-      recent.push(span)
-      if (recent.length > RECENT) recent.shift()
+      ;(token as Span).end = performance.now()
     },
   })
   let last = performance.now()
@@ -50,8 +48,7 @@ export function startWatchdog(app: App<any, any>, logger: Logger, options: Watch
     if (held < threshold) return
     const from = now - held
     const routes = new Set<string>()
-    for (const span of [...active, ...recent])
-      if (span.start <= now && span.end >= from) routes.add(span.route)
+    for (const span of recent) if (span && span.start <= now && span.end >= from) routes.add(span.route)
     const names = [...routes]
     const who =
       names.length === 0

@@ -100,24 +100,26 @@ async function runRemote(
   return result
 }
 
-/** Calls a handler by its kind; resolves to its result. */
-export async function callHandler(
-  fn: Function,
+/** Calls a handler by its kind; its result, or a promise of it. */
+export function callHandler(fn: Function, ctx: DependencyContextImpl, scope: RequestScope): unknown {
+  if (isBlocking(fn)) return callBlockingHandler(fn as BlockingFunction, ctx, scope)
+  if (scope.remoteRequest === undefined) return fn(ctx)
+  return materialize(ctx, scope).then(() => fn(ctx))
+}
+
+async function callBlockingHandler(
+  fn: BlockingFunction,
   ctx: DependencyContextImpl,
   scope: RequestScope,
 ): Promise<unknown> {
-  if (isBlocking(fn)) {
-    const info = blockingInfo(fn as BlockingFunction)
-    const scheduler = scope.runtime.scheduler()
-    if (scheduler.remote) {
-      const label = `the blocking handler of ${scope.label}`
-      const result = await runRemote(scheduler.remote, info, ctx, scope, false, label)
-      return decodeResponse(result.value)
-    }
-    return scheduler.run(info, [ctx], { signal: scope.request.signal })
+  const info = blockingInfo(fn)
+  const scheduler = scope.runtime.scheduler()
+  if (scheduler.remote) {
+    const label = `the blocking handler of ${scope.label}`
+    const result = await runRemote(scheduler.remote, info, ctx, scope, false, label)
+    return decodeResponse(result.value)
   }
-  await materialize(ctx, scope)
-  return fn(ctx)
+  return scheduler.run(info, [ctx], { signal: scope.request.signal })
 }
 
 /**
