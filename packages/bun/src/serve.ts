@@ -1,20 +1,20 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import {
   type App,
+  abandonServing,
+  describePool,
   InlineScheduler,
   isPoolWorker,
-  type Logger,
+  prepareServing,
   registerWorkerApp,
+  runServing,
   type Scheduler,
-  setRequestStorage,
-  setScheduler,
-  startWatchdog,
-  type WatchdogOptions,
+  type ServingOptions,
 } from '@tandem/core'
 import { type BunPoolOptions, createBunPool, type Entry } from './pool.ts'
 
 /** Options of `serve()`: the same as `@tandem/node`'s. */
-export interface ServeOptions {
+export interface ServeOptions extends ServingOptions {
   /** The port (default: `PORT` from the environment, else 8000; 0 picks a free port). */
   port?: number
   /** The address to listen on (default `127.0.0.1`). */
@@ -23,12 +23,6 @@ export interface ServeOptions {
   entry?: Entry
   /** The worker pool (`size`, `maxQueue`, `timeout`); `false` runs blocking functions inline. */
   pool?: BunPoolOptions | false
-  /** The loop-blocking watchdog (default on, 100 ms); `false` turns it off. */
-  watchdog?: WatchdogOptions | false
-  /** Close gracefully on SIGTERM and SIGINT (default true). */
-  handleSignals?: boolean
-  /** Where start-up lines and warnings go (default: the app's logger, start-up lines to stdout). */
-  logger?: Logger & { info?(message: string): void }
 }
 
 /** A running server. */
@@ -61,19 +55,18 @@ export async function serve(
     registerWorkerApp(app)
     return undefined
   }
-  const logger = options.logger ?? app.logger
-  const info = options.logger?.info ?? ((message: string) => console.log(`[tandem] ${message}`))
   const poolOptions = options.pool ?? {}
   let scheduler: Scheduler
   if (poolOptions === false) scheduler = new InlineScheduler()
   else {
-    const pool = createBunPool(options.entry ?? Bun.main, { ...poolOptions, logger })
+    const pool = createBunPool(options.entry ?? Bun.main, {
+      ...poolOptions,
+      logger: options.logger ?? app.logger,
+    })
     await pool.start()
     scheduler = pool
   }
-  setScheduler(scheduler)
-  setRequestStorage(new AsyncLocalStorage())
-  await app.start()
+  await prepareServing(app, scheduler, new AsyncLocalStorage())
 
   const port = options.port ?? (Number(process.env.PORT) || 8000)
   const hostname = options.hostname ?? '127.0.0.1'
@@ -81,53 +74,24 @@ export async function serve(
   try {
     server = Bun.serve({ port, hostname, fetch: (request) => app.fetch(request) })
   } catch (error) {
-    await scheduler.close()
-    setScheduler(undefined)
+    await abandonServing(scheduler)
     throw new Error(`serve(): could not listen on ${hostname}:${port}: ${(error as Error).message}`, {
       cause: error,
     })
   }
   const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${server.port}`
-  const stopWatchdog =
-    options.watchdog === false ? () => {} : startWatchdog(app, logger, options.watchdog ?? {})
-
-  let closing: Promise<void> | undefined
-  const close = () => {
-    closing ??= (async () => {
-      stopWatchdog()
-      app.beginShutdown()
-      const stopped = server.stop(false)
-      while (server.pendingRequests > 0) await new Promise((r) => setTimeout(r, 10))
-      await app.settled()
-      await scheduler.close()
-      setScheduler(undefined)
-      setRequestStorage(undefined)
-      await app.close()
-      await stopped
-    })()
-    return closing
-  }
-  if (options.handleSignals !== false) {
-    const onSignal = (signal: string) => {
-      info(`${signal}: finishing in-flight requests, then stopping.`)
-      close().then(
-        () => process.exit(0),
-        (error) => {
-          logger.error('Closing the server failed', error)
-          process.exit(1)
-        },
-      )
-    }
-    process.once('SIGTERM', onSignal)
-    process.once('SIGINT', onSignal)
-  }
-  const size = scheduler.stats().size
-  const docs = app.config.docs === false ? false : (app.config.docs?.swagger ?? '/docs')
-  info(`listening on ${url}${docs ? ` (docs: ${url}${docs})` : ''}`)
-  info(
-    poolOptions === false
-      ? 'pool: off (blocking functions run inline, on the event loop)'
-      : `pool: ${size} web worker${size === 1 ? '' : 's'} (pool.size), queue up to ${poolOptions.maxQueue ?? 1024} call${poolOptions.maxQueue === 1 ? '' : 's'} (pool.maxQueue), timeout ${poolOptions.timeout ? `${poolOptions.timeout} ms` : 'none'} (pool.timeout)`,
+  const close = runServing(
+    app,
+    scheduler,
+    {
+      url,
+      stopAccepting: () => Promise.resolve(server.stop(false)),
+      idle: async () => {
+        while (server.pendingRequests > 0) await new Promise((resolve) => setTimeout(resolve, 10))
+      },
+    },
+    options,
+    describePool('web worker', scheduler.stats().size, poolOptions),
   )
   return { url, port: server.port as number, scheduler, server, close }
 }

@@ -98,6 +98,14 @@ export {
   oauth2PasswordBearer,
   type SecurityOptions,
 } from './security.ts'
+export {
+  abandonServing,
+  describePool,
+  type ListeningServer,
+  prepareServing,
+  runServing,
+  type ServingOptions,
+} from './serving.ts'
 export { formatEvent, type ServerSentEvent, type SSEOptions, sse } from './sse.ts'
 export type { ObjectInput, Shape } from './validation/inputs.ts'
 export { startWatchdog, type WatchdogOptions } from './watchdog.ts'

@@ -44,6 +44,14 @@ function splitAuthorization(value: string | undefined): [scheme: string, param: 
   return param ? [trimmed.slice(0, space), param] : undefined
 }
 
+/** `Authorization: Bearer <token>` as [scheme, token]; missing or another scheme: 401, or null. */
+function bearer(value: string | undefined, autoError: boolean): [string, string] | null {
+  const parts = splitAuthorization(value)
+  if (parts?.[0].toLowerCase() === 'bearer') return parts
+  if (autoError) throw notAuthenticated('Bearer')
+  return null
+}
+
 const optionalString = z.string().optional()
 const authorization = { headers: { authorization: optionalString } }
 
@@ -66,12 +74,8 @@ export function httpBearer<const A extends boolean = true>(
   return securityDependency(
     authorization,
     ({ headers }: { headers: { authorization?: string } }) => {
-      const parts = splitAuthorization(headers.authorization)
-      if (parts?.[0].toLowerCase() !== 'bearer') {
-        if (autoError) throw notAuthenticated('Bearer')
-        return null
-      }
-      return { scheme: parts[0], credentials: parts[1] }
+      const parts = bearer(headers.authorization, autoError)
+      return parts ? { scheme: parts[0], credentials: parts[1] } : null
     },
     scheme(options, 'HTTPBearer', {
       type: 'http',
@@ -200,14 +204,8 @@ export function oauth2PasswordBearer<const A extends boolean = true>(
   const autoError = options.autoError !== false
   return securityDependency(
     authorization,
-    ({ headers }: { headers: { authorization?: string } }) => {
-      const parts = splitAuthorization(headers.authorization)
-      if (parts?.[0].toLowerCase() !== 'bearer') {
-        if (autoError) throw notAuthenticated('Bearer')
-        return null
-      }
-      return parts[1]
-    },
+    ({ headers }: { headers: { authorization?: string } }) =>
+      bearer(headers.authorization, autoError)?.[1] ?? null,
     scheme(options, 'OAuth2PasswordBearer', {
       type: 'oauth2',
       flows: {

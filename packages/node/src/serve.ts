@@ -5,20 +5,19 @@ import { isMainThread, workerData } from 'node:worker_threads'
 import { getRequestListener } from '@hono/node-server'
 import {
   type App,
+  abandonServing,
+  describePool,
   InlineScheduler,
-  type Logger,
+  prepareServing,
   registerWorkerApp,
+  runServing,
   type Scheduler,
-  setRequestStorage,
-  setScheduler,
-  startWatchdog,
-  type ThreadPool,
-  type WatchdogOptions,
+  type ServingOptions,
 } from '@tandem/core'
 import { createNodePool, type Entry, type NodePoolOptions } from './pool.ts'
 
 /** Options of `serve()`. */
-export interface ServeOptions {
+export interface ServeOptions extends ServingOptions {
   /** The port (default: `PORT` from the environment, else 8000; 0 picks a free port). */
   port?: number
   /** The address to listen on (default `127.0.0.1`; `0.0.0.0` for every interface). */
@@ -27,12 +26,6 @@ export interface ServeOptions {
   entry?: Entry
   /** The worker pool (`size`, `maxQueue`, `timeout`, `resourceLimits`); `false` runs blocking functions inline. */
   pool?: NodePoolOptions | false
-  /** The loop-blocking watchdog (default on, 100 ms); `false` turns it off. */
-  watchdog?: WatchdogOptions | false
-  /** Close gracefully on SIGTERM and SIGINT (default true). */
-  handleSignals?: boolean
-  /** Where start-up lines and warnings go (default: the app's logger, start-up lines to stdout). */
-  logger?: Logger & { info?(message: string): void }
 }
 
 /** A running server. */
@@ -49,15 +42,6 @@ export interface TandemServer {
    * and the pool's calls, stops the workers, then runs the lifespan's teardown.
    */
   close(): Promise<void>
-}
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
-
-function describePool(options: NodePoolOptions | false, size: number): string {
-  if (options === false) return 'pool: off (blocking functions run inline, on the event loop)'
-  const timeout = options.timeout ? `${options.timeout} ms` : 'none'
-  const queue = plural(options.maxQueue ?? 1024, 'call')
-  return `pool: ${plural(size, 'worker thread')} (pool.size), queue up to ${queue} (pool.maxQueue), timeout ${timeout} (pool.timeout)`
 }
 
 /**
@@ -80,8 +64,6 @@ export async function serve(
     registerWorkerApp(app)
     return undefined
   }
-  const logger = options.logger ?? app.logger
-  const info = options.logger?.info ?? ((message: string) => console.log(`[tandem] ${message}`))
   const poolOptions = options.pool ?? {}
   let scheduler: Scheduler
   if (poolOptions === false) scheduler = new InlineScheduler()
@@ -93,22 +75,19 @@ export async function serve(
           'Pass serve(app, { entry: new URL(import.meta.url) }) from the module that declares your blocking functions.',
       )
     }
-    const pool: ThreadPool = createNodePool(entry, { ...poolOptions, logger })
+    const pool = createNodePool(entry, { ...poolOptions, logger: options.logger ?? app.logger })
     await pool.start()
     scheduler = pool
   }
-  setScheduler(scheduler)
-  setRequestStorage(new AsyncLocalStorage())
-  await app.start()
+  await prepareServing(app, scheduler, new AsyncLocalStorage())
 
   let active = 0
-  let drained: (() => void) | undefined
+  let idle: (() => void) | undefined
   const listener = getRequestListener(app.fetch as (request: Request) => Response | Promise<Response>)
   const server = createServer((req, res) => {
     active++
     res.once('close', () => {
-      active--
-      if (active === 0) drained?.()
+      if (--active === 0) idle?.()
     })
     void listener(req, res)
   })
@@ -123,55 +102,28 @@ export async function serve(
       })
     })
   } catch (error) {
-    await scheduler.close()
-    setScheduler(undefined)
+    await abandonServing(scheduler)
     throw new Error(`serve(): could not listen on ${hostname}:${port}: ${(error as Error).message}`, {
       cause: error,
     })
   }
   const actualPort = (server.address() as AddressInfo).port
-  const host = hostname.includes(':') ? `[${hostname}]` : hostname
-  const url = `http://${host}:${actualPort}`
-  const stopWatchdog =
-    options.watchdog === false ? () => {} : startWatchdog(app, logger, options.watchdog ?? {})
-
-  let closing: Promise<void> | undefined
-  const close = () => {
-    closing ??= (async () => {
-      stopWatchdog()
-      app.beginShutdown()
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
-      server.closeIdleConnections()
-      if (active > 0) await new Promise<void>((resolve) => (drained = resolve))
-      await app.settled()
-      await scheduler.close()
-      setScheduler(undefined)
-      setRequestStorage(undefined)
-      await app.close()
-      server.closeAllConnections()
-      await stopped
-    })()
-    return closing
-  }
-
-  if (options.handleSignals !== false) {
-    const onSignal = (signal: NodeJS.Signals) => {
-      info(`${signal}: finishing in-flight requests, then stopping.`)
-      close().then(
-        () => process.exit(0),
-        (error) => {
-          logger.error('Closing the server failed', error)
-          process.exit(1)
-        },
-      )
-    }
-    process.once('SIGTERM', onSignal)
-    process.once('SIGINT', onSignal)
-  }
-
-  const size = scheduler.stats().size
-  const docs = app.config.docs === false ? false : (app.config.docs?.swagger ?? '/docs')
-  info(`listening on ${url}${docs ? ` (docs: ${url}${docs})` : ''}`)
-  info(describePool(poolOptions, size))
+  const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${actualPort}`
+  const close = runServing(
+    app,
+    scheduler,
+    {
+      url,
+      stopAccepting: () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+        server.closeIdleConnections()
+        return stopped
+      },
+      idle: () => (active === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve))),
+      closeConnections: () => server.closeAllConnections(),
+    },
+    options,
+    describePool('worker thread', scheduler.stats().size, poolOptions),
+  )
   return { url, port: actualPort, scheduler, server, close }
 }

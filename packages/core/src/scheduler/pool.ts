@@ -222,22 +222,17 @@ export class ThreadPool implements Scheduler {
       return Promise.reject(new PoolQueueFullError(label, this.options.maxQueue, wait))
     }
     return new Promise<RemoteResult>((resolve, reject) => {
-      const task: Task = {
-        id: this.#nextId++,
+      const task = this.#task({
         message,
         label,
         request,
         resolve,
         reject,
         signal,
-        onAbort: undefined,
         transfer,
         direct: false,
-        slot: undefined,
-        flag: 0,
-        timer: undefined,
         holds,
-      }
+      })
       if (signal) {
         task.onAbort = () => this.#abort(task)
         signal.addEventListener('abort', task.onAbort, { once: true })
@@ -248,6 +243,22 @@ export class ThreadPool implements Scheduler {
     })
   }
 
+  #task(
+    fields: Pick<Task, 'message' | 'label' | 'request' | 'resolve' | 'reject' | 'direct' | 'holds'> &
+      Partial<Pick<Task, 'signal' | 'transfer'>>,
+  ): Task {
+    return {
+      signal: undefined,
+      transfer: undefined,
+      ...fields,
+      id: this.#nextId++,
+      onAbort: undefined,
+      slot: undefined,
+      flag: 0,
+      timer: undefined,
+    }
+  }
+
   /** Sends a bookkeeping message straight to the request's worker: it never waits for a free slot. */
   #direct(request: number, message: Task['message'], label: string): Promise<RemoteResult> {
     const slot = this.#bound.get(request)
@@ -255,22 +266,7 @@ export class ThreadPool implements Scheduler {
       return Promise.reject(new WorkerCrashedError(label, 'the worker holding this request is gone'))
     }
     return new Promise<RemoteResult>((resolve, reject) => {
-      const task: Task = {
-        id: this.#nextId++,
-        message,
-        label,
-        request,
-        resolve,
-        reject,
-        signal: undefined,
-        onAbort: undefined,
-        transfer: undefined,
-        direct: true,
-        slot: undefined,
-        flag: 0,
-        timer: undefined,
-        holds: false,
-      }
+      const task = this.#task({ message, label, request, resolve, reject, direct: true, holds: false })
       this.#send(slot, task)
     })
   }

@@ -1,0 +1,148 @@
+import type { App, Logger } from './app.ts'
+import { type RequestStorage, setRequestStorage } from './execution/request-storage.ts'
+import type { Scheduler } from './execution/scheduler.ts'
+import { setScheduler } from './execution/scheduler-registry.ts'
+import { startWatchdog, type WatchdogOptions } from './watchdog.ts'
+
+/**
+ * The serving lifecycle shared by the server adapters (`@tandem/node`, `@tandem/bun`): install the
+ * scheduler, start the lifespan, log what runs, and close gracefully on `close()`, SIGTERM or SIGINT.
+ * An adapter only brings its HTTP server and its pool.
+ */
+
+/** What an adapter's HTTP server offers the lifecycle once it listens. */
+export interface ListeningServer {
+  url: string
+  /** Stops accepting connections; resolves once the listener has closed. */
+  stopAccepting(): Promise<void>
+  /** Resolves once no request is in flight (streams included). */
+  idle(): Promise<void>
+  /** Closes the connections that remain. */
+  closeConnections?(): void
+}
+
+/** Options of the lifecycle, common to every adapter's `serve()`. */
+export interface ServingOptions {
+  /** The loop-blocking watchdog (default on, 100 ms); `false` turns it off. */
+  watchdog?: WatchdogOptions | false
+  /** Close gracefully on SIGTERM and SIGINT (default true). */
+  handleSignals?: boolean
+  /** Where start-up lines and warnings go (default: the app's logger, start-up lines to stdout). */
+  logger?: Logger & { info?(message: string): void }
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+/**
+ * The start-up line describing a pool, naming each setting.
+ *
+ * @example
+ * describePool('worker thread', 4, { maxQueue: 1024, timeout: 0 })
+ * // 'pool: 4 worker threads (pool.size), queue up to 1024 calls (pool.maxQueue), timeout none (pool.timeout)'
+ */
+export function describePool(
+  workers: string,
+  size: number,
+  options: { maxQueue?: number; timeout?: number } | false,
+): string {
+  if (options === false) return 'pool: off (blocking functions run inline, on the event loop)'
+  const timeout = options.timeout ? `${options.timeout} ms` : 'none'
+  const queue = plural(options.maxQueue ?? 1024, 'call')
+  return `pool: ${plural(size, workers)} (pool.size), queue up to ${queue} (pool.maxQueue), timeout ${timeout} (pool.timeout)`
+}
+
+/**
+ * Before listening: makes `scheduler` the one blocking functions run on, installs the request
+ * storage (so utilities follow their request's worker), and runs the lifespan's startup.
+ *
+ * @example
+ * await prepareServing(app, pool, new AsyncLocalStorage())
+ */
+export async function prepareServing(
+  app: App<any, any>,
+  scheduler: Scheduler,
+  storage?: RequestStorage,
+): Promise<void> {
+  setScheduler(scheduler)
+  setRequestStorage(storage)
+  try {
+    await app.start()
+  } catch (error) {
+    await abandonServing(scheduler)
+    throw error
+  }
+}
+
+/**
+ * Undoes `prepareServing` when the server could not listen.
+ *
+ * @example
+ * try { await listen() } catch (error) { await abandonServing(pool); throw error }
+ */
+export async function abandonServing(scheduler: Scheduler): Promise<void> {
+  await scheduler.close()
+  setScheduler(undefined)
+  setRequestStorage(undefined)
+}
+
+/**
+ * Once listening: starts the watchdog, logs the URL and the pool, and returns `close()`, which stops
+ * accepting, aborts in-flight requests' `ctx.signal`, waits for them, their background tasks and
+ * cleanups, closes the pool (each worker's lifespan teardown included), then runs the lifespan's
+ * teardown. SIGTERM and SIGINT call it, then exit (0, or 1 if closing failed).
+ *
+ * @example
+ * const close = runServing(app, pool, { url, stopAccepting, idle }, options, describePool('worker thread', 4, {}))
+ */
+export function runServing(
+  app: App<any, any>,
+  scheduler: Scheduler,
+  server: ListeningServer,
+  options: ServingOptions,
+  poolLine: string,
+): () => Promise<void> {
+  const logger = options.logger ?? app.logger
+  const info = options.logger?.info ?? ((message: string) => console.log(`[tandem] ${message}`))
+  const stopWatchdog =
+    options.watchdog === false ? () => {} : startWatchdog(app, logger, options.watchdog ?? {})
+  let closing: Promise<void> | undefined
+  const close = () => {
+    closing ??= (async () => {
+      stopWatchdog()
+      app.beginShutdown()
+      const stopped = server.stopAccepting()
+      await server.idle()
+      await app.settled()
+      await scheduler.close()
+      setScheduler(undefined)
+      setRequestStorage(undefined)
+      await app.close()
+      server.closeConnections?.()
+      await stopped
+    })()
+    return closing
+  }
+  const proc = (
+    globalThis as {
+      process?: { once(event: string, fn: (signal: string) => void): void; exit(code: number): void }
+    }
+  ).process
+  if (options.handleSignals !== false && proc) {
+    const onSignal = (signal: string) => {
+      info(`${signal}: finishing in-flight requests, then stopping.`)
+      close().then(
+        () => proc.exit(0),
+        (error) => {
+          logger.error('Closing the server failed', error)
+          proc.exit(1)
+        },
+      )
+    }
+    proc.once('SIGTERM', onSignal)
+    proc.once('SIGINT', onSignal)
+  }
+  const docs = app.config.docs === false ? false : (app.config.docs?.swagger ?? '/docs')
+  info(`listening on ${server.url}${docs ? ` (docs: ${server.url}${docs})` : ''}`)
+  info(poolLine)
+  return close
+}
