@@ -67,6 +67,7 @@ export type {
   SecurityRequirement,
   SecuritySchemeObject,
 } from './openapi/types.ts'
+export { type BodyReader, bodyTooLarge, bodyUnreadable, setBodyReader } from './request/body.ts'
 export { type CookieOptions, ResponseState } from './response-state.ts'
 export type {
   Context,

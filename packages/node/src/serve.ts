@@ -13,7 +13,9 @@ import {
   runServing,
   type Scheduler,
   type ServingOptions,
+  setBodyReader,
 } from '@tandem/core'
+import { nodeBodyReader } from './body.ts'
 import { createNodePool, type Entry, type NodePoolOptions } from './pool.ts'
 
 /** Options of `serve()`. */
@@ -80,6 +82,7 @@ export async function serve(
     scheduler = pool
   }
   await prepareServing(app, scheduler, new AsyncLocalStorage())
+  setBodyReader(nodeBodyReader)
 
   let active = 0
   let idle: (() => void) | undefined

@@ -62,6 +62,22 @@ describe('serve() on a real node process with a worker_threads pool', () => {
       .toMatch(/blocking dependency "connection" cannot cross from its worker/)
   })
 
+  it('reads bodies straight from the socket, within the limit', async () => {
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      fetch(`${server.url}/hash`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      })
+    expect((await post('{"input":"abc"}')).status).toBe(200)
+    const big = await post(JSON.stringify({ input: 'x'.repeat(2 * 1024 * 1024) }))
+    expect(big.status).toBe(413)
+    expect((await big.json()).detail).toMatch(/limit is 1048576 bytes/)
+    const broken = await post('{"input": ')
+    expect(broken.status).toBe(422)
+    expect((await broken.json()).detail[0]).toMatchObject({ type: 'json_invalid', loc: ['body', 10] })
+  })
+
   it('answers an HTTPException thrown in a worker as on the loop', async () => {
     expect(await json(await fetch(`${server.url}/http-error`))).toEqual({
       status: 418,

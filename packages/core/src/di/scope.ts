@@ -2,13 +2,7 @@ import { BackgroundTasks } from '../background.ts'
 import type { ValidationIssue } from '../errors.ts'
 import type { ExecutionContextLike } from '../execution/execution-context.ts'
 import type { Scheduler } from '../execution/scheduler.ts'
-import {
-  decodeUtf8,
-  isFormContentType,
-  isJsonContentType,
-  parseForm,
-  readBodyBytes,
-} from '../request/body.ts'
+import { decodeUtf8, isFormContentType, isJsonContentType, parseForm, readBody } from '../request/body.ts'
 import { parseCookies, parseQuery } from '../request/query.ts'
 import { ResponseState } from '../response-state.ts'
 import { parseJsonBody } from '../validation/json.ts'
@@ -146,7 +140,7 @@ export class RequestScope {
 
   /** The raw body, read once with the size limit. */
   bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    this.#bytes ??= readBodyBytes(this.request, this.runtime.bodyLimit).then((bytes) => {
+    this.#bytes ??= readBody(this.request, this.env, this.runtime.bodyLimit).then((bytes) => {
       this.bodyBytes = bytes
       return bytes
     })

@@ -13,6 +13,43 @@ function tooLarge(limit: number): HTTPException {
 }
 
 /**
+ * A faster way to read a request's body that an adapter knows (Node: straight from the
+ * `IncomingMessage`, past the Web stream). Returns `undefined` to fall back to the `Request`.
+ */
+export type BodyReader = (
+  request: Request,
+  env: unknown,
+  limit: number,
+) => Promise<Uint8Array<ArrayBuffer>> | undefined
+
+let adapterReader: BodyReader | undefined
+
+/**
+ * Sets the adapter's body reader (`@tandem/node` does, for `node:http`).
+ *
+ * @example
+ * setBodyReader((request, env, limit) => env?.incoming ? readIncoming(env.incoming, limit) : undefined)
+ */
+export function setBodyReader(reader: BodyReader | undefined): void {
+  adapterReader = reader
+}
+
+/** Reads the body with the adapter's reader if it has one for this request, else from the `Request`. */
+export function readBody(request: Request, env: unknown, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+  return adapterReader?.(request, env, limit) ?? readBodyBytes(request, limit)
+}
+
+/** The answer to a body over the limit. */
+export function bodyTooLarge(limit: number): HTTPException {
+  return tooLarge(limit)
+}
+
+/** The answer to a body that could not be read. */
+export function bodyUnreadable(): HTTPException {
+  return new HTTPException(400, PARSE_ERROR)
+}
+
+/**
  * Reads a request body into bytes, refusing more than `limit` bytes with 413 (before reading
  * when `Content-Length` says so, while reading otherwise).
  */
