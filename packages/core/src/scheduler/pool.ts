@@ -322,8 +322,38 @@ export class ThreadPool implements Scheduler {
     slot.inflight.push(task)
     this.#tasks.set(task.id, task)
     if (slot.inflight.length === 1) this.#startTimer(task)
+    const message = task.message as Task['message'] & { id: number; flag: number }
+    message.id = task.id
+    message.flag = task.flag
+    if (task.transfer) {
+      this.#flush(slot)
+      this.#post(slot, task)
+      return
+    }
+    slot.outbox.push(task)
+    if (slot.outbox.length === 1) queueMicrotask(() => this.#flush(slot))
+  }
+
+  /** Posts the calls sent this turn: one message for all of them (per-message costs dominate small calls). */
+  #flush(slot: Slot): void {
+    const tasks = slot.outbox
+    if (tasks.length === 0 || slot.dead) return
+    slot.outbox = []
+    if (tasks.length === 1) {
+      this.#post(slot, tasks[0]!)
+      return
+    }
     try {
-      slot.handle.postMessage({ ...task.message, id: task.id, flag: task.flag } as never, task.transfer)
+      slot.handle.postMessage({ type: 'batch', messages: tasks.map((task) => task.message) } as never)
+    } catch {
+      // One of them cannot be cloned: post them one by one, so only that one fails.
+      for (const task of tasks) this.#post(slot, task)
+    }
+  }
+
+  #post(slot: Slot, task: Task): void {
+    try {
+      slot.handle.postMessage(task.message as never, task.transfer)
     } catch (error) {
       this.#settle(task)
       task.reject(
@@ -366,6 +396,9 @@ export class ThreadPool implements Scheduler {
         return
       case 'closed':
         slot.onClosed?.()
+        return
+      case 'batch':
+        for (const inner of message.messages) this.#onMessage(slot, inner)
         return
       case 'result':
       case 'error': {
@@ -473,6 +506,7 @@ export class ThreadPool implements Scheduler {
     }
     if (!timedOut) this.options.logger?.error(`Pool worker ${slot.index} died (${reason}); replacing it.`)
     else this.options.logger?.warn(`Pool worker ${slot.index} was stopped (${reason}); replacing it.`)
+    slot.outbox = []
     const [running, ...waiting] = slot.inflight.splice(0)
     const crashed = (task: Task) => {
       this.#settle(task)

@@ -52,6 +52,8 @@ export type ToWorker =
   | { type: 'abort'; id: number }
   /** The pool is closing: run the app's lifespan teardown, then answer `closed`. */
   | { type: 'close' }
+  /** Several messages sent in one (calls made in the same turn of the event loop). */
+  | { type: 'batch'; messages: ToWorker[] }
 
 /** What a context call reports besides its result: changes the worker made to the request. */
 export interface ContextEffects {
@@ -79,6 +81,8 @@ export type FromWorker =
     }
   | { type: 'error'; id: number; error: SerializedError; took: number }
   | { type: 'closed' }
+  /** Several answers sent in one. */
+  | { type: 'batch'; messages: FromWorker[] }
 
 /** Each worker's slot in the shared abort flags: a call sets it to tell a running call it was aborted. */
 export const ABORT_FLAG_SLOTS = 1024

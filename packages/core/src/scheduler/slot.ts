@@ -9,6 +9,8 @@ export class Slot {
   readonly flags: Int32Array
   /** Tasks sent to the worker, in the order it runs them; the head is running. */
   readonly inflight: Task[] = []
+  /** Calls sent this turn, posted together at its end (one message for many small calls). */
+  outbox: Task[] = []
   /** Calls of requests bound to this worker, waiting for it. */
   readonly local: Task[] = []
   /** Requests whose values live on this worker. */

@@ -104,13 +104,14 @@ class WorkerRuntime {
   handle(message: ToWorker): void {
     switch (message.type) {
       case 'call':
+        // A utility gets its arguments only, no signal: nothing to make per call beyond the flag check.
         this.#run(message.id, message.flag, () => {
           const info = blockingRegistry()[message.fn]!
           return info.fn(...message.args)
         })
         return
       case 'context':
-        this.#run(message.id, message.flag, (signal) => this.#context(message, signal))
+        this.#run(message.id, message.flag, (signal) => this.#context(message, signal), true)
         return
       case 'fetch':
         this.#run(message.id, -1, () => this.#request(message.request).values.get(message.ref))
@@ -129,6 +130,9 @@ class WorkerRuntime {
         return
       case 'abort':
         this.#controllers.get(message.id)?.abort()
+        return
+      case 'batch':
+        for (const inner of message.messages) this.handle(inner)
         return
       case 'close':
         void (async () => {
@@ -150,12 +154,12 @@ class WorkerRuntime {
   }
 
   /** Runs one call and answers it; a call already aborted never starts. */
-  #run(id: number, flag: number, fn: (signal: AbortSignal | undefined) => unknown): void {
+  #run(id: number, flag: number, fn: (signal: AbortSignal | undefined) => unknown, withSignal = false): void {
     if (flag >= 0 && Atomics.load(this.#flags, flag) === 1) {
       this.#fail(id, new DOMException('The call was aborted before it started.', 'AbortError'), 0)
       return
     }
-    const controller = flag >= 0 ? callSignal(this.#flags, flag) : undefined
+    const controller = flag >= 0 && withSignal ? callSignal(this.#flags, flag) : undefined
     if (controller) this.#controllers.set(id, controller)
     const started = performance.now()
     let result: unknown
@@ -184,7 +188,49 @@ class WorkerRuntime {
     } else finish(result)
   }
 
+  /** Answers of this turn, posted together at its end. */
+  #outbox: FromWorker[] = []
+
+  #answer(message: FromWorker): void {
+    this.#outbox.push(message)
+    if (this.#outbox.length === 1) queueMicrotask(() => this.#flush())
+  }
+
+  #flush(): void {
+    const messages = this.#outbox
+    this.#outbox = []
+    if (messages.length > 1) {
+      try {
+        this.#port.postMessage({ type: 'batch', messages })
+        return
+      } catch {
+        // One answer cannot be cloned: post them one by one, so only that one fails.
+      }
+    }
+    for (const message of messages) {
+      try {
+        this.#port.postMessage(message)
+      } catch (error) {
+        if (message.type === 'result')
+          this.#port.postMessage(this.#uncloneable(message.id, error, message.took))
+      }
+    }
+  }
+
+  #uncloneable(id: number, error: unknown, took: number): FromWorker {
+    const cause = new TypeError(
+      `The result cannot be sent from the worker to the event loop (${(error as Error).message}). ` +
+        'Return plain data (objects, arrays, strings, numbers, Dates, Maps, ArrayBuffers).',
+    )
+    return { type: 'error', id, error: serializeError(cause), took }
+  }
+
   #reply(message: FromWorker & { type: 'result' }, transfer: Transferable[] | undefined): void {
+    if (!transfer) {
+      this.#answer(message)
+      return
+    }
+    this.#flush()
     try {
       this.#port.postMessage(message, transfer)
     } catch (error) {
@@ -200,7 +246,7 @@ class WorkerRuntime {
   }
 
   #fail(id: number, error: unknown, took: number): void {
-    this.#port.postMessage({ type: 'error', id, error: serializeError(error), took })
+    this.#answer({ type: 'error', id, error: serializeError(error), took })
   }
 
   async #context(
