@@ -8,7 +8,10 @@ export interface Database {
   run(sql: string, ...params: (string | number | null)[]): { lastInsertRowid: number }
   all<T>(sql: string, ...params: (string | number | null)[]): T[]
   get<T>(sql: string, ...params: (string | number | null)[]): T | undefined
-  /** Opens a transaction (a no-op on Durable Objects, whose writes are atomic per request). */
+  /**
+   * Opens a transaction. On Durable Objects these three are no-ops: their SQL storage commits
+   * implicitly at the end of each event, so a handler that throws after a write keeps the write there.
+   */
   begin(): void
   commit(): void
   rollback(): void
