@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { cpus, release, totalmem } from 'node:os'
+import { fileURLToPath } from 'node:url'
+
+const benchDir = fileURLToPath(new URL('../../', import.meta.url))
+const repoDir = fileURLToPath(new URL('../../../../', import.meta.url))
+
+export interface Environment {
+  date: string
+  machine: string
+  node: string
+  bun: string
+  wrk: string
+  commit: string
+  packages: Record<string, string>
+}
+
+function cpuModel(): string {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'))
+    return line?.split(':')[1]?.trim() ?? 'unknown CPU'
+  } catch {
+    return cpus()[0]?.model ?? 'unknown CPU'
+  }
+}
+
+function run(command: string, args: string[], cwd = repoDir): string | undefined {
+  try {
+    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  } catch {
+    return undefined
+  }
+}
+
+/** Bun's version if a bun binary is around (PATH, or the workspace's `bun` package), else 'not found'. */
+function bunVersion(): string {
+  const candidates = [
+    'bun',
+    `${repoDir}packages/bun/node_modules/.bin/bun`,
+    `${repoDir}node_modules/.bin/bun`,
+  ]
+  for (const candidate of candidates) {
+    if (candidate !== 'bun' && !existsSync(candidate)) continue
+    const version = run(candidate, ['--version'])
+    if (version) return `${version} (not used by these servers)`
+  }
+  return 'not found'
+}
+
+/**
+ * Version of a dependency as installed for apps/bench. A workspace package (@tandem/*) also says when
+ * its dist/ was built, since the servers run the built code, which may lag behind the sources.
+ */
+export function packageVersion(name: string): string {
+  const dir = `${benchDir}node_modules/${name}/`
+  try {
+    const version = String(JSON.parse(readFileSync(`${dir}package.json`, 'utf8')).version)
+    if (!name.startsWith('@tandem/')) return version
+    const built = statSync(`${dir}dist/index.js`)
+      .mtime.toISOString()
+      .replace(/\.\d+Z$/, 'Z')
+    return `${version} (dist built ${built})`
+  } catch {
+    return 'not installed or not built'
+  }
+}
+
+export function environment(wrk: string, packages: string[]): Environment {
+  const gib = (totalmem() / 1024 ** 3).toFixed(1)
+  const head = run('git', ['rev-parse', '--short', 'HEAD']) ?? 'unknown'
+  const dirty = run('git', ['status', '--porcelain', '--', 'packages', 'apps/bench/src'])
+  const versions: Record<string, string> = {}
+  for (const name of packages) versions[name] = packageVersion(name)
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    machine: `${cpus().length} cores, ${gib} GiB, ${cpuModel()}, Linux ${release()}`,
+    node: process.version,
+    bun: bunVersion(),
+    wrk,
+    commit: dirty ? `${head} + uncommitted changes` : head,
+    packages: versions,
+  }
+}

@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+
+export const HOST = '127.0.0.1'
+
+const live = new Set<ChildProcess>()
+
+/** A free TCP port on 127.0.0.1 (bound then released; the server binds it right after). */
+export async function freePort(): Promise<number> {
+  const server = createServer()
+  server.listen(0, HOST)
+  await once(server, 'listening')
+  const address = server.address()
+  server.close()
+  await once(server, 'close')
+  if (address === null || typeof address === 'string') throw new Error('no port from the OS')
+  return address.port
+}
+
+/** Keeps the last `limit` characters a child wrote, for error messages. */
+function tail(limit = 4000) {
+  let text = ''
+  return {
+    push(chunk: Buffer) {
+      text = (text + chunk.toString()).slice(-limit)
+    },
+    get text() {
+      return text
+    },
+  }
+}
+
+export interface RunningServer {
+  pid: number
+  port: number
+  url: string
+  /** What the server wrote to stdout and stderr (the last few kB). */
+  output(): string
+  /** Stops the server by its PID: SIGTERM, then SIGKILL after 3 s. */
+  stop(): Promise<void>
+}
+
+/** Starts `node <file>` with PORT set and waits until it answers HTTP on 127.0.0.1. */
+export async function startServer(
+  file: string,
+  extraEnv: Record<string, string> = {},
+  readyPath = '/',
+): Promise<RunningServer> {
+  const port = await freePort()
+  const path = fileURLToPath(new URL(`../servers/${file}`, import.meta.url))
+  const child = spawn(process.execPath, [path], {
+    env: { ...process.env, ...extraEnv, PORT: String(port), NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  live.add(child)
+  const out = tail()
+  child.stdout!.on('data', out.push)
+  child.stderr!.on('data', out.push)
+  const exited = once(child, 'exit')
+  exited.then(() => live.delete(child))
+  if (child.pid === undefined) throw new Error(`could not start ${file}`)
+  const pid = child.pid
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    process.kill(pid, 'SIGTERM')
+    const timer = setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) process.kill(pid, 'SIGKILL')
+    }, 3000)
+    await exited
+    clearTimeout(timer)
+  }
+
+  const url = `http://${HOST}:${port}`
+  const deadline = Date.now() + 15_000
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${file} exited (${child.exitCode ?? child.signalCode}) before listening:\n${out.text}`)
+    }
+    try {
+      const response = await fetch(url + readyPath, { signal: AbortSignal.timeout(1000) })
+      await response.arrayBuffer()
+      break
+    } catch {
+      if (Date.now() > deadline) {
+        await stop()
+        throw new Error(`${file} did not answer on ${url} within 15 s:\n${out.text}`)
+      }
+      await sleep(50)
+    }
+  }
+  return { pid, port, url, output: () => out.text, stop }
+}
+
+/** Stops every child still running (harness interrupted): each by its own PID. */
+export function killAll(): void {
+  for (const child of live) {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(child.pid, 'SIGKILL')
+      } catch {}
+    }
+  }
+}
+
+/** Registers a child (wrk) so an interrupted run stops it too. */
+export function track(child: ChildProcess): void {
+  live.add(child)
+  child.once('exit', () => live.delete(child))
+}

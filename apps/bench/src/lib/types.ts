@@ -1,0 +1,103 @@
+/** A server of a scenario: one small file under src/servers/, run as `node <file>` with PORT set. */
+export interface ServerSpec {
+  /** Short id, used by ratios and by `--only`. */
+  id: string
+  /** The name shown in the table. */
+  label: string
+  /** File name under src/servers/. */
+  file: string
+  /** Extra environment variables for the server (e.g. a choice of adapter). */
+  env?: Record<string, string>
+}
+
+/** The paced probe: a second wrk on one connection, about `rate` requests per second, on `path`. */
+export interface ProbeSpec {
+  path: string
+  rate: number
+}
+
+/** What wrk sends during a run. */
+export interface LoadSpec {
+  method: 'GET' | 'POST'
+  /** Path and query, e.g. `/orders/42?verbose=true`. */
+  path: string
+  connections: number
+  /** JSON body for POST (sent by lua/post.lua). */
+  body?: unknown
+  headers?: Record<string, string>
+  /** Present for CPU routes: the paced /health probe runs beside the load. */
+  probe?: ProbeSpec
+}
+
+/** Outcome of a scenario's correctness check against one running server. */
+export interface CheckResult {
+  /** Each entry is a failed expectation; empty means the server answers as the others do. */
+  problems: string[]
+  /** Extra table columns filled by the check (e.g. `bad body` → `400`). */
+  columns: Record<string, string>
+}
+
+/** `numerator / denominator` of median req/s, both servers of the same run. */
+export interface Ratio {
+  label: string
+  numerator: string
+  denominator: string
+  /** When set, the output states whether the ratio is at least this. */
+  target?: number
+}
+
+export interface Scenario {
+  name: string
+  title: string
+  /** What the scenario measures (Markdown, printed in the results file). */
+  description: string
+  /** Figures from docs/measurements.md to stand beside (Markdown). */
+  reference?: string
+  servers: ServerSpec[]
+  load: LoadSpec
+  /** Extra column names that `check` fills. */
+  columns?: string[]
+  check: (baseUrl: string) => Promise<CheckResult>
+  ratios: Ratio[]
+}
+
+export interface WrkErrors {
+  connect: number
+  read: number
+  write: number
+  status: number
+  timeout: number
+}
+
+export interface Latency {
+  min: number
+  max: number
+  mean: number
+  stdev: number
+  p50: number
+  p90: number
+  p99: number
+  p999: number
+}
+
+/** One wrk run, as reported by lua/lib.lua (latencies in microseconds). */
+export interface WrkResult {
+  requests: number
+  duration_us: number
+  bytes: number
+  errors: WrkErrors
+  latency_us: Latency
+}
+
+/** One measured run of one server. */
+export interface RunResult {
+  rps: number
+  main: WrkResult
+  probe?: WrkResult
+  /** Server CPU, % of one core. */
+  serverCpu: number
+  /** Busy CPU not used by the server nor by wrk, % of one core. */
+  foreignCpu: number
+  /** CPU stolen by the host (virtual machine), % of one core. */
+  stealCpu: number
+}

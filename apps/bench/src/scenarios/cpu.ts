@@ -1,0 +1,45 @@
+import { ask, expectJson } from '../lib/check.ts'
+import type { Scenario } from '../lib/types.ts'
+
+export const cpu: Scenario = {
+  name: 'cpu',
+  title: 'cpu: GET /work, ~5 ms of CPU per request, with a paced /health probe',
+  description:
+    'A CPU route (pbkdf2 sha256, 29,000 iterations ≈ 5 ms) under 16 connections, while a second wrk ' +
+    'asks `/health` on one connection at ~100 req/s: the probe shows whether cheap requests wait ' +
+    'behind the expensive ones. Inline pbkdf2Sync blocks the event loop; async pbkdf2 runs on ' +
+    "libuv's pool (4 threads); piscina runs pbkdf2Sync on 2 threads; Tandem runs pbkdf2Sync in a " +
+    "`blocking()` handler on @tandem/node's worker pool (default size: one thread per core, 2 here). " +
+    'Targets: Tandem ≥ 0.95x piscina, and /health p99 under 5 ms while /work is saturated.',
+  reference:
+    "Node 20 on the project's machine, 2026-11-22: j1 Hono pbkdf2Sync inline 201 req/s (p50 78.5 ms, " +
+    '/health p50 145 ms, p99 154 ms); j4 Hono async crypto.pbkdf2 381 req/s (p50 41.4 ms, /health p50 ' +
+    '56 µs, p99 4.8 ms); j3 piscina 2 threads 391 req/s (p50 40.7 ms, p99 55.7 ms, /health p50 57 µs, ' +
+    'p99 2.3 ms).',
+  servers: [
+    { id: 'inline', label: 'Hono, pbkdf2Sync inline (event loop)', file: 'hono-cpu-inline.ts' },
+    { id: 'async', label: 'Hono, async crypto.pbkdf2 (libuv pool)', file: 'hono-cpu-async.ts' },
+    { id: 'piscina', label: 'Hono, pbkdf2Sync on piscina (2 threads)', file: 'hono-cpu-piscina.ts' },
+    { id: 'tandem', label: 'Tandem, blocking() on the @tandem/node pool', file: 'tandem-cpu-blocking.ts' },
+  ],
+  load: { method: 'GET', path: '/work', connections: 16, probe: { path: '/health', rate: 100 } },
+  async check(baseUrl) {
+    const work = await ask(`${baseUrl}/work`)
+    const problems = expectJson('GET /health', await ask(`${baseUrl}/health`), 200, { status: 'ok' })
+    const hash = (work.json as { hash?: unknown } | undefined)?.hash
+    if (work.status !== 200 || typeof hash !== 'string' || hash.length !== 64) {
+      problems.push(`GET /work: ${work.status} ${work.text.slice(0, 200)}`)
+    }
+    return { problems, columns: {} }
+  },
+  ratios: [
+    { label: 'async pool / inline', numerator: 'async', denominator: 'inline' },
+    {
+      label: 'Tandem blocking() / piscina 2 threads (target ≥ 0.95x)',
+      numerator: 'tandem',
+      denominator: 'piscina',
+    },
+    { label: 'Tandem blocking() / Hono async pbkdf2', numerator: 'tandem', denominator: 'async' },
+    { label: 'Tandem blocking() / inline', numerator: 'tandem', denominator: 'inline' },
+  ],
+}
