@@ -84,16 +84,8 @@ export async function serve(
   await prepareServing(app, scheduler, new AsyncLocalStorage())
   setBodyReader(nodeBodyReader)
 
-  let active = 0
-  let idle: (() => void) | undefined
   const listener = getRequestListener(app.fetch as (request: Request) => Response | Promise<Response>)
-  const server = createServer((req, res) => {
-    active++
-    res.once('close', () => {
-      if (--active === 0) idle?.()
-    })
-    void listener(req, res)
-  })
+  const server = createServer(listener)
   const port = options.port ?? (Number(process.env.PORT) || 8000)
   const hostname = options.hostname ?? '127.0.0.1'
   try {
@@ -111,6 +103,7 @@ export async function serve(
     })
   }
   const actualPort = (server.address() as AddressInfo).port
+  let stopped: Promise<void> | undefined
   const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${actualPort}`
   const close = runServing(
     app,
@@ -118,11 +111,22 @@ export async function serve(
     {
       url,
       stopAccepting: () => {
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+        stopped = new Promise<void>((resolve) => server.close(() => resolve()))
         server.closeIdleConnections()
         return stopped
       },
-      idle: () => (active === 0 ? Promise.resolve() : new Promise<void>((resolve) => (idle = resolve))),
+      // In-flight requests are done when every connection has gone idle and been closed: nothing to
+      // track per request. Keep-alive connections go idle after their response; close them as they do.
+      idle: async () => {
+        let done = false
+        void stopped?.then(() => {
+          done = true
+        })
+        while (!done) {
+          server.closeIdleConnections()
+          await new Promise((resolve) => setTimeout(resolve, 20))
+        }
+      },
       closeConnections: () => server.closeAllConnections(),
     },
     options,
