@@ -1,16 +1,11 @@
 import { availableParallelism } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { type FromWorker, ThreadPool, type WorkerFactory } from '@tandem/core'
+import { type FromWorker, type PoolSettings, poolOptions, ThreadPool, type WorkerFactory } from '@tandem/core'
 
 /** Options of the Web Worker pool. */
-export interface BunPoolOptions {
-  /** Workers (default: `os.availableParallelism()`). */
-  size?: number
-  /** Calls waiting (not running) before new ones answer 503 (default 1024). */
-  maxQueue?: number
-  /** Milliseconds a call may run before it answers 504 and its worker is replaced (default 0: none). */
-  timeout?: number
+/** Options of the Web Worker pool: the shared pool settings, and what this runtime adds. */
+export interface BunPoolOptions extends PoolSettings {
   /** Start workers with Bun's `smol` mode (a smaller heap). */
   smol?: boolean
 }
@@ -70,11 +65,8 @@ export function createBunPool(
   entry: Entry,
   options: BunPoolOptions & { logger?: ConstructorParameters<typeof ThreadPool>[1]['logger'] } = {},
 ): ThreadPool {
-  return new ThreadPool(bunWorkerFactory(entry, options.smol ? { smol: true } : {}), {
-    size: options.size ?? availableParallelism(),
-    maxQueue: options.maxQueue ?? 1024,
-    timeout: options.timeout ?? 0,
-    name: 'bun-web-workers',
-    ...(options.logger ? { logger: options.logger } : {}),
-  })
+  return new ThreadPool(
+    bunWorkerFactory(entry, options.smol ? { smol: true } : {}),
+    poolOptions(options, availableParallelism(), 'bun-web-workers', options.logger),
+  )
 }

@@ -99,10 +99,13 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
       warn: (message) => console.warn(`[tandem] ${message}`),
     }
     this.#lifespan = new Lifespan(options.lifespan ? () => options.lifespan!(this) : undefined, this.logger)
+    const lifespan = this.#lifespan
     this.#runtime = {
+      get state() {
+        return lifespan.state
+      },
       shutdown: this.#shutdown.signal,
       bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-      state: undefined,
       overrides: this.dependencyOverrides,
       scheduler: currentScheduler,
       logError: (message, error) => this.logger.error(message, error),
@@ -208,7 +211,6 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
   /** Runs the lifespan's startup (once); `fetch` does it before the first request anyway. */
   async start(): Promise<void> {
     await this.#lifespan.start()
-    this.#runtime.state = this.#lifespan.state
   }
 
   /**
@@ -299,7 +301,6 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     const routes = this.mounted()
     const heads = new Set(routes.filter((r) => r.endpoint.method === 'HEAD').map((r) => r.path))
     for (const route of routes) {
-      route.endpoint.checkPath(route.path, route.dependencies)
       const mounted = route.endpoint.mount(route.path, route.dependencies)
       const methods = [mounted.endpoint.method]
       if (methods[0] === 'GET' && !heads.has(route.path)) methods.push('HEAD')
@@ -327,18 +328,13 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     const params = mounted.hasParams ? (c.req.param() as Record<string, string>) : NO_PARAMS
     const observer = this.#observer
     const token = observer?.start(mounted.label)
-    const answer = mounted.handle(request, params, c.env, this.#runtime, this.#finisher, executionCtx).then(
-      (response) => {
-        if (observer) observer.end(token)
-        return request.method === 'HEAD' ? headOnly(response) : response
-      },
-      async (error: unknown) => {
-        const response = await this.#exceptions.handle(error, request, mounted.label, this.logger)
-        if (observer) observer.end(token)
-        return request.method === 'HEAD' ? headOnly(response) : response
-      },
-    )
-    return answer
+    const done = (response: Response) => {
+      if (observer) observer.end(token)
+      return request.method === 'HEAD' ? headOnly(response) : response
+    }
+    return mounted
+      .handle(request, params, c.env, this.#runtime, this.#finisher, executionCtx)
+      .then(done, (error) => this.#exceptions.handle(error, request, mounted.label, this.logger).then(done))
   }
 
   #notFound(request: Request, path: string, index: TrieRouter<string>): Response {

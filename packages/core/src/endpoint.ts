@@ -30,22 +30,10 @@ export class Endpoint {
     new Dependant(declaration, `Route ${method} ${path}`)
   }
 
-  /** Checks that every path parameter the route and its dependencies declare is in `fullPath`. */
-  checkPath(fullPath: string, effects: Dependency<unknown>[] = []): void {
-    const dependant = new Dependant(this.declaration, `Route ${this.method} ${fullPath}`, effects)
-    const inPath = new Set([...fullPath.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!))
-    for (const name of declaredPathParams(dependant)) {
-      if (!inPath.has(name)) {
-        const known = [...inPath].join(', ') || 'none'
-        throw new TypeError(
-          `Route ${this.method} ${fullPath} declares params.${name}, but its path has no :${name} ` +
-            `(path parameters: ${known}). Add :${name} to the path or move ${name} to query.`,
-        )
-      }
-    }
-  }
-
-  /** The endpoint as served at `fullPath`, after `effects` (app, include and router dependencies). */
+  /**
+   * The endpoint as served at `fullPath`, after `effects` (app, include and router dependencies).
+   * Throws when the route or a dependency declares a path parameter the full path does not have.
+   */
   mount(fullPath: string, effects: Dependency<unknown>[]): MountedEndpoint {
     return new MountedEndpoint(this, fullPath, effects)
   }
@@ -74,6 +62,16 @@ export class MountedEndpoint {
     this.path = path
     this.label = `${endpoint.method} ${path}`
     this.dependant = new Dependant(endpoint.declaration, `Route ${this.label}`, effects)
+    const inPath = new Set([...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!))
+    for (const name of declaredPathParams(this.dependant)) {
+      if (!inPath.has(name)) {
+        const known = [...inPath].join(', ') || 'none'
+        throw new TypeError(
+          `Route ${this.label} declares params.${name}, but its path has no :${name} ` +
+            `(path parameters: ${known}). Add :${name} to the path or move ${name} to query.`,
+        )
+      }
+    }
     this.#solves = this.dependant.children.length > 0 || this.dependant.hasInputs
     this.#status = endpoint.declaration.status ?? 200
     this.hasParams = path.includes(':')

@@ -85,7 +85,13 @@ export type {
 export { type MountedRoute, type RouteMethod, Router, type RouterOptions } from './router.ts'
 export { deserializeError, type SerializedError, serializeError } from './scheduler/errors-wire.ts'
 export { ThreadPool } from './scheduler/pool.ts'
-export type { PoolOptions, WorkerFactory, WorkerHandle } from './scheduler/pool-types.ts'
+export {
+  type PoolOptions,
+  type PoolSettings,
+  poolOptions,
+  type WorkerFactory,
+  type WorkerHandle,
+} from './scheduler/pool-types.ts'
 export type { ContextSnapshot, FromWorker, ToWorker } from './scheduler/protocol.ts'
 export { isPoolWorker, registerWorkerApp, runPoolWorker, type WorkerPort } from './scheduler/worker.ts'
 export {

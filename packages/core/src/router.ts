@@ -1,4 +1,4 @@
-import { checkDependencyDeclaration, type Dependency } from './di/dependency.ts'
+import { checkDeclaration, type Dependency } from './di/dependency.ts'
 import { Endpoint } from './endpoint.ts'
 import type { Handler, HttpMethod, RouteDeclaration } from './route.ts'
 
@@ -77,7 +77,7 @@ export class Router<State = unknown, Env = unknown> {
     this.prefix = normalizePrefix(options.prefix, 'new Router()')
     this.tags = options.tags ?? []
     this.dependencies = (options.dependencies ?? []) as Dependency<unknown>[]
-    checkDependencyDeclaration({ dependencies: this.dependencies }, 'new Router()')
+    checkDeclaration({ dependencies: this.dependencies }, 'new Router()')
   }
 
   /** Declares a `GET` route. */
@@ -124,12 +124,16 @@ export class Router<State = unknown, Env = unknown> {
       tags: options.tags ?? [],
       dependencies: (options.dependencies ?? []) as Dependency<unknown>[],
     }
-    checkDependencyDeclaration({ dependencies: inclusion.dependencies }, 'include()')
+    checkDeclaration({ dependencies: inclusion.dependencies }, 'include()')
     this.#entries.push(inclusion)
     router.#listeners.add(() => this.#changed())
     // Paths are complete only at the root (an outer prefix may hold a parameter): the app checks them.
     if (this.isRoot) {
-      for (const route of this.mounted()) route.endpoint.checkPath(route.path, route.dependencies)
+      // The included routes are the last ones served; mounting checks their path parameters.
+      const all = this.mounted()
+      for (const route of all.slice(all.length - router.mounted().length)) {
+        route.endpoint.mount(route.path, route.dependencies)
+      }
     }
     this.#changed()
     return this
@@ -173,9 +177,9 @@ export class Router<State = unknown, Env = unknown> {
     if (declaration === null || typeof declaration !== 'object') {
       throw new TypeError(`Route ${where}: the route declaration must be an object, got ${declaration}.`)
     }
-    checkDependencyDeclaration(declaration, `Route ${where}`)
+    checkDeclaration(declaration, `Route ${where}`)
     const endpoint = new Endpoint(method, path, declaration, handler as Function)
-    if (this.isRoot) endpoint.checkPath(joinPath(this.prefix, path), this.dependencies)
+    if (this.isRoot) endpoint.mount(joinPath(this.prefix, path), this.dependencies)
     this.#entries.push(endpoint)
     this.#changed()
     return this

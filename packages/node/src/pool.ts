@@ -2,16 +2,11 @@ import { availableParallelism } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { type ResourceLimits, Worker } from 'node:worker_threads'
-import { type FromWorker, ThreadPool, type WorkerFactory } from '@tandem/core'
+import { type FromWorker, type PoolSettings, poolOptions, ThreadPool, type WorkerFactory } from '@tandem/core'
 
 /** Options of the worker_threads pool. */
-export interface NodePoolOptions {
-  /** Workers (default: `os.availableParallelism()`). */
-  size?: number
-  /** Calls waiting (not running) before new ones answer 503 (default 1024). */
-  maxQueue?: number
-  /** Milliseconds a call may run before it answers 504 and its worker is replaced (default 0: none). */
-  timeout?: number
+/** Options of the worker_threads pool: the shared pool settings, and what this runtime adds. */
+export interface NodePoolOptions extends PoolSettings {
   /** V8 heap limits per worker (`worker_threads` `resourceLimits`); a worker over them is replaced. */
   resourceLimits?: ResourceLimits
 }
@@ -71,11 +66,8 @@ export function createNodePool(
   entry: Entry,
   options: NodePoolOptions & { logger?: ConstructorParameters<typeof ThreadPool>[1]['logger'] } = {},
 ): ThreadPool {
-  return new ThreadPool(nodeWorkerFactory(entry, options.resourceLimits), {
-    size: options.size ?? availableParallelism(),
-    maxQueue: options.maxQueue ?? 1024,
-    timeout: options.timeout ?? 0,
-    name: 'node-worker-threads',
-    ...(options.logger ? { logger: options.logger } : {}),
-  })
+  return new ThreadPool(
+    nodeWorkerFactory(entry, options.resourceLimits),
+    poolOptions(options, availableParallelism(), 'node-worker-threads', options.logger),
+  )
 }

@@ -152,7 +152,8 @@ function checkScopes(dep: Dependency<unknown>): void {
   visit(dep.declaration)
 }
 
-function checkDeclaration(declaration: DependencyDeclaration, where: string): void {
+/** Checks that a declaration's `deps` and `dependencies` are dependencies (routes use it too). */
+export function checkDeclaration(declaration: DependencyDeclaration, where: string): void {
   for (const [name, dep] of Object.entries(declaration.deps ?? {})) {
     if (!(dep instanceof Dependency)) {
       throw new TandemConfigError(
@@ -167,11 +168,6 @@ function checkDeclaration(declaration: DependencyDeclaration, where: string): vo
       )
     }
   }
-}
-
-/** Validates a declaration's dependency keys (used for routes too). */
-export function checkDependencyDeclaration(declaration: DependencyDeclaration, where: string): void {
-  checkDeclaration(declaration, where)
 }
 
 type DependencyFn<D> = (ctx: DependencyContext<D>) => unknown

@@ -14,7 +14,8 @@ export interface AppRuntime {
   /** Aborted when the server shuts down. */
   shutdown: AbortSignal
   bodyLimit: number
-  state: unknown
+  /** What the lifespan yielded (read when a context asks). */
+  readonly state: unknown
   overrides: ReadonlyMap<Dependency<any>, Dependency<any>>
   scheduler: () => Scheduler
   logError: (message: string, error: unknown) => void

@@ -103,6 +103,11 @@ async function runRemote(
 /** Calls a handler by its kind; its result, or a promise of it. */
 export function callHandler(fn: Function, ctx: DependencyContextImpl, scope: RequestScope): unknown {
   if (isBlocking(fn)) return callBlockingHandler(fn as BlockingFunction, ctx, scope)
+  return callOnLoop(fn, ctx, scope)
+}
+
+/** Calls a loop-side function, first bringing over any values its deps keep on a worker. */
+function callOnLoop(fn: Function, ctx: DependencyContextImpl, scope: RequestScope): unknown {
   if (scope.remoteRequest === undefined) return fn(ctx)
   return materialize(ctx, scope).then(() => fn(ctx))
 }
@@ -160,7 +165,7 @@ export async function callDependency(
     ? await scope.runtime
         .scheduler()
         .run(blockingInfo(fn as BlockingFunction), [ctx], { signal: scope.request.signal })
-    : await materialize(ctx, scope).then(() => fn(ctx))
+    : await callOnLoop(fn, ctx, scope)
   if (!isGeneratorObject(result)) return result
   const step = await result.next()
   if (step.done) {

@@ -30,3 +30,34 @@ export interface PoolOptions {
   /** The scheduler's name in logs. */
   name?: string
 }
+
+/** The pool settings of an adapter's `serve({ pool })`; unset ones take `poolOptions()`'s defaults. */
+export interface PoolSettings {
+  /** Workers (default: one per core, `availableParallelism()`). */
+  size?: number
+  /** Calls waiting (not running) before new ones answer 503 (default 1024). */
+  maxQueue?: number
+  /** Milliseconds a call may run before it answers 504 and its worker is replaced (default 0: none). */
+  timeout?: number
+}
+
+/**
+ * A thread pool's options from an adapter's settings, with the documented defaults.
+ *
+ * @example
+ * new ThreadPool(factory, poolOptions({ size: 4 }, availableParallelism(), 'node-worker-threads'))
+ */
+export function poolOptions(
+  settings: PoolSettings,
+  cores: number,
+  name: string,
+  logger?: PoolOptions['logger'],
+): PoolOptions {
+  return {
+    size: settings.size ?? cores,
+    maxQueue: settings.maxQueue ?? 1024,
+    timeout: settings.timeout ?? 0,
+    name,
+    ...(logger ? { logger } : {}),
+  }
+}

@@ -234,14 +234,7 @@ class WorkerRuntime {
     try {
       this.#port.postMessage(message, transfer)
     } catch (error) {
-      this.#fail(
-        message.id,
-        new TypeError(
-          `The result cannot be sent from the worker to the event loop (${(error as Error).message}). ` +
-            'Return plain data (objects, arrays, strings, numbers, Dates, Maps, ArrayBuffers).',
-        ),
-        message.took,
-      )
+      this.#answer(this.#uncloneable(message.id, error, message.took))
     }
   }
 

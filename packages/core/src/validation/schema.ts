@@ -46,12 +46,6 @@ export function isIntegerSchema(schema: z.ZodType): boolean {
   return checks.some((c) => c._zod.def.check === 'number_format' && /int/.test(c._zod.def.format ?? ''))
 }
 
-/** The shape of a Zod object schema (its fields), or undefined for any other schema. */
-export function shapeOf(schema: z.ZodType): Record<string, z.ZodType> | undefined {
-  const def = defOf(unwrap(schema))
-  return def.type === 'object' ? (def.shape as Record<string, z.ZodType>) : undefined
-}
-
 /**
  * The schema found at `path` inside `schema` (object keys, array items, tuple items, record values),
  * or undefined. Used to describe validation errors precisely.
