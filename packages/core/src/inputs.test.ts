@@ -150,6 +150,19 @@ describe('bodies and forms', () => {
     expect(await (await app.request('/b', { method: 'POST' })).json()).toEqual({ got: 'nothing' })
   })
 
+  it('uses the default of a defaulted body or parameter when it is absent, and documents it as not required', async () => {
+    const app = new App()
+    app.post(
+      '/d',
+      { body: z.object({ n: z.number() }).default({ n: 7 }), headers: { 'x-page': z.number().default(1) } },
+      ({ body, headers }) => ({ n: body.n, page: headers['x-page'] }),
+    )
+    expect(await (await app.request('/d', { method: 'POST' })).json()).toEqual({ n: 7, page: 1 })
+    const operation = app.openapi().paths['/d']?.post
+    expect(operation?.requestBody?.required).toBe(false)
+    expect(operation?.parameters?.[0]).toMatchObject({ name: 'x-page', required: false })
+  })
+
   it('parses urlencoded and multipart forms with files', async () => {
     const app = new App()
     app.post(

@@ -17,9 +17,12 @@ export function defOf(schema: z.ZodType): Def {
   return (schema as unknown as { _zod: { def: Def } })._zod.def
 }
 
-/** True when the schema accepts a missing value (`.optional()`, `.default()`, `.prefault()`...). */
+/**
+ * True when the schema accepts a missing value (`.optional()`, `.default()`, `.prefault()`...): Zod
+ * marks those `optin` "optional", or "defaulted" when a default fills the gap.
+ */
 export function acceptsMissing(schema: z.ZodType): boolean {
-  return (schema as unknown as { _zod: { optin?: string } })._zod.optin === 'optional'
+  return (schema as unknown as { _zod: { optin?: string } })._zod.optin !== undefined
 }
 
 const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'catch', 'readonly', 'nonoptional'])
