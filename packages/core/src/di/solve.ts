@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { HTTPException, type ValidationIssue } from '../errors.ts'
 import { callDependency } from '../execution/execution.ts'
+import { ASK_ZOD, fastParse } from '../validation/fast.ts'
 import { toValidationIssues } from '../validation/issues.ts'
 import { acceptsMissing } from '../validation/schema.ts'
 import { DependencyContextImpl } from './context.ts'
@@ -117,6 +118,8 @@ async function validateJson(schema: z.ZodType, scope: RequestScope): Promise<unk
     case 'ok': {
       let result: ReturnType<typeof schema.safeParse>
       try {
+        const fast = fastParse(schema, body.value)
+        if (fast !== ASK_ZOD) return fast
         result = schema.safeParse(body.value)
       } catch (error) {
         // A recursive schema can exhaust the stack on deep input that passed the nesting limit.

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { ValidationIssue } from '../errors.ts'
 import type { ParameterLocation, ParameterSpec } from '../openapi/types.ts'
 import { type Coercer, CoercionFailure, fieldCoercion } from './coerce.ts'
+import { ASK_ZOD, fastParse } from './fast.ts'
 import { toValidationIssues } from './issues.ts'
 import { acceptsMissing, defOf, isZodSchema, unwrap } from './schema.ts'
 
@@ -109,6 +110,10 @@ export class InputValidator {
         }
         record[field.key] = value
       }
+    }
+    if (!failed) {
+      const fast = fastParse(this.schema, record)
+      if (fast !== ASK_ZOD) return fast
     }
     const result = this.schema.safeParse(record)
     if (result.success && !failed) return result.data

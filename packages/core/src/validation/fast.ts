@@ -1,0 +1,300 @@
+import type { z } from 'zod'
+import { acceptsMissing, defOf } from './schema.ts'
+
+/**
+ * The validation fast path. A Zod schema is compiled once, at registration, into a tree of small
+ * closures that check the common shapes (objects, arrays, strings, numbers, booleans, enums,
+ * literals, optional/nullable/default) without Zod's generic machinery. The compiled check only
+ * ever answers "valid, here is the output" or "ask Zod": any value it does not accept, and any
+ * schema part it does not know (refinements, transforms, formats, unions...), goes to Zod itself,
+ * so errors, messages and edge cases stay exactly Zod's. For what it accepts, its output is the
+ * one Zod returns (same keys, same order, unknown keys stripped, defaults applied).
+ *
+ * No code generation: closures only, so it runs where `eval` is refused (workerd).
+ */
+
+/** "Not decided here": the caller runs Zod. */
+export const ASK_ZOD: unique symbol = Symbol('ask-zod')
+
+type Check = (value: unknown) => unknown
+
+const compiled = new WeakMap<z.ZodType, Check>()
+
+/**
+ * Parses `value` with `schema` on the fast path when it can: the output, or `ASK_ZOD` when Zod must
+ * decide (the value is invalid, or uses a part of the schema the fast path does not know).
+ *
+ * @example
+ * const fast = fastParse(schema, input)
+ * const result = fast === ASK_ZOD ? schema.safeParse(input) : { success: true, data: fast }
+ */
+export function fastParse(schema: z.ZodType, value: unknown): unknown {
+  let check = compiled.get(schema)
+  if (!check) {
+    check = compile(schema, new Map())
+    compiled.set(schema, check)
+  }
+  return check(value)
+}
+
+type ZodCheckDef = {
+  check?: string
+  format?: string
+  minimum?: number
+  maximum?: number
+  length?: number
+  value?: number | bigint
+  inclusive?: boolean
+  pattern?: RegExp
+}
+
+function checksOf(def: Record<string, unknown>): ZodCheckDef[] {
+  const checks = ((def.checks ?? []) as { _zod: { def: ZodCheckDef } }[]).map((c) => c._zod.def)
+  // `z.int()` and the other number/string formats carry their own check on the def itself.
+  if (typeof def.check === 'string') checks.unshift(def as ZodCheckDef)
+  return checks
+}
+
+/** Zod's own answer for a part the fast path does not know (values that are not `undefined`). */
+function delegate(schema: z.ZodType): Check {
+  return (value) => {
+    if (value === undefined) return ASK_ZOD
+    const result = schema.safeParse(value)
+    return result.success ? result.data : ASK_ZOD
+  }
+}
+
+function compile(schema: z.ZodType, seen: Map<z.ZodType, Check>): Check {
+  const known = seen.get(schema)
+  if (known) return known
+  // Recursive schemas (getters in a shape) meet themselves: point to the check being built.
+  let built: Check | undefined
+  seen.set(schema, (value) => built!(value))
+  built = build(schema, seen)
+  seen.set(schema, built)
+  return built
+}
+
+function build(schema: z.ZodType, seen: Map<z.ZodType, Check>): Check {
+  const def = defOf(schema) as Record<string, unknown> & { type: string }
+  if (def.coerce) return delegate(schema)
+  switch (def.type) {
+    case 'string':
+      return stringCheck(schema, checksOf(def))
+    case 'number':
+      return numberCheck(schema, checksOf(def))
+    case 'boolean':
+      return (value) => (typeof value === 'boolean' ? value : ASK_ZOD)
+    case 'enum':
+    case 'literal': {
+      const values = (schema as unknown as { _zod: { values?: Set<unknown> } })._zod.values
+      if (!values || checksOf(def).length > 0) return delegate(schema)
+      return (value) => (value !== undefined && values.has(value) ? value : ASK_ZOD)
+    }
+    case 'any':
+    case 'unknown':
+      return (value) => (value === undefined ? ASK_ZOD : value)
+    case 'optional': {
+      const inner = compile(def.innerType as z.ZodType, seen)
+      // `.default(x).optional()`: Zod still hands out the default for undefined; leave that to it.
+      if (acceptsMissing(def.innerType as z.ZodType))
+        return (value) => (value === undefined ? ASK_ZOD : inner(value))
+      return (value) => (value === undefined ? undefined : inner(value))
+    }
+    case 'nullable': {
+      const inner = compile(def.innerType as z.ZodType, seen)
+      return (value) => (value === null ? null : inner(value))
+    }
+    case 'default': {
+      const inner = compile(def.innerType as z.ZodType, seen)
+      // Read each time: Zod's getter hands out a fresh copy (or calls the default function).
+      return (value) => (value === undefined ? defaultOf(def) : inner(value))
+    }
+    case 'array':
+      return arrayCheck(schema, def, seen)
+    case 'object':
+      return objectCheck(schema, def, seen)
+    default:
+      return delegate(schema)
+  }
+}
+
+function defaultOf(def: Record<string, unknown>): unknown {
+  const value = def.defaultValue
+  return value === undefined ? ASK_ZOD : value
+}
+
+/** Zod measures strings in code points. */
+function codePoints(text: string): number {
+  let count = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) i++
+    }
+    count++
+  }
+  return count
+}
+
+function stringCheck(schema: z.ZodType, checks: ZodCheckDef[]): Check {
+  let min = 0
+  let max = Number.POSITIVE_INFINITY
+  const patterns: RegExp[] = []
+  for (const check of checks) {
+    if (check.check === 'min_length') min = Math.max(min, check.minimum!)
+    else if (check.check === 'max_length') max = Math.min(max, check.maximum!)
+    else if (check.check === 'length_equals') {
+      min = Math.max(min, check.length!)
+      max = Math.min(max, check.length!)
+    } else if (check.check === 'string_format' && check.format === 'regex' && check.pattern) {
+      patterns.push(check.pattern)
+    } else return delegate(schema)
+  }
+  const bounded = min > 0 || max !== Number.POSITIVE_INFINITY
+  return (value) => {
+    if (typeof value !== 'string') return ASK_ZOD
+    if (bounded) {
+      const units = value.length
+      // A code point is one or two units: only a length near a bound needs counting.
+      if (units < min || units > 2 * max) return ASK_ZOD
+      if (units > max || units < 2 * min) {
+        const length = codePoints(value)
+        if (length < min || length > max) return ASK_ZOD
+      }
+    }
+    for (const pattern of patterns) {
+      pattern.lastIndex = 0
+      if (!pattern.test(value)) return ASK_ZOD
+    }
+    return value
+  }
+}
+
+function numberCheck(schema: z.ZodType, checks: ZodCheckDef[]): Check {
+  let low = Number.NEGATIVE_INFINITY
+  let lowInclusive = true
+  let high = Number.POSITIVE_INFINITY
+  let highInclusive = true
+  let integer = false
+  for (const check of checks) {
+    if (typeof check.value === 'bigint') return delegate(schema)
+    if (check.check === 'greater_than') {
+      if (check.value! > low || (check.value === low && !check.inclusive)) {
+        low = check.value!
+        lowInclusive = check.inclusive === true
+      }
+    } else if (check.check === 'less_than') {
+      if (check.value! < high || (check.value === high && !check.inclusive)) {
+        high = check.value!
+        highInclusive = check.inclusive === true
+      }
+    } else if (check.check === 'number_format' && check.format === 'safeint') integer = true
+    else return delegate(schema)
+  }
+  return (value) => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return ASK_ZOD
+    if (integer && !Number.isSafeInteger(value)) return ASK_ZOD
+    if (lowInclusive ? value < low : value <= low) return ASK_ZOD
+    if (highInclusive ? value > high : value >= high) return ASK_ZOD
+    return value
+  }
+}
+
+function arrayCheck(schema: z.ZodType, def: Record<string, unknown>, seen: Map<z.ZodType, Check>): Check {
+  let min = 0
+  let max = Number.POSITIVE_INFINITY
+  for (const check of checksOf(def)) {
+    if (check.check === 'min_length') min = Math.max(min, check.minimum!)
+    else if (check.check === 'max_length') max = Math.min(max, check.maximum!)
+    else if (check.check === 'length_equals') {
+      min = Math.max(min, check.length!)
+      max = Math.min(max, check.length!)
+    } else return delegate(schema)
+  }
+  const element = compile(def.element as z.ZodType, seen)
+  return (value) => {
+    if (!Array.isArray(value) || value.length < min || value.length > max) return ASK_ZOD
+    const out = new Array(value.length)
+    for (let i = 0; i < value.length; i++) {
+      const item = element(value[i])
+      if (item === ASK_ZOD) return ASK_ZOD
+      out[i] = item
+    }
+    return out
+  }
+}
+
+/** How a key behaves when the input has nothing (or `undefined`) there. */
+enum Missing {
+  /** Not allowed: Zod reports it. */
+  Refuse = 0,
+  /** `.optional()`: an absent key stays absent; a key present as `undefined` stays `undefined`. */
+  Omit = 1,
+  /** `.default()`: the default value. */
+  Default = 2,
+}
+
+interface Field {
+  key: string
+  check: Check
+  missing: Missing
+  def: Record<string, unknown>
+}
+
+function objectCheck(schema: z.ZodType, def: Record<string, unknown>, seen: Map<z.ZodType, Check>): Check {
+  const shape = def.shape as Record<string, z.ZodType>
+  if (checksOf(def).length > 0 || Object.getOwnPropertySymbols(shape).length > 0) return delegate(schema)
+  const catchall = def.catchall as z.ZodType | undefined
+  const rest = catchall ? defOf(catchall).type : 'strip'
+  if (rest !== 'strip' && rest !== 'never' && rest !== 'unknown' && rest !== 'any') return delegate(schema)
+  const keys = Object.keys(shape)
+  if (keys.includes('__proto__')) return delegate(schema)
+  const fields: Field[] = keys.map((key) => {
+    const field = shape[key]!
+    const fieldDef = defOf(field) as Record<string, unknown>
+    const missing =
+      fieldDef.type === 'optional' && !acceptsMissing(fieldDef.innerType as z.ZodType)
+        ? Missing.Omit
+        : fieldDef.type === 'default'
+          ? Missing.Default
+          : Missing.Refuse
+    return { key, check: compile(field, seen), missing, def: fieldDef }
+  })
+  const known = new Set(keys)
+  return (value) => {
+    if (value === null || typeof value !== 'object') return ASK_ZOD
+    const proto = Object.getPrototypeOf(value)
+    if (proto !== Object.prototype && proto !== null) return ASK_ZOD
+    const input = value as Record<string, unknown>
+    const out: Record<string, unknown> = {}
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i]!
+      const raw = input[field.key]
+      if (raw === undefined) {
+        if (field.missing === Missing.Omit) {
+          if (Object.hasOwn(input, field.key)) out[field.key] = undefined
+          continue
+        }
+        if (field.missing === Missing.Default) {
+          const fallback = defaultOf(field.def)
+          if (fallback === ASK_ZOD) return ASK_ZOD
+          out[field.key] = fallback
+          continue
+        }
+        return ASK_ZOD
+      }
+      const parsed = field.check(raw)
+      if (parsed === ASK_ZOD) return ASK_ZOD
+      out[field.key] = parsed
+    }
+    if (rest === 'strip') return out
+    for (const key in input) {
+      if (known.has(key)) continue
+      if (rest === 'never') return ASK_ZOD
+      if (key !== '__proto__') out[key] = input[key]
+    }
+    return out
+  }
+}
