@@ -321,20 +321,23 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
       executionCtx?.waitUntil(done)
     })
 
-  #dispatch(mounted: MountedEndpoint, c: HonoContext): Promise<Response> {
+  #dispatch(mounted: MountedEndpoint, c: HonoContext): Response | Promise<Response> {
     const request = c.req.raw
     // Workerd's `ctx`; none on Node, Bun and in app.request() (the app tracks pending work itself).
     const executionCtx = this.#executionContexts.get(request)
     const params = mounted.hasParams ? (c.req.param() as Record<string, string>) : NO_PARAMS
     const observer = this.#observer
     const token = observer?.start(mounted.label)
-    const done = (response: Response) => {
+    const done = (response: Response): Response | Promise<Response> => {
       if (observer) observer.end(token)
       return request.method === 'HEAD' ? headOnly(response) : response
     }
-    return mounted
-      .handle(request, params, c.env, this.#runtime, this.#finisher, executionCtx)
-      .then(done, (error) => this.#exceptions.handle(error, request, mounted.label, this.logger).then(done))
+    const out = mounted.handle(request, params, c.env, this.#runtime, this.#finisher, executionCtx)
+    // A plain handler's answer comes back synchronously: no promise, so adapters write it at once.
+    if (!(out instanceof Promise)) return done(out)
+    return out.then(done, (error) =>
+      this.#exceptions.handle(error, request, mounted.label, this.logger).then(done),
+    )
   }
 
   #notFound(request: Request, path: string, index: TrieRouter<string>): Response {

@@ -2,7 +2,7 @@ import { DependencyContextImpl } from './di/context.ts'
 import { Dependant, declaredPathParams, operationInputs, STRING_SCHEMA } from './di/dependant.ts'
 import type { Dependency } from './di/dependency.ts'
 import { type AppRuntime, RequestScope } from './di/scope.ts'
-import { solve } from './di/solve.ts'
+import { solve, validateBodyInputs, validateSyncInputs } from './di/solve.ts'
 import { RequestValidationError } from './errors.ts'
 import { callHandler } from './execution/execution.ts'
 import type { ExecutionContextLike } from './execution/execution-context.ts'
@@ -53,6 +53,10 @@ export class MountedEndpoint {
   readonly label: string
   readonly dependant: Dependant
   readonly #solves: boolean
+  /** No dependencies: inputs are validated in place, without the solver's walk. */
+  readonly #leaf: boolean
+  /** Declares a body or a form (the request's body is read). */
+  readonly #reads: boolean
   readonly #status: number
   /** True when the path has parameters (Hono's param() is skipped otherwise). */
   readonly hasParams: boolean
@@ -73,6 +77,8 @@ export class MountedEndpoint {
       }
     }
     this.#solves = this.dependant.children.length > 0 || this.dependant.hasInputs
+    this.#leaf = this.dependant.children.length === 0
+    this.#reads = this.dependant.inputs.body !== undefined || this.dependant.inputs.form !== undefined
     this.#status = endpoint.declaration.status ?? 200
     this.hasParams = path.includes(':')
   }
@@ -80,6 +86,8 @@ export class MountedEndpoint {
   /**
    * Handles one request: solve the dependencies and inputs, call the handler, run function-scoped
    * cleanups, build the response; hands request-scoped work to `finisher` to run after the body.
+   * A route without dependencies, body or form whose handler is a plain function answers
+   * synchronously (no promise, no microtask): adapters write such a response at once.
    */
   handle(
     request: Request,
@@ -88,51 +96,77 @@ export class MountedEndpoint {
     runtime: AppRuntime,
     finisher: Finisher,
     executionCtx?: ExecutionContextLike,
-  ): Promise<Response> {
+  ): Response | Promise<Response> {
     const scope = new RequestScope(request, rawParams, env, runtime, this.label)
     scope.executionCtx = executionCtx
     const storage = requestStorage()
-    if (storage) return storage.run(scope, () => this.#handle(scope, rawParams, runtime, finisher))
-    return this.#handle(scope, rawParams, runtime, finisher)
+    if (storage) return storage.run(scope, () => this.#handle(scope, rawParams, finisher))
+    return this.#handle(scope, rawParams, finisher)
   }
 
-  async #handle(
+  #handle(
     scope: RequestScope,
     rawParams: Record<string, string>,
-    runtime: AppRuntime,
     finisher: Finisher,
-  ): Promise<Response> {
+  ): Response | Promise<Response> {
     const ctx = new DependencyContextImpl(scope, [], rawParams)
-    let response: Response
+    let out: Response | Promise<Response>
     try {
-      if (this.#solves) {
-        await solve(this.dependant, ctx, scope)
-        if (scope.issues.length > 0) throw new RequestValidationError(scope.issues)
-      }
-      const result = await callHandler(this.endpoint.handler, ctx, scope)
-      if (scope.functionExits?.size) {
-        const exited = await scope.functionExits.unwind(undefined, false)
-        if (exited.failed) throw exited.error
-      }
-      response = serializeResult(result, {
-        status: this.#status,
-        model: this.endpoint.declaration.response,
-        route: this.label,
-        state: scope.responseState,
-        onError: (error) => runtime.logError(`Streaming the response of ${this.label} failed`, error),
-      })
+      if (!this.#solves) out = this.#call(ctx, scope, finisher)
+      else if (this.#leaf) {
+        // No dependencies: the URL, header and cookie inputs now; the body (if any) is the one wait.
+        validateSyncInputs(this.dependant, ctx, scope)
+        out = this.#reads
+          ? validateBodyInputs(this.dependant, ctx, scope).then(() => this.#call(ctx, scope, finisher))
+          : this.#call(ctx, scope, finisher)
+      } else out = solve(this.dependant, ctx, scope).then(() => this.#call(ctx, scope, finisher))
     } catch (error) {
-      let current = { failed: true, error }
-      if (scope.functionExits?.size) current = await scope.functionExits.unwind(current.error, true)
-      if (scope.requestExits?.size) current = await scope.requestExits.unwind(current.error, true)
-      scope.backgroundTasks?.discard()
-      release(scope)
-      throw current.error
+      return this.#fail(scope, error)
     }
+    return out instanceof Promise ? out.catch((error) => this.#fail(scope, error)) : out
+  }
+
+  /** Inputs solved: the handler, then the response (synchronously when the handler is). */
+  #call(ctx: DependencyContextImpl, scope: RequestScope, finisher: Finisher): Response | Promise<Response> {
+    if (scope.issues.length > 0) throw new RequestValidationError(scope.issues)
+    const result = callHandler(this.endpoint.handler, ctx, scope)
+    if (isThenable(result))
+      return Promise.resolve(result).then((value) => this.#respond(value, scope, finisher))
+    return this.#respond(result, scope, finisher)
+  }
+
+  #respond(result: unknown, scope: RequestScope, finisher: Finisher): Response | Promise<Response> {
+    if (scope.functionExits?.size) {
+      return scope.functionExits.unwind(undefined, false).then((exited) => {
+        if (exited.failed) throw exited.error
+        return this.#build(result, scope, finisher)
+      })
+    }
+    return this.#build(result, scope, finisher)
+  }
+
+  #build(result: unknown, scope: RequestScope, finisher: Finisher): Response {
+    const response = serializeResult(result, {
+      status: this.#status,
+      model: this.endpoint.declaration.response,
+      route: this.label,
+      state: scope.responseState,
+      onError: (error) => scope.runtime.logError(`Streaming the response of ${this.label} failed`, error),
+    })
     if (!scope.requestExits?.size && !scope.backgroundTasks?.size && scope.remoteRequest === undefined) {
       return response
     }
     return finisher(response, (error) => finish(scope, error), scope.executionCtx)
+  }
+
+  /** The error path: cleanups see the error (function scope first), background tasks are dropped. */
+  async #fail(scope: RequestScope, error: unknown): Promise<never> {
+    let current = { failed: true, error }
+    if (scope.functionExits?.size) current = await scope.functionExits.unwind(current.error, true)
+    if (scope.requestExits?.size) current = await scope.requestExits.unwind(current.error, true)
+    scope.backgroundTasks?.discard()
+    release(scope)
+    throw current.error
   }
 
   /** What the OpenAPI document says about this route. */
@@ -200,4 +234,12 @@ async function finish(scope: RequestScope, streamError: unknown): Promise<void> 
 /** Forgets the request's values on its pool worker, once its cleanups are done. */
 function release(scope: RequestScope): void {
   if (scope.remoteRequest !== undefined) scope.runtime.scheduler().remote?.release(scope.remoteRequest)
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  )
 }

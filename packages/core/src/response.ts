@@ -7,6 +7,8 @@ import { toValidationIssues } from './validation/issues.ts'
 
 const JSON_TYPE = 'application/json'
 const JSONL_TYPE = 'application/jsonl'
+/** Shared by every JSON response (a Response copies its init headers; nothing writes to this). */
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': JSON_TYPE })
 
 function replacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint'
@@ -89,7 +91,7 @@ export function serializeResult(result: unknown, options: SerializeOptions): Res
     body = toJson(data)
   }
   if (!options.state?.touched) {
-    return new Response(body, body === null ? { status } : { status, headers: { 'content-type': JSON_TYPE } })
+    return new Response(body, body === null ? { status } : { status, headers: JSON_HEADERS })
   }
   const headers = new Headers(body === null ? undefined : { 'content-type': JSON_TYPE })
   mergeHeaders(headers, options.state)

@@ -1,4 +1,5 @@
 import type { App, Logger } from './app.ts'
+import { blockingRegistry } from './execution/blocking.ts'
 import { type RequestStorage, setRequestStorage } from './execution/request-storage.ts'
 import type { Scheduler } from './execution/scheduler.ts'
 import { setScheduler } from './execution/scheduler-registry.ts'
@@ -64,7 +65,9 @@ export async function prepareServing(
   storage?: RequestStorage,
 ): Promise<void> {
   setScheduler(scheduler)
-  setRequestStorage(storage)
+  // Only a worker pool needs to know which request a blocking utility call belongs to (to run it on
+  // that request's worker), and only if there are blocking functions: otherwise no per-request context.
+  setRequestStorage(scheduler.remote && blockingRegistry().length > 0 ? storage : undefined)
   try {
     await app.start()
   } catch (error) {

@@ -63,6 +63,12 @@ async function validateInputs(
   ctx: DependencyContextImpl,
   scope: RequestScope,
 ): Promise<void> {
+  validateSyncInputs(node, ctx, scope)
+  if (node.inputs.body || node.inputs.form) await validateBodyInputs(node, ctx, scope)
+}
+
+/** Validates a node's path, query, header and cookie inputs (nothing to wait for). */
+export function validateSyncInputs(node: Dependant, ctx: DependencyContextImpl, scope: RequestScope): void {
   const inputs = node.inputs
   if (inputs.params) {
     const raw = scope.rawParams
@@ -80,6 +86,15 @@ async function validateInputs(
     const cookies = scope.cookies
     ctx.cookies = inputs.cookies.validate((wire) => cookies.get(wire), scope.issues)
   }
+}
+
+/** Reads the request's body once and validates a node's body or form input. */
+export async function validateBodyInputs(
+  node: Dependant,
+  ctx: DependencyContextImpl,
+  scope: RequestScope,
+): Promise<void> {
+  const inputs = node.inputs
   if (inputs.body) ctx.body = await validateJson(inputs.body, scope)
   else if (inputs.form) {
     const form = await scope.form()

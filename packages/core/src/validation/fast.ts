@@ -226,15 +226,13 @@ function arrayCheck(schema: z.ZodType, def: Record<string, unknown>, seen: Map<z
   }
 }
 
-/** How a key behaves when the input has nothing (or `undefined`) there. */
-enum Missing {
-  /** Not allowed: Zod reports it. */
-  Refuse = 0,
-  /** `.optional()`: an absent key stays absent; a key present as `undefined` stays `undefined`. */
-  Omit = 1,
-  /** `.default()`: the default value. */
-  Default = 2,
-}
+/** How a key behaves when the input has nothing (or `undefined`) there: Zod reports it... */
+const REFUSE = 0
+/** ...an absent `.optional()` key stays absent, a key present as `undefined` stays `undefined`... */
+const OMIT = 1
+/** ...or `.default()` fills it in. */
+const DEFAULT = 2
+type Missing = typeof REFUSE | typeof OMIT | typeof DEFAULT
 
 interface Field {
   key: string
@@ -256,10 +254,10 @@ function objectCheck(schema: z.ZodType, def: Record<string, unknown>, seen: Map<
     const fieldDef = defOf(field) as Record<string, unknown>
     const missing =
       fieldDef.type === 'optional' && !acceptsMissing(fieldDef.innerType as z.ZodType)
-        ? Missing.Omit
+        ? OMIT
         : fieldDef.type === 'default'
-          ? Missing.Default
-          : Missing.Refuse
+          ? DEFAULT
+          : REFUSE
     return { key, check: compile(field, seen), missing, def: fieldDef }
   })
   const known = new Set(keys)
@@ -273,11 +271,11 @@ function objectCheck(schema: z.ZodType, def: Record<string, unknown>, seen: Map<
       const field = fields[i]!
       const raw = input[field.key]
       if (raw === undefined) {
-        if (field.missing === Missing.Omit) {
+        if (field.missing === OMIT) {
           if (Object.hasOwn(input, field.key)) out[field.key] = undefined
           continue
         }
-        if (field.missing === Missing.Default) {
+        if (field.missing === DEFAULT) {
           const fallback = defaultOf(field.def)
           if (fallback === ASK_ZOD) return ASK_ZOD
           out[field.key] = fallback
