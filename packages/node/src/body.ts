@@ -10,26 +10,34 @@ export function readIncoming(incoming: IncomingMessage, limit: number): Promise<
   const declared = Number(incoming.headers['content-length'])
   if (declared > limit) return Promise.reject(bodyTooLarge(limit))
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
+    // Most bodies arrive in one chunk: keep it, and gather a list only when a second one comes.
+    let first: Buffer | undefined
+    let chunks: Buffer[] | undefined
     let size = 0
-    const cleanup = () => {
-      incoming.off('data', onData)
-      incoming.off('end', onEnd)
-      incoming.off('error', onError)
-      incoming.off('aborted', onError)
-    }
     const onData = (chunk: Buffer) => {
       size += chunk.length
       if (size > limit) {
-        cleanup()
+        incoming.off('data', onData)
         incoming.resume()
         reject(bodyTooLarge(limit))
         return
       }
-      chunks.push(chunk)
+      if (first === undefined) first = chunk
+      else {
+        chunks ??= [first]
+        chunks.push(chunk)
+      }
     }
-    const onEnd = () => {
-      cleanup()
+    // No listener is removed at the end: the message is done with, and a late 'error' or
+    // 'aborted' only rejects a promise already settled.
+    incoming.on('data', onData)
+    incoming.on('end', () => {
+      if (size > limit) return
+      if (chunks === undefined) {
+        // A copy: Node's chunk may be a view into a shared pool, and bodies can travel to workers.
+        resolve(first === undefined ? new Uint8Array(0) : new Uint8Array(first))
+        return
+      }
       const out = new Uint8Array(size)
       let offset = 0
       for (const chunk of chunks) {
@@ -37,13 +45,8 @@ export function readIncoming(incoming: IncomingMessage, limit: number): Promise<
         offset += chunk.length
       }
       resolve(out)
-    }
-    const onError = () => {
-      cleanup()
-      reject(bodyUnreadable())
-    }
-    incoming.on('data', onData)
-    incoming.on('end', onEnd)
+    })
+    const onError = () => reject(bodyUnreadable())
     incoming.on('error', onError)
     incoming.on('aborted', onError)
   })
