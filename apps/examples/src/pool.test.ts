@@ -61,7 +61,7 @@ describe('docs/examples/blocking.ts on a worker pool of one thread', () => {
 
   it('logs the pool it runs, naming each setting', () => {
     expect(server.output()).toContain(
-      'pool: 1 worker thread (pool.size), queue up to 1024 calls (pool.maxQueue), timeout none (pool.timeout)',
+      'pool: 1 worker thread (pool.size), queue up to 1024 calls (pool.maxQueue), timeout none (pool.timeout), nice 10 (pool.nice)',
     )
   })
 

@@ -1,9 +1,16 @@
 import { availableParallelism } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { type FromWorker, type PoolSettings, poolOptions, ThreadPool, type WorkerFactory } from '@tandem/core'
+import {
+  checkedNice,
+  DEFAULT_POOL_NICE,
+  type FromWorker,
+  type PoolSettings,
+  poolOptions,
+  ThreadPool,
+  type WorkerFactory,
+} from '@tandem/core'
 
-/** Options of the Web Worker pool. */
 /** Options of the Web Worker pool: the shared pool settings, and what this runtime adds. */
 export interface BunPoolOptions extends PoolSettings {
   /** Start workers with Bun's `smol` mode (a smaller heap). */
@@ -20,7 +27,11 @@ function entryUrl(entry: Entry): string {
 }
 
 /** A `WorkerFactory` over Bun's Web Workers: each runs Tandem's worker entry, which loads `entry`. */
-export function bunWorkerFactory(entry: Entry, options: { smol?: boolean } = {}): WorkerFactory {
+export function bunWorkerFactory(
+  entry: Entry,
+  options: { smol?: boolean; nice?: number } = {},
+): WorkerFactory {
+  const nice = options.nice ?? DEFAULT_POOL_NICE
   const workerUrl = new URL('./worker.js', import.meta.url)
   const url = entryUrl(entry)
   return ({ index, flags }) => {
@@ -37,7 +48,7 @@ export function bunWorkerFactory(entry: Entry, options: { smol?: boolean } = {})
     }
     worker.addEventListener('error', (event) => exited(`uncaught error: ${(event as ErrorEvent).message}`))
     worker.addEventListener('close', (event) => exited(`exit code ${(event as CloseEvent).code}`))
-    worker.postMessage({ tandemPool: { entry: url, flags } })
+    worker.postMessage({ tandemPool: { entry: url, flags, nice } })
     return {
       postMessage: (message, transfer) => worker.postMessage(message, transfer ?? []),
       onMessage: (listener) =>
@@ -66,7 +77,7 @@ export function createBunPool(
   options: BunPoolOptions & { logger?: ConstructorParameters<typeof ThreadPool>[1]['logger'] } = {},
 ): ThreadPool {
   return new ThreadPool(
-    bunWorkerFactory(entry, options.smol ? { smol: true } : {}),
+    bunWorkerFactory(entry, { smol: options.smol === true, nice: checkedNice(options.nice) }),
     poolOptions(options, availableParallelism(), 'bun-web-workers', options.logger),
   )
 }

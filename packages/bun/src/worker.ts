@@ -1,5 +1,6 @@
 // The entry of every pool worker (a Bun Web Worker): it waits for its start message, loads the
 // app's entry module (whose serve() does not listen in a worker), then answers calls.
+import { setPriority } from 'node:os'
 import { type FromWorker, runPoolWorker, type ToWorker } from '@tandem/core'
 
 declare const self: {
@@ -8,15 +9,23 @@ declare const self: {
   removeEventListener(type: 'message', listener: (event: MessageEvent) => void): void
 }
 
-const start = await new Promise<{ entry: string; flags: SharedArrayBuffer }>((resolve) => {
+const start = await new Promise<{ entry: string; flags: SharedArrayBuffer; nice: number }>((resolve) => {
   const first = (event: MessageEvent) => {
-    const data = event.data as { tandemPool?: { entry: string; flags: SharedArrayBuffer } }
+    const data = event.data as { tandemPool?: { entry: string; flags: SharedArrayBuffer; nice: number } }
     if (!data?.tandemPool) return
     self.removeEventListener('message', first)
     resolve(data.tandemPool)
   }
   self.addEventListener('message', first)
 })
+
+// Below the event loop's priority (per thread on Linux): the loop answers cheap requests first
+// while every worker is busy. A system that refuses it leaves the worker at the default.
+if (start.nice > 0) {
+  try {
+    setPriority(start.nice)
+  } catch {}
+}
 
 await runPoolWorker(
   {

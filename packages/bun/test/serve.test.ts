@@ -50,7 +50,7 @@ describe('serve() on a real bun process with a Web Worker pool', () => {
 
   it('logs where it listens and the pool it runs', () => {
     expect(server.output()).toContain(
-      'pool: 2 web workers (pool.size), queue up to 1024 calls (pool.maxQueue), timeout none (pool.timeout)',
+      'pool: 2 web workers (pool.size), queue up to 1024 calls (pool.maxQueue), timeout none (pool.timeout), nice 0 (pool.nice)',
     )
   })
 

@@ -86,6 +86,8 @@ export { type MountedRoute, type RouteMethod, Router, type RouterOptions } from 
 export { deserializeError, type SerializedError, serializeError } from './scheduler/errors-wire.ts'
 export { ThreadPool } from './scheduler/pool.ts'
 export {
+  checkedNice,
+  DEFAULT_POOL_NICE,
   type PoolOptions,
   type PoolSettings,
   poolOptions,

@@ -3,6 +3,7 @@ import { blockingRegistry } from './execution/blocking.ts'
 import { type RequestStorage, setRequestStorage } from './execution/request-storage.ts'
 import type { Scheduler } from './execution/scheduler.ts'
 import { setScheduler } from './execution/scheduler-registry.ts'
+import { DEFAULT_POOL_NICE } from './scheduler/pool-types.ts'
 import { startWatchdog, type WatchdogOptions } from './watchdog.ts'
 
 /**
@@ -39,17 +40,21 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
  *
  * @example
  * describePool('worker thread', 4, { maxQueue: 1024, timeout: 0 })
- * // 'pool: 4 worker threads (pool.size), queue up to 1024 calls (pool.maxQueue), timeout none (pool.timeout)'
+ * // 'pool: 4 worker threads (pool.size), queue up to 1024 calls (pool.maxQueue), timeout none (pool.timeout), nice 10 (pool.nice)'
  */
 export function describePool(
   workers: string,
   size: number,
-  options: { maxQueue?: number; timeout?: number } | false,
+  options: { maxQueue?: number; timeout?: number; nice?: number } | false,
 ): string {
   if (options === false) return 'pool: off (blocking functions run inline, on the event loop)'
   const timeout = options.timeout ? `${options.timeout} ms` : 'none'
   const queue = plural(options.maxQueue ?? 1024, 'call')
-  return `pool: ${plural(size, workers)} (pool.size), queue up to ${queue} (pool.maxQueue), timeout ${timeout} (pool.timeout)`
+  const nice = options.nice ?? DEFAULT_POOL_NICE
+  return (
+    `pool: ${plural(size, workers)} (pool.size), queue up to ${queue} (pool.maxQueue), timeout ${timeout} (pool.timeout), ` +
+    `nice ${nice} (pool.nice)`
+  )
 }
 
 /**

@@ -2,9 +2,16 @@ import { availableParallelism } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { type ResourceLimits, Worker } from 'node:worker_threads'
-import { type FromWorker, type PoolSettings, poolOptions, ThreadPool, type WorkerFactory } from '@tandem/core'
+import {
+  checkedNice,
+  DEFAULT_POOL_NICE,
+  type FromWorker,
+  type PoolSettings,
+  poolOptions,
+  ThreadPool,
+  type WorkerFactory,
+} from '@tandem/core'
 
-/** Options of the worker_threads pool. */
 /** Options of the worker_threads pool: the shared pool settings, and what this runtime adds. */
 export interface NodePoolOptions extends PoolSettings {
   /** V8 heap limits per worker (`worker_threads` `resourceLimits`); a worker over them is replaced. */
@@ -21,12 +28,16 @@ function entryUrl(entry: Entry): string {
 }
 
 /** A `WorkerFactory` over `worker_threads`: each worker runs Tandem's worker entry, which loads `entry`. */
-export function nodeWorkerFactory(entry: Entry, resourceLimits?: ResourceLimits): WorkerFactory {
+export function nodeWorkerFactory(
+  entry: Entry,
+  resourceLimits?: ResourceLimits,
+  nice: number = DEFAULT_POOL_NICE,
+): WorkerFactory {
   const workerUrl = new URL('./worker.js', import.meta.url)
   const url = entryUrl(entry)
   return ({ index, flags }) => {
     const worker = new Worker(workerUrl, {
-      workerData: { tandemPool: true, entry: url, flags },
+      workerData: { tandemPool: true, entry: url, flags, nice },
       name: `tandem-pool-${index}`,
       ...(resourceLimits ? { resourceLimits } : {}),
     })
@@ -67,7 +78,7 @@ export function createNodePool(
   options: NodePoolOptions & { logger?: ConstructorParameters<typeof ThreadPool>[1]['logger'] } = {},
 ): ThreadPool {
   return new ThreadPool(
-    nodeWorkerFactory(entry, options.resourceLimits),
+    nodeWorkerFactory(entry, options.resourceLimits, checkedNice(options.nice)),
     poolOptions(options, availableParallelism(), 'node-worker-threads', options.logger),
   )
 }

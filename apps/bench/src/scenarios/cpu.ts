@@ -9,7 +9,8 @@ export const cpu: Scenario = {
     'asks `/health` on one connection at ~100 req/s: the probe shows whether cheap requests wait ' +
     'behind the expensive ones. Inline pbkdf2Sync blocks the event loop; async pbkdf2 runs on ' +
     "libuv's pool (4 threads); piscina runs pbkdf2Sync on 2 threads; Tandem runs pbkdf2Sync in a " +
-    "`blocking()` handler on @tandem/node's worker pool (default size: one thread per core, 2 here). " +
+    "`blocking()` handler on @tandem/node's worker pool (default size: one thread per core, 2 here; " +
+    'workers at niceness 10, below the event loop), and once more with `pool.nice: 0`. ' +
     'Targets: Tandem ≥ 0.95x piscina, and /health p99 under 5 ms while /work is saturated.',
   reference:
     "Node 20 on the project's machine, 2026-11-22: j1 Hono pbkdf2Sync inline 201 req/s (p50 78.5 ms, " +
@@ -21,6 +22,12 @@ export const cpu: Scenario = {
     { id: 'async', label: 'Hono, async crypto.pbkdf2 (libuv pool)', file: 'hono-cpu-async.ts' },
     { id: 'piscina', label: 'Hono, pbkdf2Sync on piscina (2 threads)', file: 'hono-cpu-piscina.ts' },
     { id: 'tandem', label: 'Tandem, blocking() on the @tandem/node pool', file: 'tandem-cpu-blocking.ts' },
+    {
+      id: 'tandem-nice0',
+      label: 'Tandem, pool.nice 0 (workers at the loop priority)',
+      file: 'tandem-cpu-blocking.ts',
+      env: { TANDEM_BENCH_POOL_NICE: '0' },
+    },
   ],
   load: { method: 'GET', path: '/work', connections: 16, probe: { path: '/health', rate: 100 } },
   async check(baseUrl) {
@@ -39,6 +46,7 @@ export const cpu: Scenario = {
       numerator: 'tandem',
       denominator: 'piscina',
     },
+    { label: 'Tandem, pool.nice 0 / piscina 2 threads', numerator: 'tandem-nice0', denominator: 'piscina' },
     { label: 'Tandem blocking() / Hono async pbkdf2', numerator: 'tandem', denominator: 'async' },
     { label: 'Tandem blocking() / inline', numerator: 'tandem', denominator: 'inline' },
   ],

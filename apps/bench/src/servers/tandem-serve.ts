@@ -13,5 +13,7 @@ export async function serveTandem(app: App): Promise<void> {
     return
   }
   // In a pool worker (which loads this same module) serve() registers the app and listens to nothing.
-  await serve(app, { port, hostname })
+  // TANDEM_BENCH_POOL_NICE: the pool workers' niceness (default: @tandem/node's, 10).
+  const nice = process.env.TANDEM_BENCH_POOL_NICE
+  await serve(app, { port, hostname, ...(nice ? { pool: { nice: Number(nice) } } : {}) })
 }

@@ -39,6 +39,38 @@ export interface PoolSettings {
   maxQueue?: number
   /** Milliseconds a call may run before it answers 504 and its worker is replaced (default 0: none). */
   timeout?: number
+  /**
+   * The workers' scheduling niceness, 0 to 19 (default 10; Unix `nice`, per thread on Linux): lower
+   * priority than the event loop, so cheap requests are answered first while every worker is busy.
+   * 0 shares the cores equally. Where the runtime cannot set it, the workers keep the default.
+   */
+  nice?: number
+}
+
+/**
+ * The default niceness of pool workers: below the event loop.
+ *
+ * @example
+ * createNodePool(entry, { nice: DEFAULT_POOL_NICE })
+ */
+export const DEFAULT_POOL_NICE = 10
+
+/**
+ * `pool.nice` checked (a whole number from 0 to 19), with the default when absent.
+ *
+ * @example
+ * checkedNice(undefined) // 10
+ * checkedNice(25) // throws: pool.nice must be a whole number from 0 to 19
+ */
+export function checkedNice(nice: number | undefined): number {
+  if (nice === undefined) return DEFAULT_POOL_NICE
+  if (!Number.isInteger(nice) || nice < 0 || nice > 19) {
+    throw new RangeError(
+      `pool.nice must be a whole number from 0 (the event loop's priority) to 19 (the lowest), got ${nice}. ` +
+        `Leave it out for ${DEFAULT_POOL_NICE}.`,
+    )
+  }
+  return nice
 }
 
 /**
