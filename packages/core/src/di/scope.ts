@@ -129,7 +129,7 @@ export class RequestScope {
 
   /** The JSON body, read once (with the size limit) and parsed once. */
   json(): Promise<JsonBody> {
-    this.#json ??= this.#readJson()
+    this.#json ??= this.bytes().then((bytes) => this.#parseJson(bytes))
     return this.#json
   }
 
@@ -148,9 +148,8 @@ export class RequestScope {
     return this.#bytes
   }
 
-  async #readJson(): Promise<JsonBody> {
+  #parseJson(bytes: Uint8Array): JsonBody {
     const contentType = this.request.headers.get('content-type')
-    const bytes = await this.bytes()
     // No body at all is a missing body (FastAPI never parses an empty one), whatever the content type.
     if (bytes.byteLength === 0 && (!contentType || isJsonContentType(contentType))) return { kind: 'absent' }
     const text = decodeUtf8(bytes)

@@ -7,7 +7,7 @@ import { acceptsMissing } from '../validation/schema.ts'
 import { DependencyContextImpl } from './context.ts'
 import { type Dependant, dependantOf } from './dependant.ts'
 import type { Dependency } from './dependency.ts'
-import { MISSING, type RequestScope } from './scope.ts'
+import { type JsonBody, MISSING, type RequestScope } from './scope.ts'
 
 /** The value of a dependency that was not called because its inputs were invalid. */
 const SKIPPED: unique symbol = Symbol('skipped')
@@ -89,26 +89,35 @@ export function validateSyncInputs(node: Dependant, ctx: DependencyContextImpl, 
 }
 
 /** Reads the request's body once and validates a node's body or form input. */
-export async function validateBodyInputs(
+export function validateBodyInputs(
   node: Dependant,
   ctx: DependencyContextImpl,
   scope: RequestScope,
 ): Promise<void> {
-  const inputs = node.inputs
-  if (inputs.body) ctx.body = await validateJson(inputs.body, scope)
-  else if (inputs.form) {
-    const form = await scope.form()
-    ctx.form = inputs.form.validate((wire) => {
-      // An empty field counts as missing, as in FastAPI's forms.
-      const values = form?.getAll(wire).filter((value) => value !== '')
-      if (!values || values.length === 0) return undefined
-      return values.length === 1 ? values[0] : values
-    }, scope.issues)
+  const schema = node.inputs.body
+  if (schema) {
+    // One step after the body is parsed (no async layers in between: each would cost a turn).
+    return scope.json().then((body) => {
+      ctx.body = checkJson(schema, scope, body)
+    })
   }
+  return validateForm(node, ctx, scope)
 }
 
-async function validateJson(schema: z.ZodType, scope: RequestScope): Promise<unknown> {
-  const body = await scope.json()
+async function validateForm(node: Dependant, ctx: DependencyContextImpl, scope: RequestScope): Promise<void> {
+  const input = node.inputs.form
+  if (!input) return
+  const form = await scope.form()
+  ctx.form = input.validate((wire) => {
+    // An empty field counts as missing, as in FastAPI's forms.
+    const values = form?.getAll(wire).filter((value) => value !== '')
+    if (!values || values.length === 0) return undefined
+    return values.length === 1 ? values[0] : values
+  }, scope.issues)
+}
+
+/** The body's value for `schema`, or undefined after reporting why not. */
+function checkJson(schema: z.ZodType, scope: RequestScope, body: JsonBody): unknown {
   const report = (issue: ValidationIssue) => {
     if (scope.bodyReported) return
     scope.bodyReported = true
