@@ -66,7 +66,9 @@ export async function snapshotContext(
   const request = scope.request
   let body: ArrayBuffer | null = null
   if (request.body && !request.bodyUsed) await scope.bytes()
-  if (scope.bodyBytes && scope.bodyBytes.byteLength > 0) body = scope.bodyBytes.slice().buffer
+  // A copy of exactly the body: adapters may hand out views into larger buffers (Node's Buffer
+  // `slice()` would not even copy), and the copy is what travels (it may be transferred).
+  if (scope.bodyBytes && scope.bodyBytes.byteLength > 0) body = new Uint8Array(scope.bodyBytes).buffer
   return {
     params: ctx.params,
     query: ctx.query,
