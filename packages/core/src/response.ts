@@ -2,7 +2,6 @@ import type { z } from 'zod'
 import { ResponseValidationError } from './errors.ts'
 import { statusForbidsBody } from './http/status.ts'
 import type { ResponseState } from './response-state.ts'
-import { ASK_ZOD, fastParse } from './validation/fast.ts'
 import { toValidationIssues } from './validation/issues.ts'
 
 const JSON_TYPE = 'application/json'
@@ -31,8 +30,8 @@ export function toJson(value: unknown): string {
 
 /** Validates and filters a value through a response model, or throws `ResponseValidationError`. */
 export function applyResponseModel(model: z.ZodType, value: unknown, route: string): unknown {
-  const fast = fastParse(model, value)
-  if (fast !== ASK_ZOD) return fast
+  // Zod itself, not the fast path: output models have few checks, and Zod's compiled object
+  // parser (where the runtime allows it) beats closures at picking known keys (measured).
   const result = model.safeParse(value)
   if (result.success) return result.data
   throw new ResponseValidationError(
