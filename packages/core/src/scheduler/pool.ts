@@ -125,7 +125,8 @@ export class ThreadPool implements Scheduler {
       options.signal,
       options.transfer,
       false,
-    ).then((result) => result.value)
+      true,
+    )
   }
 
   stats(): SchedulerStats {
@@ -202,6 +203,7 @@ export class ThreadPool implements Scheduler {
     signal: AbortSignal | undefined,
     transfer: Transferable[] | undefined,
     holds: boolean,
+    valueOnly = false,
   ): Promise<RemoteResult> {
     if (this.#state === 'closed') return Promise.reject(new PoolClosedError(label))
     if (this.#state === 'new') {
@@ -226,7 +228,8 @@ export class ThreadPool implements Scheduler {
         message,
         label,
         request,
-        resolve,
+        // A plain call resolves with its value (no second promise to unwrap it: one turn less).
+        resolve: valueOnly ? (result) => resolve(result.value as RemoteResult) : resolve,
         reject,
         signal,
         transfer,
