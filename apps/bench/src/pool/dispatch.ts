@@ -1,6 +1,6 @@
 // Pool dispatch: a trivial blocking function called from async code. Round trip with one call in
 // flight, and throughput with 256 in flight, on 2 workers: Tandem's pool against raw postMessage
-// and piscina in the same run (alternating, median of 3). Writes results/pool-dispatch.md.
+// and piscina in the same run (alternating, median of 9). Writes results/pool-dispatch.md.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -101,7 +101,8 @@ async function throughput(call: Call, total: number, inFlight: number): Promise<
   return total / ((performance.now() - t) / 1000)
 }
 
-const runs = Number(process.env.RUNS ?? 3)
+// Nine runs: one run's round trip swings by ±10% on a shared 2-core machine; the median of nine holds still.
+const runs = Number(process.env.RUNS ?? 9)
 const contenders = [raw(), piscina(), tandem()]
 const results = new Map<string, { rtt: number[]; rate: number[] }>()
 for (let run = 0; run < runs; run++) {
