@@ -49,8 +49,6 @@ export class RequestScope {
   executionCtx: ExecutionContextLike | undefined
   /** This request's number on a thread-pool scheduler, once a blocking step ran there. */
   remoteRequest: number | undefined
-  /** The raw body, once read (sent along when a blocking function rebuilds the request). */
-  bodyBytes: Uint8Array<ArrayBuffer> | undefined
   #response: ResponseState | undefined
   #background: BackgroundTasks | undefined
   #cache: Map<Dependency<any>, Map<string, unknown>> | undefined
@@ -141,10 +139,12 @@ export class RequestScope {
 
   /** The raw body, read once with the size limit. */
   bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    this.#bytes ??= readBody(this.request, this.env, this.runtime.bodyLimit).then((bytes) => {
-      this.bodyBytes = bytes
-      return bytes
-    })
+    this.#bytes ??= readBody(this.request, this.env, this.runtime.bodyLimit)
+    return this.#bytes
+  }
+
+  /** The raw body if something already asked for it (a blocking function's request is rebuilt with it). */
+  bytesIfRead(): Promise<Uint8Array<ArrayBuffer>> | undefined {
     return this.#bytes
   }
 

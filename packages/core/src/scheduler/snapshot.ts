@@ -65,10 +65,11 @@ export async function snapshotContext(
   }
   const request = scope.request
   let body: ArrayBuffer | null = null
-  if (request.body && !request.bodyUsed) await scope.bytes()
+  const pending = scope.bytesIfRead() ?? (request.body && !request.bodyUsed ? scope.bytes() : undefined)
+  const bytes = pending ? await pending : undefined
   // A copy of exactly the body: adapters may hand out views into larger buffers (Node's Buffer
   // `slice()` would not even copy), and the copy is what travels (it may be transferred).
-  if (scope.bodyBytes && scope.bodyBytes.byteLength > 0) body = new Uint8Array(scope.bodyBytes).buffer
+  if (bytes && bytes.byteLength > 0) body = new Uint8Array(bytes).buffer
   return {
     params: ctx.params,
     query: ctx.query,
