@@ -8,7 +8,7 @@ import { setScheduler } from '@tandem/core'
 import { createNodePool } from '@tandem/node'
 import { Piscina } from 'piscina'
 import { echoBlocking } from './functions.ts'
-import { machine, median } from './report.ts'
+import { alignedTable, machine, median } from './report.ts'
 
 type Call = () => Promise<unknown>
 interface Contender {
@@ -138,12 +138,13 @@ const lines = [
   ...machine(),
   '- Command: `pnpm --filter @tandem/bench exec node src/pool/dispatch.ts`',
   '',
-  '| contender | round trip (µs, median) | throughput (calls/s, median) |',
-  '| --- | --- | --- |',
-  ...contenders.map((c) => {
-    const r = row(c.name)
-    return `| ${c.name} | ${r.rtt.toFixed(1)} | ${Math.round(r.rate).toLocaleString('en')} |`
-  }),
+  ...alignedTable([
+    ['contender', 'round trip (µs, median)', 'throughput (calls/s, median)'],
+    ...contenders.map((c) => {
+      const r = row(c.name)
+      return [c.name, r.rtt.toFixed(1), Math.round(r.rate).toLocaleString('en')]
+    }),
+  ]),
   '',
   '## Ratios (same run)',
   '',

@@ -8,7 +8,7 @@ import { setScheduler } from '@tandem/core'
 import { createNodePool } from '@tandem/node'
 import { Piscina } from 'piscina'
 import { cpuBlocking } from './functions.ts'
-import { machine, median } from './report.ts'
+import { alignedTable, machine, median } from './report.ts'
 
 const here = import.meta.dirname
 const CALLERS = 16
@@ -85,7 +85,7 @@ const contenders = [
   piscina({ stricterFIFO: true }, 'piscina (1 thread, stricterFIFO)'),
   tandem(),
 ]
-const rows: string[] = []
+const rows: string[][] = []
 const results: Record<string, Awaited<ReturnType<typeof measure>>> = {}
 for (const contender of contenders) {
   const call = await contender.start()
@@ -95,9 +95,15 @@ for (const contender of contenders) {
   console.log(
     `${contender.name}: starved ${r.starved}/${CALLERS}, mean ${r.mean.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`,
   )
-  rows.push(
-    `| ${contender.name} | ${r.starved}/${CALLERS} | ${Math.min(...r.counts)}–${Math.max(...r.counts)} (median ${median(r.counts)}) | ${r.mean.toFixed(1)} ms | ${r.p99.toFixed(1)} ms | ${(r.p99 / r.mean).toFixed(2)}x | ${r.max.toFixed(0)} ms |`,
-  )
+  rows.push([
+    contender.name,
+    `${r.starved}/${CALLERS}`,
+    `${Math.min(...r.counts)}–${Math.max(...r.counts)} (median ${median(r.counts)})`,
+    `${r.mean.toFixed(1)} ms`,
+    `${r.p99.toFixed(1)} ms`,
+    `${(r.p99 / r.mean).toFixed(2)}x`,
+    `${r.max.toFixed(0)} ms`,
+  ])
 }
 const t = results['Tandem pool (1 worker)']!
 const lines = [
@@ -110,9 +116,10 @@ const lines = [
   ...machine(),
   '- Command: `pnpm --filter @tandem/bench exec node src/pool/fairness.ts`',
   '',
-  '| pool | starved callers | calls per caller | mean wait | p99 wait | p99 / mean | max wait |',
-  '| --- | --- | --- | --- | --- | --- | --- |',
-  ...rows,
+  ...alignedTable([
+    ['pool', 'starved callers', 'calls per caller', 'mean wait', 'p99 wait', 'p99 / mean', 'max wait'],
+    ...rows,
+  ]),
   '',
   `Tandem: ${t.starved === 0 ? 'no caller starved' : `${t.starved} callers starved`}; p99 / mean ${(t.p99 / t.mean).toFixed(2)}x (target ≤ 1.5x: ${t.p99 / t.mean <= 1.5 ? 'met' : 'NOT met'}).`,
   '',

@@ -20,3 +20,11 @@ export function machine(): string[] {
     `- Node ${process.version}; commit ${commit}`,
   ]
 }
+
+/** A Markdown table with aligned columns (as the repository's formatter writes them). */
+export function alignedTable(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, column) => Math.max(3, ...rows.map((row) => [...row[column]!].length)))
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, column) => cell + ' '.repeat(widths[column]! - [...cell].length)).join(' | ')} |`
+  return [line(rows[0]!), line(widths.map((width) => '-'.repeat(width))), ...rows.slice(1).map(line)]
+}
