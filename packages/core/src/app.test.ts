@@ -80,6 +80,42 @@ describe('routing', () => {
     expect(() => new Router({ prefix: 'api/' })).toThrow(/must start with "\/" and must not end with "\/"/)
   })
 
+  it("answers the same with or without middleware (direct dispatch and Hono's path)", async () => {
+    const build = (withMiddleware: boolean) => {
+      const app = new App({ logger: quiet() })
+      if (withMiddleware) app.use(async (_c, next) => next())
+      app.get('/files/:name', { query: { n: z.number().optional() } }, ({ params, query }) => ({
+        ...params,
+        ...query,
+      }))
+      app.get('/files/special', () => ({ special: true }))
+      app.post('/files/:name', ({ params }) => ({ posted: params.name }))
+      app.get('/boom', () => {
+        throw new Error('boom')
+      })
+      return app
+    }
+    const requests: [string, RequestInit?][] = [
+      ['/files/a%20b%2Fc?n=3'],
+      ['/files/%E0%A4%A'],
+      ['/files/special'],
+      ['/files/x', { method: 'POST' }],
+      ['/files/x', { method: 'DELETE' }],
+      ['/files/x', { method: 'HEAD' }],
+      ['/files/x?n=abc'],
+      ['/files'],
+      ['/files/x/'],
+      ['/boom'],
+    ]
+    for (const [path, init] of requests) {
+      const [direct, viaHono] = await Promise.all([
+        build(false).request(path, init),
+        build(true).request(path, init),
+      ])
+      expect([path, direct.status, await direct.text()]).toEqual([path, viaHono.status, await viaHono.text()])
+    }
+  })
+
   it('runs Hono middleware for every request, including 404s and CORS preflights', async () => {
     const app = new App()
     app.get('/items', () => [])

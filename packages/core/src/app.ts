@@ -1,5 +1,6 @@
 import { Hono, type Context as HonoContext, type MiddlewareHandler } from 'hono'
 import { TrieRouter } from 'hono/router/trie-router'
+import { tryDecodeURIComponent } from 'hono/utils/url'
 import { DependencyOverrides } from './di/overrides.ts'
 import type { AppRuntime } from './di/scope.ts'
 import type { Finisher, MountedEndpoint } from './endpoint.ts'
@@ -44,7 +45,14 @@ export interface AppOptions<State = unknown, Env = unknown> extends RouterOption
   lifespan?: (app: App<State, Env>) => AsyncGenerator<State, void, unknown> | Generator<State, void, unknown>
 }
 
-type Engine = { hono: Hono; index: TrieRouter<string> }
+type Engine = {
+  hono: Hono
+  index: TrieRouter<string>
+  /** Each route's Hono handler and the endpoint it serves. */
+  endpoints: Map<Function, MountedEndpoint>
+  /** No middleware: declared routes can be served without Hono's context. */
+  direct: boolean
+}
 
 /**
  * Sees every request the app routes: `start` when it begins (with the route, `GET /items/:id`),
@@ -166,9 +174,22 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
    */
   readonly fetch = (request: Request, env?: Env, executionCtx?: unknown): Response | Promise<Response> => {
     if (!this.#lifespan.ready) return this.#startThenFetch(request, env, executionCtx)
+    const engine = this.#engine ?? this.#build()
+    if (engine.direct && request.method !== 'HEAD') {
+      // No middleware: a request for a declared route goes straight to it, matched by Hono's own
+      // router (no Hono context, no compose). Everything else (404, 405, docs, HEAD) takes Hono's path.
+      const [matches, stash] = engine.hono.router.match(request.method, engine.hono.getPath(request)) as [
+        [[Function, unknown], Record<string, number | string>][],
+        string[] | undefined,
+      ]
+      const mounted = matches.length === 1 ? engine.endpoints.get(matches[0]![0][0]) : undefined
+      if (mounted) {
+        const params = mounted.hasParams ? decodedParams(matches[0]![1], stash) : NO_PARAMS
+        return this.#run(mounted, request, params, env, executionCtx as ExecutionContextLike | undefined)
+      }
+    }
     // Kept beside the request: asking Hono's context for a missing one costs a thrown error.
     if (executionCtx) this.#executionContexts.set(request, executionCtx as ExecutionContextLike)
-    const engine = this.#engine ?? this.#build()
     return engine.hono.fetch(request, env, executionCtx as never)
   }
 
@@ -300,16 +321,19 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     mountDocs(hono, this.config.docs, this.config.title ?? 'Tandem', () => this.openapi())
     const routes = this.mounted()
     const heads = new Set(routes.filter((r) => r.endpoint.method === 'HEAD').map((r) => r.path))
+    const endpoints = new Map<Function, MountedEndpoint>()
     for (const route of routes) {
       const mounted = route.endpoint.mount(route.path, route.dependencies)
       const methods = [mounted.endpoint.method]
       if (methods[0] === 'GET' && !heads.has(route.path)) methods.push('HEAD')
       for (const method of methods) index.add('ALL', route.path, method)
-      hono.on(methods, route.path, (c) => this.#dispatch(mounted, c))
+      const handler = (c: HonoContext) => this.#dispatch(mounted, c)
+      endpoints.set(handler, mounted)
+      hono.on(methods, route.path, handler)
     }
     hono.notFound((c) => this.#notFound(c.req.raw, c.req.path, index))
     hono.onError((error, c) => this.#exceptions.handle(error, c.req.raw, 'middleware', this.logger))
-    this.#engine = { hono, index }
+    this.#engine = { hono, index, endpoints, direct: this.#middleware.length === 0 }
     return this.#engine
   }
 
@@ -326,13 +350,23 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     // Workerd's `ctx`; none on Node, Bun and in app.request() (the app tracks pending work itself).
     const executionCtx = this.#executionContexts.get(request)
     const params = mounted.hasParams ? (c.req.param() as Record<string, string>) : NO_PARAMS
+    return this.#run(mounted, request, params, c.env, executionCtx)
+  }
+
+  #run(
+    mounted: MountedEndpoint,
+    request: Request,
+    params: Record<string, string>,
+    env: unknown,
+    executionCtx: ExecutionContextLike | undefined,
+  ): Response | Promise<Response> {
     const observer = this.#observer
     const token = observer?.start(mounted.label)
     const done = (response: Response): Response | Promise<Response> => {
       if (observer) observer.end(token)
       return request.method === 'HEAD' ? headOnly(response) : response
     }
-    const out = mounted.handle(request, params, c.env, this.#runtime, this.#finisher, executionCtx)
+    const out = mounted.handle(request, params, env, this.#runtime, this.#finisher, executionCtx)
     // A plain handler's answer comes back synchronously: no promise, so adapters write it at once.
     if (!(out instanceof Promise)) return done(out)
     return out.then(done, (error) =>
@@ -361,6 +395,19 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
 }
 
 const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>
+
+/** A route's path parameters from a router match, percent-decoded as Hono's `c.req.param()` does. */
+function decodedParams(
+  indexes: Record<string, number | string>,
+  stash: string[] | undefined,
+): Record<string, string> {
+  const params: Record<string, string> = {}
+  for (const key in indexes) {
+    const value = stash ? stash[indexes[key] as number] : (indexes[key] as string)
+    if (value !== undefined) params[key] = tryDecodeURIComponent(value)
+  }
+  return params
+}
 
 /** A HEAD answer: the GET answer's status and headers; its body is cancelled (so its cleanups run). */
 async function headOnly(response: Response): Promise<Response> {
