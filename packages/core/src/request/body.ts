@@ -58,7 +58,9 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
   if (declared !== null) {
     const length = Number(declared)
     if (length > limit) throw tooLarge(limit)
-    if (length <= limit && request.body) {
+    // Straight to arrayBuffer(), without touching `request.body`: adapters with a lazy Request
+    // (@hono/node-server) would build a Web stream for it and lose their fast path.
+    if (length <= limit) {
       const bytes = new Uint8Array(await request.arrayBuffer().catch(unreadable))
       if (bytes.byteLength > limit) throw tooLarge(limit)
       return bytes
