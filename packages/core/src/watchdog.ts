@@ -41,10 +41,14 @@ export function startWatchdog(app: App<any, any>, logger: Logger, options: Watch
     },
   })
   let last = performance.now()
+  let lastCpu = threadCpu()
   const timer = setInterval(() => {
     const now = performance.now()
     const held = now - last - interval
     last = now
+    const cpu = threadCpu()
+    const used = cpu !== undefined && lastCpu !== undefined ? cpu - lastCpu : undefined
+    lastCpu = cpu
     if (held < threshold) return
     const from = now - held
     const routes = new Set<string>()
@@ -56,8 +60,15 @@ export function startWatchdog(app: App<any, any>, logger: Logger, options: Watch
         : names.length === 1
           ? `while ${names[0]} was in progress`
           : `while these routes were in progress: ${names.join(', ')}`
+    // The loop's own CPU time tells a busy loop from one that was not running: a synchronous wait
+    // (sync I/O, Atomics.wait, execSync) or a machine with no core to give.
+    const waited =
+      used !== undefined && used < held / 2
+        ? ` The loop used ${Math.round(used)} ms of CPU meanwhile: it was waiting (synchronous I/O, Atomics.wait, ` +
+          'execSync), or the machine had no core to give it (overloaded).'
+        : ''
     logger.warn(
-      `The event loop was blocked for ${Math.round(held)} ms ${who}. Every other request waited. ` +
+      `The event loop was blocked for ${Math.round(held)} ms ${who}. Every other request waited.${waited} ` +
         'Move CPU-heavy or synchronous work off the loop with blocking(fn), or make it async.',
     )
   }, interval)
@@ -66,4 +77,13 @@ export function startWatchdog(app: App<any, any>, logger: Logger, options: Watch
     clearInterval(timer)
     app.observe(undefined)
   }
+}
+
+/** This thread's CPU time in ms (user + system), where the runtime tells it (Node, Bun). */
+function threadCpu(): number | undefined {
+  const usage = (globalThis as { process?: { threadCpuUsage?: () => { user: number; system: number } } })
+    .process?.threadCpuUsage
+  if (typeof usage !== 'function') return undefined
+  const { user, system } = usage()
+  return (user + system) / 1000
 }

@@ -132,6 +132,16 @@ describe('serve() on a real node process with a worker_threads pool', () => {
       .poll(() => server.output(), { timeout: 3000 })
       .toMatch(/The event loop was blocked for \d+ ms while GET \/block-loop was in progress.*blocking\(fn\)/)
   })
+
+  it('tells a loop that was not running (stopped, starved or waiting) from a busy one', async () => {
+    // SIGSTOP: the process gets no CPU for 400 ms, as on an overloaded machine.
+    process.kill(server.child.pid!, 'SIGSTOP')
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    process.kill(server.child.pid!, 'SIGCONT')
+    await expect
+      .poll(() => server.output(), { timeout: 3000 })
+      .toMatch(/blocked for \d+ ms[^\n]*The loop used \d+ ms of CPU meanwhile: it was waiting/)
+  })
 })
 
 describe('pool limits over HTTP', () => {
