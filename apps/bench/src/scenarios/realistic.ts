@@ -64,6 +64,8 @@ export const realistic: Scenario = {
     'the full address, unit prices). The three servers share the body, the rules (Zod for Hono and ' +
     'Tandem, the same rules as JSON Schema for Fastify) and the output, checked before measuring. ' +
     "Tandem runs with @tandem/node's `serve()` and as `app.fetch` on @hono/node-server. " +
+    'A reference server does the same work on bare node:http with JSON.parse and the same Zod ' +
+    'schemas (no framework): the floor every framework adds to. ' +
     "Target: Tandem ≥ Fastify's rate.",
   reference:
     "Node 20 on the project's machine, wrk -t1 -c50, 2026-11-22: Hono + @hono/zod-validator 17.3k req/s " +
@@ -71,6 +73,11 @@ export const realistic: Scenario = {
     'p99 5.02 ms, bad body 400); Elysia on Bun 43.1k (422); FastAPI 4.4k (422). Hono on the same route ' +
     'without Zod: 33–34k.',
   servers: [
+    {
+      id: 'floor',
+      label: 'node:http + JSON.parse + Zod, no framework (reference)',
+      file: 'node-http-zod-realistic.ts',
+    },
     { id: 'fastify', label: 'Fastify + JSON Schema + response schema', file: 'fastify-realistic.ts' },
     { id: 'hono', label: 'Hono + @hono/zod-validator (Zod 4)', file: 'hono-zod-realistic.ts' },
     { id: 'tandem', label: 'Tandem, @tandem/node serve()', file: 'tandem-realistic.ts' },
@@ -126,5 +133,7 @@ export const realistic: Scenario = {
     },
     { label: 'Tandem / Hono + zod-validator', numerator: 'tandem', denominator: 'hono' },
     { label: 'Hono + zod-validator / Fastify', numerator: 'hono', denominator: 'fastify' },
+    { label: 'Fastify / node:http + Zod (no framework)', numerator: 'fastify', denominator: 'floor' },
+    { label: 'Tandem / node:http + Zod (no framework)', numerator: 'tandem', denominator: 'floor' },
   ],
 }
