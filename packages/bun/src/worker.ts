@@ -21,7 +21,8 @@ const start = await new Promise<{ entry: string; flags: SharedArrayBuffer; nice:
 
 // Below the event loop's priority (per thread on Linux): the loop answers cheap requests first
 // while every worker is busy. A system that refuses it leaves the worker at the default.
-if (start.nice > 0) {
+// Linux only: elsewhere (macOS, Windows) the niceness is the whole process's, the loop's too.
+if (start.nice > 0 && process.platform === 'linux') {
   try {
     setPriority(start.nice)
   } catch {}

@@ -10,7 +10,8 @@ const port = parentPort!
 // Below the event loop's priority (per thread on Linux): the loop answers cheap requests first
 // while every worker is busy. Lowering one's own priority needs no privilege; a system that
 // refuses it leaves the worker at the default.
-if (data.nice > 0) {
+// Linux only: elsewhere (macOS, Windows) the niceness is the whole process's, the loop's too.
+if (data.nice > 0 && process.platform === 'linux') {
   try {
     setPriority(data.nice)
   } catch {}

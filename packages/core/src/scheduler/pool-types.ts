@@ -42,7 +42,8 @@ export interface PoolSettings {
   /**
    * The workers' scheduling niceness, 0 to 19 (default 10; Unix `nice`, per thread on Linux): lower
    * priority than the event loop, so cheap requests are answered first while every worker is busy.
-   * 0 shares the cores equally. Where the runtime cannot set it, the workers keep the default.
+   * 0 shares the cores equally. Applied on Linux only: elsewhere niceness belongs to the whole
+   * process (the loop's thread too), so workers keep the default there.
    */
   nice?: number
 }
