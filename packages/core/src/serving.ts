@@ -50,7 +50,12 @@ export function describePool(
   if (options === false) return 'pool: off (blocking functions run inline, on the event loop)'
   const timeout = options.timeout ? `${options.timeout} ms` : 'none'
   const queue = plural(options.maxQueue ?? 1024, 'call')
-  const nice = options.nice ?? DEFAULT_POOL_NICE
+  // Workers lower their own priority on Linux only (elsewhere niceness is per process).
+  const platform = (globalThis as { process?: { platform?: string } }).process?.platform
+  const nice =
+    platform === 'linux'
+      ? String(options.nice ?? DEFAULT_POOL_NICE)
+      : `not applied on ${platform ?? 'this system'}`
   return (
     `pool: ${plural(size, workers)} (pool.size), queue up to ${queue} (pool.maxQueue), timeout ${timeout} (pool.timeout), ` +
     `nice ${nice} (pool.nice)`
