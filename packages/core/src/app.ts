@@ -366,12 +366,11 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
       if (observer) observer.end(token)
       return request.method === 'HEAD' ? headOnly(response) : response
     }
-    const out = mounted.handle(request, params, env, this.#runtime, this.#finisher, executionCtx)
     // A plain handler's answer comes back synchronously: no promise, so adapters write it at once.
-    if (!(out instanceof Promise)) return done(out)
-    return out.then(done, (error) =>
-      this.#exceptions.handle(error, request, mounted.label, this.logger).then(done),
-    )
+    return mounted.handle(request, params, env, this.#runtime, this.#finisher, executionCtx, {
+      done,
+      failed: (error) => this.#exceptions.handle(error, request, mounted.label, this.logger).then(done),
+    })
   }
 
   #notFound(request: Request, path: string, index: TrieRouter<string>): Response {

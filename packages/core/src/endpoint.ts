@@ -39,6 +39,15 @@ export class Endpoint {
   }
 }
 
+/**
+ * What the caller does with a request's outcome: `done` with the response, or `failed` with the
+ * error once the request's cleanups have seen it (it answers with the app's exception handlers).
+ */
+export interface Outcome {
+  done(response: Response): Response | Promise<Response>
+  failed(error: unknown): Promise<Response>
+}
+
 /** Completes a response's request: background tasks then request-scoped cleanups (or the error path). */
 export type Finisher = (
   response: Response,
@@ -87,7 +96,8 @@ export class MountedEndpoint {
    * Handles one request: solve the dependencies and inputs, call the handler, run function-scoped
    * cleanups, build the response; hands request-scoped work to `finisher` to run after the body.
    * A route without dependencies, body or form whose handler is a plain function answers
-   * synchronously (no promise, no microtask): adapters write such a response at once.
+   * synchronously (no promise, no microtask): adapters write such a response at once. The response
+   * goes through `outcome.done`; an error, once cleanups have seen it, through `outcome.failed`.
    */
   handle(
     request: Request,
@@ -95,19 +105,21 @@ export class MountedEndpoint {
     env: unknown,
     runtime: AppRuntime,
     finisher: Finisher,
-    executionCtx?: ExecutionContextLike,
+    executionCtx: ExecutionContextLike | undefined,
+    outcome: Outcome,
   ): Response | Promise<Response> {
     const scope = new RequestScope(request, rawParams, env, runtime, this.label)
     scope.executionCtx = executionCtx
     const storage = requestStorage()
-    if (storage) return storage.run(scope, () => this.#handle(scope, rawParams, finisher))
-    return this.#handle(scope, rawParams, finisher)
+    if (storage) return storage.run(scope, () => this.#handle(scope, rawParams, finisher, outcome))
+    return this.#handle(scope, rawParams, finisher, outcome)
   }
 
   #handle(
     scope: RequestScope,
     rawParams: Record<string, string>,
     finisher: Finisher,
+    outcome: Outcome,
   ): Response | Promise<Response> {
     const ctx = new DependencyContextImpl(scope, [], rawParams)
     let out: Response | Promise<Response>
@@ -117,13 +129,15 @@ export class MountedEndpoint {
         // No dependencies: the URL, header and cookie inputs now; the body (if any) is the one wait.
         validateSyncInputs(this.dependant, ctx, scope)
         out = this.#reads
-          ? validateBodyInputs(this.dependant, ctx, scope).then(() => this.#call(ctx, scope, finisher))
+          ? validateBodyInputs(this.dependant, ctx, scope, () => this.#call(ctx, scope, finisher))
           : this.#call(ctx, scope, finisher)
       } else out = solve(this.dependant, ctx, scope).then(() => this.#call(ctx, scope, finisher))
     } catch (error) {
-      return this.#fail(scope, error)
+      return this.#fail(scope, error).then(undefined, outcome.failed)
     }
-    return out instanceof Promise ? out.catch((error) => this.#fail(scope, error)) : out
+    // One reaction for both ends (each extra `.then` would cost every request a turn).
+    if (!(out instanceof Promise)) return outcome.done(out)
+    return out.then(outcome.done, (error) => this.#fail(scope, error).then(undefined, outcome.failed))
   }
 
   /** Inputs solved: the handler, then the response (synchronously when the handler is). */

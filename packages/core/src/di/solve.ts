@@ -89,19 +89,22 @@ export function validateSyncInputs(node: Dependant, ctx: DependencyContextImpl, 
 }
 
 /** Reads the request's body once and validates a node's body or form input. */
-export function validateBodyInputs(
+export function validateBodyInputs<T = void>(
   node: Dependant,
   ctx: DependencyContextImpl,
   scope: RequestScope,
-): Promise<void> {
+  next?: () => T,
+): Promise<Awaited<T>> {
   const schema = node.inputs.body
   if (schema) {
-    // One step after the body is parsed (no async layers in between: each would cost a turn).
+    // One step after the body is parsed, `next` included (each async layer would cost a turn).
     return scope.json().then((body) => {
       ctx.body = checkJson(schema, scope, body)
-    })
+      return next?.() as T
+    }) as Promise<Awaited<T>>
   }
-  return validateForm(node, ctx, scope)
+  const form = validateForm(node, ctx, scope)
+  return (next ? form.then(next) : form) as Promise<Awaited<T>>
 }
 
 async function validateForm(node: Dependant, ctx: DependencyContextImpl, scope: RequestScope): Promise<void> {
