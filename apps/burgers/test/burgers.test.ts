@@ -79,13 +79,19 @@ for (const runtime of Object.keys(runtimes)) {
     })
 
     it('waits on the kitchen stations concurrently (async)', async () => {
-      const kitchen = await (await fetch(`${shop.url}/kitchen/status`)).json()
-      expect(kitchen.stations.map((s: { station: string }) => s.station)).toEqual([
-        'grill',
-        'fryer',
-        'drinks',
-      ])
-      expect(kitchen.waited).toBeLessThan(60 + 40 + 20)
+      // The fastest of a few tries: on a machine busy with other tests one try can be late, but
+      // waits done one after the other could never take less than 60 + 40 + 20 ms.
+      let fastest = Number.POSITIVE_INFINITY
+      for (let attempt = 0; attempt < 5 && fastest >= 60 + 40 + 20; attempt++) {
+        const kitchen = await (await fetch(`${shop.url}/kitchen/status`)).json()
+        expect(kitchen.stations.map((s: { station: string }) => s.station)).toEqual([
+          'grill',
+          'fryer',
+          'drinks',
+        ])
+        fastest = Math.min(fastest, kitchen.waited)
+      }
+      expect(fastest).toBeLessThan(60 + 40 + 20)
     })
 
     it('cooks orders: CPU work that, on Node and Bun, leaves the event loop free', async () => {

@@ -89,6 +89,7 @@ describe('routing', () => {
         ...query,
       }))
       app.get('/files/special', () => ({ special: true }))
+      app.get('/a/:file-name/:id{[0-9]+}/:opt?', ({ params }) => params)
       app.post('/files/:name', ({ params }) => ({ posted: params.name }))
       app.get('/boom', () => {
         throw new Error('boom')
@@ -100,6 +101,9 @@ describe('routing', () => {
       ['/files/%E0%A4%A'],
       ['/files/special'],
       ['/files/x', { method: 'POST' }],
+      ['/a/x%20y/12/z'],
+      ['/a/x/12'],
+      ['/a/x/twelve'],
       ['/files/x', { method: 'DELETE' }],
       ['/files/x', { method: 'HEAD' }],
       ['/files/x?n=abc'],

@@ -184,7 +184,9 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
       ]
       const mounted = matches.length === 1 ? engine.endpoints.get(matches[0]![0][0]) : undefined
       if (mounted) {
-        const params = mounted.hasParams ? decodedParams(matches[0]![1], stash) : NO_PARAMS
+        const params = mounted.hasParams
+          ? decodedParams(mounted.paramNames, matches[0]![1], stash)
+          : NO_PARAMS
         return this.#run(mounted, request, params, env, executionCtx as ExecutionContextLike | undefined)
       }
     }
@@ -349,7 +351,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     const request = c.req.raw
     // Workerd's `ctx`; none on Node, Bun and in app.request() (the app tracks pending work itself).
     const executionCtx = this.#executionContexts.get(request)
-    const params = mounted.hasParams ? (c.req.param() as Record<string, string>) : NO_PARAMS
+    const params = mounted.hasParams ? inPathOrder(mounted.paramNames, c.req.param()) : NO_PARAMS
     return this.#run(mounted, request, params, c.env, executionCtx)
   }
 
@@ -395,15 +397,26 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
 
 const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>
 
+/** Hono's decoded parameters in the path's order (as the direct path gives them). */
+function inPathOrder(names: readonly string[], decoded: Record<string, string>): Record<string, string> {
+  const params: Record<string, string> = {}
+  for (const name of names) if (decoded[name] !== undefined) params[name] = decoded[name]
+  return params
+}
+
 /** A route's path parameters from a router match, percent-decoded as Hono's `c.req.param()` does. */
 function decodedParams(
+  names: readonly string[],
   indexes: Record<string, number | string>,
   stash: string[] | undefined,
 ): Record<string, string> {
   const params: Record<string, string> = {}
-  for (const key in indexes) {
-    const value = stash ? stash[indexes[key] as number] : (indexes[key] as string)
-    if (value !== undefined) params[key] = tryDecodeURIComponent(value)
+  // The names are the route's own (known at mount): no walk over the router's object.
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!
+    const index = indexes[name]
+    const value = index === undefined ? undefined : stash ? stash[index as number] : (index as string)
+    if (value !== undefined) params[name] = tryDecodeURIComponent(value)
   }
   return params
 }

@@ -69,6 +69,8 @@ export class MountedEndpoint {
   readonly #status: number
   /** True when the path has parameters (Hono's param() is skipped otherwise). */
   readonly hasParams: boolean
+  /** The path's parameter names (`:id` → `id`), in order. */
+  readonly paramNames: readonly string[]
 
   constructor(endpoint: Endpoint, path: string, effects: Dependency<unknown>[]) {
     this.endpoint = endpoint
@@ -90,6 +92,16 @@ export class MountedEndpoint {
     this.#reads = this.dependant.inputs.body !== undefined || this.dependant.inputs.form !== undefined
     this.#status = endpoint.declaration.status ?? 200
     this.hasParams = path.includes(':')
+    // As Hono names them: a segment `:name`, `:name?` or `:name{pattern}`.
+    this.paramNames = path
+      .split('/')
+      .filter((segment) => segment.startsWith(':'))
+      .map((segment) =>
+        segment
+          .slice(1)
+          .replace(/\{.*\}\??$/, '')
+          .replace(/\?$/, ''),
+      )
   }
 
   /**
