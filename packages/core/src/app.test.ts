@@ -65,6 +65,23 @@ describe('routing', () => {
     expect(await (await app.request('/late/x')).json()).toBe('here')
   })
 
+  it('reads path parameters as Hono names them (dashes, patterns, optional)', async () => {
+    const app = new App()
+    app.get(
+      '/files/:file-name/:page{[0-9]+}/:part?',
+      { params: { 'file-name': z.string(), page: z.number().int(), part: z.string().optional() } },
+      ({ params }) => params,
+    )
+    expect(await (await app.request('/files/a%20b/2/x')).json()).toEqual({
+      'file-name': 'a b',
+      page: 2,
+      part: 'x',
+    })
+    expect(await (await app.request('/files/a/3')).json()).toEqual({ 'file-name': 'a', page: 3 })
+    const path = app.openapi().paths['/files/{file-name}/{page}/{part}']?.get
+    expect(path?.parameters?.map((p) => p.name)).toEqual(['file-name', 'page', 'part'])
+  })
+
   it('refuses bad declarations at registration with clear messages', () => {
     const app = new App()
     expect(() => app.get('/items/:id', { params: { item: z.string() } }, () => null)).toThrow(

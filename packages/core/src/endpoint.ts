@@ -7,6 +7,7 @@ import { RequestValidationError } from './errors.ts'
 import { callHandler } from './execution/execution.ts'
 import type { ExecutionContextLike } from './execution/execution-context.ts'
 import { requestStorage } from './execution/request-storage.ts'
+import { toOpenAPIPaths } from './openapi/paths.ts'
 import type { OperationSpec, SecuritySchemeObject } from './openapi/types.ts'
 import { serializeResult } from './response.ts'
 import type { HttpMethod, RouteDeclaration } from './route.ts'
@@ -77,7 +78,9 @@ export class MountedEndpoint {
     this.path = path
     this.label = `${endpoint.method} ${path}`
     this.dependant = new Dependant(endpoint.declaration, `Route ${this.label}`, effects)
-    const inPath = new Set([...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!))
+    // As Hono names them (`:name`, `:name?`, `:name{pattern}`); the longest variant has them all.
+    this.paramNames = toOpenAPIPaths(path)[0]!.params
+    const inPath = new Set(this.paramNames)
     for (const name of declaredPathParams(this.dependant)) {
       if (!inPath.has(name)) {
         const known = [...inPath].join(', ') || 'none'
@@ -92,16 +95,6 @@ export class MountedEndpoint {
     this.#reads = this.dependant.inputs.body !== undefined || this.dependant.inputs.form !== undefined
     this.#status = endpoint.declaration.status ?? 200
     this.hasParams = path.includes(':')
-    // As Hono names them: a segment `:name`, `:name?` or `:name{pattern}`.
-    this.paramNames = path
-      .split('/')
-      .filter((segment) => segment.startsWith(':'))
-      .map((segment) =>
-        segment
-          .slice(1)
-          .replace(/\{.*\}\??$/, '')
-          .replace(/\?$/, ''),
-      )
   }
 
   /**
@@ -201,7 +194,7 @@ export class MountedEndpoint {
     const inputs = operationInputs(this.dependant)
     const parameters = inputs.parameters
     const declared = new Set(parameters.filter((p) => p.in === 'path').map((p) => p.name))
-    const pathParams = [...this.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!)
+    const pathParams = this.paramNames
     const implicit = pathParams
       .filter((name) => !declared.has(name))
       .map((name) => ({ in: 'path' as const, name, schema: STRING_SCHEMA, required: true }))

@@ -138,20 +138,27 @@ function codePoints(text: string): number {
   return count
 }
 
+/** Folds a length check into `bounds`; false when the check is not one of Zod's length checks. */
+function foldLength(check: ZodCheckDef, bounds: { min: number; max: number }): boolean {
+  if (check.check === 'min_length') bounds.min = Math.max(bounds.min, check.minimum!)
+  else if (check.check === 'max_length') bounds.max = Math.min(bounds.max, check.maximum!)
+  else if (check.check === 'length_equals') {
+    bounds.min = Math.max(bounds.min, check.length!)
+    bounds.max = Math.min(bounds.max, check.length!)
+  } else return false
+  return true
+}
+
 function stringCheck(schema: z.ZodType, checks: ZodCheckDef[]): Check {
-  let min = 0
-  let max = Number.POSITIVE_INFINITY
+  const bounds = { min: 0, max: Number.POSITIVE_INFINITY }
   const patterns: RegExp[] = []
   for (const check of checks) {
-    if (check.check === 'min_length') min = Math.max(min, check.minimum!)
-    else if (check.check === 'max_length') max = Math.min(max, check.maximum!)
-    else if (check.check === 'length_equals') {
-      min = Math.max(min, check.length!)
-      max = Math.min(max, check.length!)
-    } else if (check.check === 'string_format' && check.format === 'regex' && check.pattern) {
+    if (foldLength(check, bounds)) continue
+    if (check.check === 'string_format' && check.format === 'regex' && check.pattern)
       patterns.push(check.pattern)
-    } else return delegate(schema)
+    else return delegate(schema)
   }
+  const { min, max } = bounds
   const bounded = min > 0 || max !== Number.POSITIVE_INFINITY
   return (value) => {
     if (typeof value !== 'string') return ASK_ZOD
@@ -203,16 +210,9 @@ function numberCheck(schema: z.ZodType, checks: ZodCheckDef[]): Check {
 }
 
 function arrayCheck(schema: z.ZodType, def: Record<string, unknown>, seen: Map<z.ZodType, Check>): Check {
-  let min = 0
-  let max = Number.POSITIVE_INFINITY
-  for (const check of checksOf(def)) {
-    if (check.check === 'min_length') min = Math.max(min, check.minimum!)
-    else if (check.check === 'max_length') max = Math.min(max, check.maximum!)
-    else if (check.check === 'length_equals') {
-      min = Math.max(min, check.length!)
-      max = Math.min(max, check.length!)
-    } else return delegate(schema)
-  }
+  const bounds = { min: 0, max: Number.POSITIVE_INFINITY }
+  for (const check of checksOf(def)) if (!foldLength(check, bounds)) return delegate(schema)
+  const { min, max } = bounds
   const element = compile(def.element as z.ZodType, seen)
   return (value) => {
     if (!Array.isArray(value) || value.length < min || value.length > max) return ASK_ZOD
