@@ -1,12 +1,11 @@
-import { Hono, type Context as HonoContext, type MiddlewareHandler } from 'hono'
-import { TrieRouter } from 'hono/router/trie-router'
-import { tryDecodeURIComponent } from 'hono/utils/url'
+import type { MiddlewareHandler } from 'hono'
 import { DependencyOverrides } from './di/overrides.ts'
 import type { AppRuntime } from './di/scope.ts'
 import type { Finisher, MountedEndpoint } from './endpoint.ts'
 import { type ExceptionHandler, ExceptionHandlers } from './exception-handlers.ts'
 import type { ExecutionContextLike } from './execution/execution-context.ts'
 import { currentScheduler } from './execution/scheduler-registry.ts'
+import { Engine } from './http/engine.ts'
 import { finishAfterBody } from './http/finish.ts'
 import { Lifespan } from './lifespan.ts'
 import { createOpenAPIDocument, type OpenAPIDocument } from './openapi/document.ts'
@@ -45,15 +44,6 @@ export interface AppOptions<State = unknown, Env = unknown> extends RouterOption
   lifespan?: (app: App<State, Env>) => AsyncGenerator<State, void, unknown> | Generator<State, void, unknown>
 }
 
-type Engine = {
-  hono: Hono
-  index: TrieRouter<string>
-  /** Each route's Hono handler and the endpoint it serves. */
-  endpoints: Map<Function, MountedEndpoint>
-  /** No middleware: declared routes can be served without Hono's context. */
-  direct: boolean
-}
-
 /**
  * Sees every request the app routes: `start` when it begins (with the route, `GET /items/:id`),
  * `end` when its response is ready. Adapters use it for the loop-blocking watchdog and metrics.
@@ -62,10 +52,6 @@ export interface RequestObserver {
   start(route: string): unknown
   end(token: unknown): void
 }
-
-const JSON_HEADERS = { 'content-type': 'application/json' }
-const NOT_FOUND = '{"detail":"Not Found"}'
-const METHOD_NOT_ALLOWED = '{"detail":"Method Not Allowed"}'
 
 /**
  * A Tandem application: declare routes, include routers, add Hono middleware, and serve it with
@@ -175,20 +161,11 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
   readonly fetch = (request: Request, env?: Env, executionCtx?: unknown): Response | Promise<Response> => {
     if (!this.#lifespan.ready) return this.#startThenFetch(request, env, executionCtx)
     const engine = this.#engine ?? this.#build()
-    if (engine.direct && request.method !== 'HEAD') {
-      // No middleware: a request for a declared route goes straight to it, matched by Hono's own
-      // router (no Hono context, no compose). Everything else (404, 405, docs, HEAD) takes Hono's path.
-      const [matches, stash] = engine.hono.router.match(request.method, engine.hono.getPath(request)) as [
-        [[Function, unknown], Record<string, number | string>][],
-        string[] | undefined,
-      ]
-      const mounted = matches.length === 1 ? engine.endpoints.get(matches[0]![0][0]) : undefined
-      if (mounted) {
-        const params = mounted.hasParams
-          ? decodedParams(mounted.paramNames, matches[0]![1], stash)
-          : NO_PARAMS
-        return this.#run(mounted, request, params, env, executionCtx as ExecutionContextLike | undefined)
-      }
+    // No middleware and a declared route: straight to it, without Hono's context.
+    const direct = engine.match(request)
+    if (direct) {
+      const { mounted, params } = direct
+      return this.#run(mounted, request, params, env, executionCtx as ExecutionContextLike | undefined)
     }
     // Kept beside the request: asking Hono's context for a missing one costs a thrown error.
     if (executionCtx) this.#executionContexts.set(request, executionCtx as ExecutionContextLike)
@@ -317,25 +294,23 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
   }
 
   #build(): Engine {
-    const hono = new Hono()
-    const index = new TrieRouter<string>()
-    for (const { path, handlers } of this.#middleware) hono.use(path, ...handlers)
-    mountDocs(hono, this.config.docs, this.config.title ?? 'Tandem', () => this.openapi())
-    const routes = this.mounted()
-    const heads = new Set(routes.filter((r) => r.endpoint.method === 'HEAD').map((r) => r.path))
-    const endpoints = new Map<Function, MountedEndpoint>()
-    for (const route of routes) {
-      const mounted = route.endpoint.mount(route.path, route.dependencies)
-      const methods = [mounted.endpoint.method]
-      if (methods[0] === 'GET' && !heads.has(route.path)) methods.push('HEAD')
-      for (const method of methods) index.add('ALL', route.path, method)
-      const handler = (c: HonoContext) => this.#dispatch(mounted, c)
-      endpoints.set(handler, mounted)
-      hono.on(methods, route.path, handler)
-    }
-    hono.notFound((c) => this.#notFound(c.req.raw, c.req.path, index))
-    hono.onError((error, c) => this.#exceptions.handle(error, c.req.raw, 'middleware', this.logger))
-    this.#engine = { hono, index, endpoints, direct: this.#middleware.length === 0 }
+    this.#engine = new Engine(
+      {
+        middleware: this.#middleware,
+        endpoints: this.mounted().map((route) => route.endpoint.mount(route.path, route.dependencies)),
+        docs: (hono) =>
+          mountDocs(hono, this.config.docs, this.config.title ?? 'Tandem', () => this.openapi()),
+        redirectSlashes: this.config.redirectSlashes !== false,
+      },
+      {
+        dispatch: (mounted, request, params, env, executionCtx) =>
+          this.#run(mounted, request, params, env, executionCtx),
+        // Workerd's `ctx`; none on Node, Bun and in app.request() (the app tracks pending work itself).
+        executionCtx: (request) => this.#executionContexts.get(request),
+        middlewareError: (error, request) =>
+          this.#exceptions.handle(error, request, 'middleware', this.logger),
+      },
+    )
     return this.#engine
   }
 
@@ -346,14 +321,6 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
       void done.finally(() => this.#pending.delete(done))
       executionCtx?.waitUntil(done)
     })
-
-  #dispatch(mounted: MountedEndpoint, c: HonoContext): Response | Promise<Response> {
-    const request = c.req.raw
-    // Workerd's `ctx`; none on Node, Bun and in app.request() (the app tracks pending work itself).
-    const executionCtx = this.#executionContexts.get(request)
-    const params = mounted.hasParams ? inPathOrder(mounted.paramNames, c.req.param()) : NO_PARAMS
-    return this.#run(mounted, request, params, c.env, executionCtx)
-  }
 
   #run(
     mounted: MountedEndpoint,
@@ -374,60 +341,10 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
       failed: (error) => this.#exceptions.handle(error, request, mounted.label, this.logger).then(done),
     })
   }
-
-  #notFound(request: Request, path: string, index: TrieRouter<string>): Response {
-    const allowed = methodsFor(index, path)
-    if (allowed.length > 0) {
-      return new Response(METHOD_NOT_ALLOWED, {
-        status: 405,
-        headers: { ...JSON_HEADERS, allow: allowed.join(', ') },
-      })
-    }
-    if (this.config.redirectSlashes !== false && path !== '/') {
-      const other = path.endsWith('/') ? path.slice(0, -1) : `${path}/`
-      if (methodsFor(index, other).length > 0) {
-        const url = new URL(request.url)
-        url.pathname = other
-        return new Response(null, { status: 307, headers: { location: url.toString() } })
-      }
-    }
-    return new Response(NOT_FOUND, { status: 404, headers: JSON_HEADERS })
-  }
-}
-
-const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>
-
-/** Hono's decoded parameters in the path's order (as the direct path gives them). */
-function inPathOrder(names: readonly string[], decoded: Record<string, string>): Record<string, string> {
-  const params: Record<string, string> = {}
-  for (const name of names) if (decoded[name] !== undefined) params[name] = decoded[name]
-  return params
-}
-
-/** A route's path parameters from a router match, percent-decoded as Hono's `c.req.param()` does. */
-function decodedParams(
-  names: readonly string[],
-  indexes: Record<string, number | string>,
-  stash: string[] | undefined,
-): Record<string, string> {
-  const params: Record<string, string> = {}
-  // The names are the route's own (known at mount): no walk over the router's object.
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!
-    const index = indexes[name]
-    const value = index === undefined ? undefined : stash ? stash[index as number] : (index as string)
-    if (value !== undefined) params[name] = tryDecodeURIComponent(value)
-  }
-  return params
 }
 
 /** A HEAD answer: the GET answer's status and headers; its body is cancelled (so its cleanups run). */
 async function headOnly(response: Response): Promise<Response> {
   await response.body?.cancel()
   return new Response(null, response)
-}
-
-function methodsFor(index: TrieRouter<string>, path: string): string[] {
-  const [matches] = index.match('ALL', path) as unknown as [[string, unknown][]]
-  return [...new Set(matches.map(([method]) => method))]
 }
