@@ -7,6 +7,7 @@ import type {
   Scheduler,
   SchedulerStats,
 } from '../execution/scheduler.ts'
+import { RequestAffinity } from './affinity.ts'
 import { deserializeError, type SerializedError } from './errors-wire.ts'
 import type { PoolOptions, WorkerFactory } from './pool-types.ts'
 import { ABORT_FLAG_SLOTS, type ContextSnapshot, type FromWorker } from './protocol.ts'
@@ -51,11 +52,7 @@ export class ThreadPool implements Scheduler {
   readonly #queue: Task[] = []
   #queueHead = 0
   readonly #tasks = new Map<number, Task>()
-  readonly #bound = new Map<number, Slot>()
-  readonly #holds = new Map<number, number>()
-  readonly #lost = new Set<number>()
-  /** Requests with state on their worker (a call of theirs has finished there). */
-  readonly #anchored = new Set<number>()
+  readonly #requests = new RequestAffinity()
   #nextId = 1
   #nextRequest = 1
   #completed = 0
@@ -117,7 +114,7 @@ export class ThreadPool implements Scheduler {
     // A utility called while serving a request goes to that request's worker, if it has one
     // (which it may hold: sent elsewhere, it would wait for it).
     const request =
-      options.request !== undefined && this.#bound.has(options.request) ? options.request : undefined
+      options.request !== undefined && this.#requests.slotOf(options.request) ? options.request : undefined
     return this.#submit(
       { type: 'call', fn: info.id, args },
       `blocking function "${info.name}"`,
@@ -212,10 +209,10 @@ export class ThreadPool implements Scheduler {
       )
     }
     if (signal?.aborted) return Promise.reject(abortReason(signal))
-    if (request !== undefined && this.#lost.has(request)) {
+    if (request !== undefined && this.#requests.isLost(request)) {
       return Promise.reject(new WorkerCrashedError(label, 'it held this request’s values'))
     }
-    const bound = request === undefined ? undefined : this.#bound.get(request)
+    const bound = request === undefined ? undefined : this.#requests.slotOf(request)
     const waiting = this.#waiting()
     const startsNow = waiting === 0 && this.#slots.some((s) => s.acceptsShared && s.inflight.length === 0)
     if (!bound && !startsNow && waiting >= this.options.maxQueue) {
@@ -264,7 +261,7 @@ export class ThreadPool implements Scheduler {
 
   /** Sends a bookkeeping message straight to the request's worker: it never waits for a free slot. */
   #direct(request: number, message: Task['message'], label: string): Promise<RemoteResult> {
-    const slot = this.#bound.get(request)
+    const slot = this.#requests.slotOf(request)
     if (!slot || slot.dead) {
       return Promise.reject(new WorkerCrashedError(label, 'the worker holding this request is gone'))
     }
@@ -278,7 +275,7 @@ export class ThreadPool implements Scheduler {
     this.#pumpLocal()
     while (this.#queueHead < this.#queue.length) {
       const task = this.#queue[this.#queueHead]!
-      const bound = task.request === undefined ? undefined : this.#bound.get(task.request)
+      const bound = task.request === undefined ? undefined : this.#requests.slotOf(task.request)
       if (bound) {
         // Another call of the same request was bound meanwhile: this one follows it to its worker.
         this.#queue[this.#queueHead++] = undefined as never
@@ -291,10 +288,7 @@ export class ThreadPool implements Scheduler {
       }
       if (!best) break
       this.#queue[this.#queueHead++] = undefined as never
-      if (task.request !== undefined) {
-        this.#bound.set(task.request, best)
-        best.requests.add(task.request)
-      }
+      if (task.request !== undefined) this.#requests.bind(task.request, best)
       this.#send(best, task)
     }
     this.#pumpLocal()
@@ -410,23 +404,14 @@ export class ThreadPool implements Scheduler {
         this.#settle(task)
         slot.recordTook(message.took)
         const counts = !task.direct
-        if (task.request !== undefined) this.#anchored.add(task.request)
+        if (task.request !== undefined) this.#requests.anchor(task.request)
         if (message.type === 'result') {
           if (counts) this.#completed++
-          if (task.holds && task.request !== undefined) {
-            this.#holds.set(task.request, (this.#holds.get(task.request) ?? 0) + 1)
-          }
+          if (task.holds && task.request !== undefined) this.#requests.hold(task.request)
           task.resolve(message)
         } else {
           if (counts) this.#failed++
-          if (
-            task.holds &&
-            task.request !== undefined &&
-            !this.#holds.get(task.request) &&
-            slot.heldBy === task.request
-          ) {
-            slot.heldBy = undefined
-          }
+          if (task.holds && task.request !== undefined) this.#requests.failedToHold(task.request, slot)
           task.reject(deserializeError(message.error as SerializedError))
         }
         this.#pump()
@@ -520,7 +505,8 @@ export class ThreadPool implements Scheduler {
     const requeue: Task[] = []
     // A request that has nothing on this worker yet can start again elsewhere: it loses nothing.
     const movable = (task: Task) =>
-      !task.direct && (task.request === undefined || (!this.#anchored.has(task.request) && task !== running))
+      !task.direct &&
+      (task.request === undefined || (!this.#requests.isAnchored(task.request) && task !== running))
     for (const task of [...waiting, ...slot.local.splice(0)]) {
       if (movable(task)) {
         this.#settle(task)
@@ -529,11 +515,7 @@ export class ThreadPool implements Scheduler {
         if (task.signal && task.onAbort) task.signal.addEventListener('abort', task.onAbort, { once: true })
       } else crashed(task)
     }
-    for (const request of slot.requests) {
-      this.#bound.delete(request)
-      this.#holds.delete(request)
-      if (this.#anchored.has(request) || request === running?.request) this.#lost.add(request)
-    }
+    this.#requests.workerLost(slot, running?.request)
     this.#queue.splice(this.#queueHead, 0, ...requeue)
     if (this.#state === 'running' || this.#state === 'closing') this.#spawn(slot.index)
     this.#pump()
@@ -561,27 +543,13 @@ export class ThreadPool implements Scheduler {
   }
 
   #exited(request: number): void {
-    const open = (this.#holds.get(request) ?? 1) - 1
-    if (open > 0) {
-      this.#holds.set(request, open)
-      return
-    }
-    this.#holds.delete(request)
-    const slot = this.#bound.get(request)
-    if (slot?.heldBy === request) slot.heldBy = undefined
+    this.#requests.exited(request)
     this.#pump()
   }
 
   #release(request: number): void {
-    this.#lost.delete(request)
-    this.#anchored.delete(request)
-    this.#holds.delete(request)
-    const slot = this.#bound.get(request)
-    if (!slot) return
-    this.#bound.delete(request)
-    slot.requests.delete(request)
-    if (slot.heldBy === request) slot.heldBy = undefined
-    if (!slot.dead) {
+    const slot = this.#requests.release(request)
+    if (slot && !slot.dead) {
       try {
         slot.handle.postMessage({ type: 'release', request })
       } catch {
