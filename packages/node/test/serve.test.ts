@@ -1,3 +1,4 @@
+import { pbkdf2Sync } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runToEnd, type ServerProcess, startServer } from './process.ts'
 
@@ -73,6 +74,27 @@ describe('serve() on a real node process with a worker_threads pool', () => {
     const big = await post(JSON.stringify({ input: 'x'.repeat(2 * 1024 * 1024) }))
     expect(big.status).toBe(413)
     expect((await big.json()).detail).toMatch(/limit is 1048576 bytes/)
+    // Bodies in many chunks (600 KB with multi-byte characters; and sent chunked, without a length)
+    // arrive whole: the same hash as the same input sent small.
+    const input = 'é😀x'.repeat(100_000)
+    const whole = await json(await post(JSON.stringify({ input })))
+    expect(whole).toEqual({
+      status: 200,
+      body: { hash: pbkdf2Sync(input, 'salt', 29_000, 32, 'sha256').toString('hex') },
+    })
+    const encoded = new TextEncoder().encode(JSON.stringify({ input }))
+    const chunked = await fetch(`${server.url}/hash`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < encoded.length; i += 1000) controller.enqueue(encoded.slice(i, i + 1000))
+          controller.close()
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit)
+    expect(await json(chunked)).toEqual(whole)
     const broken = await post('{"input": ')
     expect(broken.status).toBe(422)
     expect((await broken.json()).detail[0]).toMatchObject({ type: 'json_invalid', loc: ['body', 10] })
