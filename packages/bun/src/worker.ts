@@ -1,7 +1,7 @@
 // The entry of every pool worker (a Bun Web Worker): it waits for its start message, loads the
 // app's entry module (whose serve() does not listen in a worker), then answers calls.
 import { setPriority } from 'node:os'
-import { type FromWorker, runPoolWorker, type ToWorker } from '@tandem/core'
+import { type FromWorker, lowerWorkerPriority, runPoolWorker, type ToWorker } from '@tandem/core'
 
 declare const self: {
   postMessage(message: unknown, transfer?: Transferable[]): void
@@ -19,14 +19,7 @@ const start = await new Promise<{ entry: string; flags: SharedArrayBuffer; nice:
   self.addEventListener('message', first)
 })
 
-// Below the event loop's priority (per thread on Linux): the loop answers cheap requests first
-// while every worker is busy. A system that refuses it leaves the worker at the default.
-// Linux only: elsewhere (macOS, Windows) the niceness is the whole process's, the loop's too.
-if (start.nice > 0 && process.platform === 'linux') {
-  try {
-    setPriority(start.nice)
-  } catch {}
-}
+lowerWorkerPriority(start.nice, setPriority)
 
 await runPoolWorker(
   {

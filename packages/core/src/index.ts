@@ -88,6 +88,8 @@ export { ThreadPool } from './scheduler/pool.ts'
 export {
   checkedNice,
   DEFAULT_POOL_NICE,
+  lowerWorkerPriority,
+  niceIsPerThread,
   type PoolOptions,
   type PoolSettings,
   poolOptions,

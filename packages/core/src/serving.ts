@@ -3,7 +3,7 @@ import { blockingRegistry } from './execution/blocking.ts'
 import { type RequestStorage, setRequestStorage } from './execution/request-storage.ts'
 import type { Scheduler } from './execution/scheduler.ts'
 import { setScheduler } from './execution/scheduler-registry.ts'
-import { DEFAULT_POOL_NICE } from './scheduler/pool-types.ts'
+import { DEFAULT_POOL_NICE, niceIsPerThread } from './scheduler/pool-types.ts'
 import { startWatchdog, type WatchdogOptions } from './watchdog.ts'
 
 /**
@@ -50,12 +50,7 @@ export function describePool(
   if (options === false) return 'pool: off (blocking functions run inline, on the event loop)'
   const timeout = options.timeout ? `${options.timeout} ms` : 'none'
   const queue = plural(options.maxQueue ?? 1024, 'call')
-  // Workers lower their own priority on Linux only (elsewhere niceness is per process).
-  const platform = (globalThis as { process?: { platform?: string } }).process?.platform
-  const nice =
-    platform === 'linux'
-      ? String(options.nice ?? DEFAULT_POOL_NICE)
-      : `not applied on ${platform ?? 'this system'}`
+  const nice = niceIsPerThread() ? String(options.nice ?? DEFAULT_POOL_NICE) : 'not applied on this system'
   return (
     `pool: ${plural(size, workers)} (pool.size), queue up to ${queue} (pool.maxQueue), timeout ${timeout} (pool.timeout), ` +
     `nice ${nice} (pool.nice)`

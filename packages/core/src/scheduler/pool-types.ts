@@ -94,3 +94,24 @@ export function poolOptions(
     ...(logger ? { logger } : {}),
   }
 }
+
+/** True where a thread's niceness is its own (Linux): elsewhere it is the whole process's, the loop's too. */
+export function niceIsPerThread(): boolean {
+  return (globalThis as { process?: { platform?: string } }).process?.platform === 'linux'
+}
+
+/**
+ * In a pool worker: lowers this thread's priority to `nice` (below the event loop, so the loop
+ * answers cheap requests first while every worker is busy). Only where niceness is per thread; a
+ * system that refuses it (it needs no privilege) leaves the worker at the default.
+ *
+ * @example
+ * import { setPriority } from 'node:os'
+ * lowerWorkerPriority(workerData.nice, setPriority)
+ */
+export function lowerWorkerPriority(nice: number, setPriority: (nice: number) => void): void {
+  if (nice <= 0 || !niceIsPerThread()) return
+  try {
+    setPriority(nice)
+  } catch {}
+}
