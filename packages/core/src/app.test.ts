@@ -1,7 +1,14 @@
 import { cors } from 'hono/cors'
 import { describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
-import { App, HTTPException, RequestValidationError, ResponseValidationError, Router } from './index.ts'
+import {
+  App,
+  HTTPException,
+  RequestValidationError,
+  ResponseValidationError,
+  Router,
+  setBodyReader,
+} from './index.ts'
 
 const quiet = () => ({ error: vi.fn(), warn: vi.fn() })
 
@@ -134,6 +141,56 @@ describe('routing', () => {
         build(true).request(path, init),
       ])
       expect([path, direct.status, await direct.text()]).toEqual([path, viaHono.status, await viaHono.text()])
+    }
+  })
+
+  it('answers at once when the adapter already has the whole body, the same as when it waits', async () => {
+    const app = new App({ logger: quiet() })
+    app.post('/orders/:id', { params: { id: z.number() }, body: z.object({ sku: z.string() }) }, (ctx) => ({
+      id: ctx.params.id,
+      sku: ctx.body.sku,
+    }))
+    app.post(
+      '/later/:id',
+      { params: { id: z.number() }, body: z.object({ sku: z.string() }) },
+      async (ctx) => ({
+        id: ctx.params.id,
+      }),
+    )
+    const bodies = ['{"sku":"A"}', '{"sku":1}', '{"sku"', '', '[]']
+    const send = (path: string, body: string) =>
+      app.fetch(
+        new Request(`http://x${path}`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json' },
+        }),
+        { body },
+      )
+    try {
+      // As @tandem/node's reader does: the bytes themselves when it has them all, else a promise.
+      setBodyReader((_request, env, limit) => {
+        const bytes = new TextEncoder().encode((env as { body: string }).body)
+        if (bytes.byteLength > limit) return Promise.reject(new HTTPException(413, 'too large'))
+        return (env as { body: string }).body === '[]' ? Promise.resolve(bytes) : bytes
+      })
+      const now = send('/orders/3', '{"sku":"A"}')
+      expect(now).toBeInstanceOf(Response)
+      expect(await (now as Response).json()).toEqual({ id: 3, sku: 'A' })
+      expect(send('/later/3', '{"sku":"A"}')).toBeInstanceOf(Promise)
+      const answers = []
+      for (const body of bodies) {
+        const res = await send('/orders/x', body)
+        answers.push([res.status, await res.text()])
+      }
+      setBodyReader(undefined)
+      for (const [i, body] of bodies.entries()) {
+        const res = await send('/orders/x', body)
+        expect([res.status, await res.text()]).toEqual(answers[i])
+      }
+      expect(answers.map(([status]) => status)).toEqual([422, 422, 422, 422, 422])
+    } finally {
+      setBodyReader(undefined)
     }
   })
 

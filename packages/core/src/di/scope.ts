@@ -55,7 +55,13 @@ export class RequestScope {
   #query: Map<string, string[]> | undefined
   #cookies: Map<string, string> | undefined
   #json: Promise<JsonBody> | undefined
+  /** The parsed body, once parsed from bytes that were there at once. */
+  #jsonNow: JsonBody | undefined
   #signal: AbortSignal | undefined
+  /** Whether the body's reading has started (at most once per request). */
+  #reading = false
+  /** The body when the adapter had all of it at once; else `#bytes` is the pending read. */
+  #bytesNow: Uint8Array<ArrayBuffer> | undefined
   #bytes: Promise<Uint8Array<ArrayBuffer>> | undefined
   #form: Promise<FormData | undefined> | undefined
 
@@ -127,8 +133,23 @@ export class RequestScope {
 
   /** The JSON body, read once (with the size limit) and parsed once. */
   json(): Promise<JsonBody> {
-    this.#json ??= this.bytes().then((bytes) => this.#parseJson(bytes))
+    if (this.#json === undefined) {
+      const now = this.jsonNow()
+      this.#json = now ? Promise.resolve(now) : this.bytes().then((bytes) => this.#parseJson(bytes))
+    }
     return this.#json
+  }
+
+  /**
+   * The JSON body at once, when the adapter already had the whole body (a small request on Node:
+   * it came with its headers); undefined when it must be waited for (then use `json()`).
+   */
+  jsonNow(): JsonBody | undefined {
+    if (this.#jsonNow !== undefined) return this.#jsonNow
+    this.#startReading()
+    if (this.#bytesNow === undefined) return undefined
+    this.#jsonNow = this.#parseJson(this.#bytesNow)
+    return this.#jsonNow
   }
 
   /** The form, read once; undefined when the request carries no form. */
@@ -139,13 +160,22 @@ export class RequestScope {
 
   /** The raw body, read once with the size limit. */
   bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    this.#bytes ??= readBody(this.request, this.env, this.runtime.bodyLimit)
+    this.#startReading()
+    this.#bytes ??= Promise.resolve(this.#bytesNow!)
     return this.#bytes
   }
 
   /** The raw body if something already asked for it (a blocking function's request is rebuilt with it). */
   bytesIfRead(): Promise<Uint8Array<ArrayBuffer>> | undefined {
-    return this.#bytes
+    return this.#reading ? this.bytes() : undefined
+  }
+
+  #startReading(): void {
+    if (this.#reading) return
+    this.#reading = true
+    const read = readBody(this.request, this.env, this.runtime.bodyLimit)
+    if (read instanceof Uint8Array) this.#bytesNow = read
+    else this.#bytes = read
   }
 
   #parseJson(bytes: Uint8Array): JsonBody {

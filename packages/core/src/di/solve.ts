@@ -88,15 +88,24 @@ export function validateSyncInputs(node: Dependant, ctx: DependencyContextImpl, 
   }
 }
 
-/** Reads the request's body once and validates a node's body or form input. */
+/**
+ * Reads the request's body once and validates a node's body or form input, then calls `next`.
+ * When the adapter already had the whole JSON body, all of it happens now (no promise): a plain
+ * handler's response is then ready before this returns.
+ */
 export function validateBodyInputs<T = void>(
   node: Dependant,
   ctx: DependencyContextImpl,
   scope: RequestScope,
   next?: () => T,
-): Promise<Awaited<T>> {
+): T | Promise<Awaited<T>> {
   const schema = node.inputs.body
   if (schema) {
+    const now = scope.jsonNow()
+    if (now !== undefined) {
+      ctx.body = checkJson(schema, scope, now)
+      return next?.() as T
+    }
     // One step after the body is parsed, `next` included (each async layer would cost a turn).
     return scope.json().then((body) => {
       ctx.body = checkJson(schema, scope, body)

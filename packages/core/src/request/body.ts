@@ -14,13 +14,15 @@ function tooLarge(limit: number): HTTPException {
 
 /**
  * A faster way to read a request's body that an adapter knows (Node: straight from the
- * `IncomingMessage`, past the Web stream). Returns `undefined` to fall back to the `Request`.
+ * `IncomingMessage`, past the Web stream). Returns the bytes themselves when the whole body has
+ * already arrived (the request then runs without waiting), a promise of them otherwise, or
+ * `undefined` to fall back to the `Request`.
  */
 export type BodyReader = (
   request: Request,
   env: unknown,
   limit: number,
-) => Promise<Uint8Array<ArrayBuffer>> | undefined
+) => Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>> | undefined
 
 let adapterReader: BodyReader | undefined
 
@@ -34,8 +36,15 @@ export function setBodyReader(reader: BodyReader | undefined): void {
   adapterReader = reader
 }
 
-/** Reads the body with the adapter's reader if it has one for this request, else from the `Request`. */
-export function readBody(request: Request, env: unknown, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+/**
+ * Reads the body with the adapter's reader if it has one for this request, else from the `Request`.
+ * The bytes come back as they are (no promise) when the adapter already has the whole body.
+ */
+export function readBody(
+  request: Request,
+  env: unknown,
+  limit: number,
+): Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>> {
   return adapterReader?.(request, env, limit) ?? readBodyBytes(request, limit)
 }
 
