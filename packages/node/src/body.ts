@@ -37,9 +37,27 @@ export function readIncoming(incoming: IncomingMessage, limit: number): Promise<
   })
 }
 
+/**
+ * The whole body at once when it has already arrived: `Content-Length` bytes buffered in the
+ * message (a small request comes in one packet with its headers, and `serve()` dispatches it once
+ * that packet is parsed). Undefined when some of it is still on its way.
+ */
+export function bufferedBody(incoming: IncomingMessage): Buffer | undefined {
+  const declared = incoming.headers['content-length']
+  if (declared === undefined || incoming.readableLength !== Number(declared)) return undefined
+  if (incoming.readableLength === 0) return EMPTY
+  const body = incoming.read() as Buffer | null
+  // Flowing again, so the message still ends (and its 'end' listeners run) as a read one does.
+  incoming.resume()
+  return body ?? undefined
+}
+
+const EMPTY = Buffer.alloc(0)
+
 /** Node's body reader for core: used when the request came through `serve()` (env.incoming). */
 export function nodeBodyReader(request: Request, env: unknown, limit: number) {
   const incoming = (env as { incoming?: IncomingMessage } | undefined)?.incoming
   if (!incoming || request.bodyUsed || incoming.readableEnded || incoming.readableDidRead) return undefined
-  return readIncoming(incoming, limit)
+  if (Number(incoming.headers['content-length']) > limit) return Promise.reject(bodyTooLarge(limit))
+  return (bufferedBody(incoming) as Uint8Array<ArrayBuffer> | undefined) ?? readIncoming(incoming, limit)
 }

@@ -2,7 +2,6 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { isMainThread, workerData } from 'node:worker_threads'
-import { getRequestListener } from '@hono/node-server'
 import {
   type App,
   abandonServing,
@@ -16,6 +15,7 @@ import {
   setBodyReader,
 } from '@tandem/core'
 import { nodeBodyReader } from './body.ts'
+import { createListener, installFetchGlobals, type NodeEnv } from './listener.ts'
 import { createNodePool, type Entry, type NodePoolOptions } from './pool.ts'
 
 /** Options of `serve()`. */
@@ -84,10 +84,17 @@ export async function serve(
   await prepareServing(app, scheduler, new AsyncLocalStorage())
   setBodyReader(nodeBodyReader)
 
-  const listener = getRequestListener(app.fetch as (request: Request) => Response | Promise<Response>)
-  const server = createServer(listener)
+  installFetchGlobals()
   const port = options.port ?? (Number(process.env.PORT) || 8000)
   const hostname = options.hostname ?? '127.0.0.1'
+  const logger = options.logger ?? app.logger
+  let host = `${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`
+  const listener = createListener(
+    app.fetch as (request: Request, env: NodeEnv) => Response | Promise<Response>,
+    () => host,
+    (message, error) => logger.error(message, error),
+  )
+  const server = createServer(listener)
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -103,6 +110,7 @@ export async function serve(
     })
   }
   const actualPort = (server.address() as AddressInfo).port
+  host = `${hostname.includes(':') ? `[${hostname}]` : hostname}:${actualPort}`
   let stopped: Promise<void> | undefined
   const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${actualPort}`
   const close = runServing(

@@ -1,0 +1,286 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { Readable } from 'node:stream'
+
+/**
+ * The Web `Request` a Node request becomes, made lazily: method, URL and header lookups come
+ * straight from Node's `IncomingMessage`; anything else (the body as a stream, `clone()`,
+ * `formData()`...) builds the real `Request` on first use and answers from it. Building a real
+ * `Request` for every request costs more than the rest of a small route's work.
+ */
+
+/** The runtime's own classes, kept before `installFetchGlobals()` replaces the globals. */
+export const NativeRequest: typeof Request = globalThis.Request
+export const NativeHeaders: typeof Headers = globalThis.Headers
+
+const INCOMING = Symbol('tandem.incoming')
+const REAL = Symbol('tandem.request')
+const REAL_REQUEST = Symbol('tandem.realRequest')
+
+/** A header name as the Fetch standard accepts it (a token). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/
+/**
+ * Headers Node keeps only the first of when a request repeats them (its `headers` object drops the
+ * rest), where the Fetch standard joins them all: read from the raw list.
+ */
+const FIRST_ONLY = new Set([
+  'age',
+  'authorization',
+  'content-length',
+  'content-type',
+  'etag',
+  'expires',
+  'from',
+  'host',
+  'if-modified-since',
+  'if-unmodified-since',
+  'last-modified',
+  'location',
+  'max-forwards',
+  'proxy-authorization',
+  'referer',
+  'retry-after',
+  'server',
+  'user-agent',
+])
+
+/** A request's headers: `get` and `has` read Node's parsed headers; the rest builds real `Headers`. */
+class NodeRequestHeaders {
+  readonly [INCOMING]: IncomingMessage;
+  [REAL]: Headers | undefined
+
+  constructor(incoming: IncomingMessage) {
+    this[INCOMING] = incoming
+  }
+
+  #real(): Headers {
+    if (!this[REAL]) {
+      const raw = this[INCOMING].rawHeaders
+      const headers = new NativeHeaders()
+      for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
+      this[REAL] = headers
+    }
+    return this[REAL]
+  }
+
+  get(name: string): string | null {
+    if (this[REAL] || typeof name !== 'string') return this.#real().get(name)
+    const key = name.toLowerCase()
+    const headers = this[INCOMING].headers
+    const value = Object.hasOwn(headers, key) ? headers[key] : undefined
+    if (typeof value === 'string')
+      return FIRST_ONLY.has(key) ? joinedRaw(this[INCOMING].rawHeaders, key) : value
+    if (value === undefined && TOKEN.test(key)) return null
+    return this.#real().get(name)
+  }
+
+  has(name: string): boolean {
+    if (this[REAL] || typeof name !== 'string') return this.#real().has(name)
+    const key = name.toLowerCase()
+    if (Object.hasOwn(this[INCOMING].headers, key)) return true
+    if (TOKEN.test(key)) return false
+    return this.#real().has(name)
+  }
+
+  append(name: string, value: string): void {
+    this.#real().append(name, value)
+  }
+  delete(name: string): void {
+    this.#real().delete(name)
+  }
+  set(name: string, value: string): void {
+    this.#real().set(name, value)
+  }
+  getSetCookie(): string[] {
+    return this.#real().getSetCookie()
+  }
+  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
+    this.#real().forEach((value, key) => {
+      callback.call(thisArg, value, key, this as unknown as Headers)
+    })
+  }
+  keys(): HeadersIterator<string> {
+    return this.#real().keys()
+  }
+  values(): HeadersIterator<string> {
+    return this.#real().values()
+  }
+  entries(): HeadersIterator<[string, string]> {
+    return this.#real().entries()
+  }
+  [Symbol.iterator](): HeadersIterator<[string, string]> {
+    return this.#real().entries()
+  }
+}
+Object.setPrototypeOf(NodeRequestHeaders.prototype, NativeHeaders.prototype)
+
+/** Every value of a header in the raw list, joined as the Fetch standard does. */
+function joinedRaw(raw: string[], key: string): string | null {
+  let value: string | null = null
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!
+    if (name.length === key.length && name.toLowerCase() === key) {
+      value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]}`
+    }
+  }
+  return value
+}
+
+/** A host as a URL can carry it (a name or IPv4 address, or a bracketed IPv6 one; a port). */
+const SIMPLE_HOST = /^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
+/** A request target that is already a URL path as the URL standard would write it. */
+const SIMPLE_PATH = /^\/[!#$&-;=?-[\]_a-z~]*$/
+/** `.` and `..` segments, which the URL standard removes. */
+const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/
+
+/** Thrown for a request whose target or `Host` header makes no URL: answered 400. */
+export class BadRequestTarget extends Error {
+  override name = 'BadRequestTarget'
+}
+
+/** The request's URL: `http://` + its `Host` (else `fallbackHost`) + its target, as the URL standard writes it. */
+export function requestUrl(incoming: IncomingMessage, fallbackHost: string): string {
+  const target = incoming.url ?? '/'
+  if (target.charCodeAt(0) !== 47) {
+    // The absolute form (`GET http://host/path`), as proxies send it.
+    if (/^https?:\/\//i.test(target)) {
+      try {
+        return new URL(target).href
+      } catch {
+        throw new BadRequestTarget(`Invalid request target: ${target}`)
+      }
+    }
+    throw new BadRequestTarget(`Invalid request target: ${target}`)
+  }
+  const host = incoming.headers.host || fallbackHost
+  if (!SIMPLE_HOST.test(host)) throw new BadRequestTarget(`Invalid Host header: ${host}`)
+  const scheme = (incoming.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http'
+  const url = `${scheme}://${host}${target}`
+  if (SIMPLE_PATH.test(target) && !DOT_SEGMENT.test(target)) return url
+  // Spaces, non-ASCII, backslashes or dot segments: the URL standard's own normal form.
+  try {
+    return new URL(url).href
+  } catch {
+    throw new BadRequestTarget(`Invalid request target: ${target}`)
+  }
+}
+
+/** The lazy `Request` of one Node request. */
+class NodeRequest {
+  readonly [INCOMING]: IncomingMessage
+  readonly #outgoing: ServerResponse
+  readonly #url: string
+  #headers: NodeRequestHeaders | undefined
+  #signal: AbortSignal | undefined;
+  [REAL]: Request | undefined
+
+  constructor(incoming: IncomingMessage, outgoing: ServerResponse, url: string) {
+    this[INCOMING] = incoming
+    this.#outgoing = outgoing
+    this.#url = url
+  }
+
+  get method(): string {
+    return this[INCOMING].method ?? 'GET'
+  }
+
+  get url(): string {
+    return this.#url
+  }
+
+  get headers(): Headers {
+    if (this[REAL]) return this[REAL].headers
+    this.#headers ??= new NodeRequestHeaders(this[INCOMING])
+    return this.#headers as unknown as Headers
+  }
+
+  /** Aborted when the client goes away before the response is complete. */
+  get signal(): AbortSignal {
+    if (!this.#signal) {
+      const controller = new AbortController()
+      const outgoing = this.#outgoing
+      if (outgoing.closed && !outgoing.writableFinished) controller.abort()
+      else {
+        outgoing.once('close', () => {
+          if (!outgoing.writableFinished) controller.abort()
+        })
+      }
+      this.#signal = controller.signal
+    }
+    return this.#signal
+  }
+
+  get bodyUsed(): boolean {
+    return this[REAL]?.bodyUsed ?? false
+  }
+
+  /** The real `Request`, built once (its body streams from the `IncomingMessage`). */
+  [REAL_REQUEST](): Request {
+    if (!this[REAL]) {
+      const incoming = this[INCOMING]
+      const method = this.method
+      const hasBody = method !== 'GET' && method !== 'HEAD'
+      const headers = this.#headers?.[REAL] ?? rawHeaders(incoming)
+      this[REAL] = new NativeRequest(this.#url, {
+        method,
+        headers,
+        signal: this.signal,
+        ...(hasBody
+          ? { body: Readable.toWeb(incoming) as unknown as ReadableStream<Uint8Array>, duplex: 'half' }
+          : {}),
+      } as RequestInit)
+    }
+    return this[REAL]
+  }
+}
+
+function rawHeaders(incoming: IncomingMessage): [string, string][] {
+  const raw = incoming.rawHeaders
+  const pairs: [string, string][] = []
+  for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!])
+  return pairs
+}
+
+type Lazy = { [REAL_REQUEST](): Request }
+
+// Everything else a Request has answers from the real one.
+for (const key of Object.getOwnPropertyNames(NativeRequest.prototype)) {
+  if (key === 'constructor' || Object.hasOwn(NodeRequest.prototype, key)) continue
+  const descriptor = Object.getOwnPropertyDescriptor(NativeRequest.prototype, key)!
+  if (typeof descriptor.value === 'function') {
+    Object.defineProperty(NodeRequest.prototype, key, {
+      value(this: Lazy, ...args: unknown[]) {
+        const real = this[REAL_REQUEST]() as unknown as Record<string, (...a: unknown[]) => unknown>
+        return real[key]!(...args)
+      },
+      configurable: true,
+      writable: true,
+    })
+  } else if (descriptor.get) {
+    Object.defineProperty(NodeRequest.prototype, key, {
+      get(this: Lazy) {
+        return (this[REAL_REQUEST]() as unknown as Record<string, unknown>)[key]
+      },
+      configurable: true,
+    })
+  }
+}
+Object.setPrototypeOf(NodeRequest.prototype, NativeRequest.prototype)
+
+/** The lazy `Request` of a Node request (throws `BadRequestTarget` for a target that makes no URL). */
+export function nodeRequest(
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  fallbackHost: string,
+): Request {
+  return new NodeRequest(incoming, outgoing, requestUrl(incoming, fallbackHost)) as unknown as Request
+}
+
+/** The real `Request` behind a lazy one (itself for any other request). */
+export function realRequest(request: Request): Request {
+  return request instanceof NodeRequest ? request[REAL_REQUEST]() : request
+}
+
+/** Whether a value is one of these lazy requests. */
+export function isNodeRequest(value: unknown): value is Request {
+  return value instanceof NodeRequest
+}

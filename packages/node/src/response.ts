@@ -1,0 +1,213 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http'
+
+/**
+ * Responses on Node. `new Response(text, init)` with a string body (or none) is kept as its parts
+ * (status, body, headers) and written to Node's `ServerResponse` as they are: building the
+ * runtime's real `Response` costs several microseconds, so it is built only if something asks for
+ * more than the status and headers (the body as a stream, `clone()`, `text()`...). Any other
+ * response is written from its `Headers` and its body stream, with backpressure; its stream is
+ * cancelled when the client goes away (so a streamed response's cleanups run).
+ */
+
+/** The runtime's own class, kept before `installFetchGlobals()` replaces the global. */
+export const NativeResponse: typeof Response = globalThis.Response
+const NativeHeaders: typeof Headers = globalThis.Headers
+
+const PARTS = Symbol('tandem.parts')
+const REAL = Symbol('tandem.response')
+const MATERIALIZE = Symbol('tandem.materialize')
+const TEXT_TYPE = 'text/plain;charset=UTF-8'
+
+interface Parts {
+  status: number
+  body: string | null
+  init: ResponseInit | undefined
+  /** The live `Headers`, once something asked for them (they may be changed, then written). */
+  headers: Headers | undefined
+}
+
+/** A `Response` kept as its parts until something needs the real one. */
+class LightResponse {
+  [PARTS]: Parts | undefined;
+  [REAL]: Response | undefined
+
+  constructor(body?: BodyInit | null, init?: ResponseInit) {
+    if ((body == null || typeof body === 'string') && isCheapInit(init, body != null)) {
+      this[PARTS] = { status: init?.status ?? 200, body: body ?? null, init, headers: undefined }
+    } else {
+      this[REAL] = new NativeResponse(body, init)
+    }
+  }
+
+  /** The real `Response`, built once from the parts. */
+  [MATERIALIZE](): Response {
+    const parts = this[PARTS]
+    if (parts) {
+      const init = parts.init
+      const headers = parts.headers ?? init?.headers
+      this[REAL] = new NativeResponse(parts.body, {
+        status: parts.status,
+        ...(init?.statusText !== undefined ? { statusText: init.statusText } : {}),
+        ...(headers ? { headers } : {}),
+      })
+      this[PARTS] = undefined
+    }
+    return this[REAL]!
+  }
+
+  get status(): number {
+    return this[PARTS]?.status ?? this[MATERIALIZE]().status
+  }
+
+  get ok(): boolean {
+    const status = this.status
+    return status >= 200 && status < 300
+  }
+
+  get headers(): Headers {
+    const parts = this[PARTS]
+    if (!parts) return this[MATERIALIZE]().headers
+    if (!parts.headers) {
+      const headers = new NativeHeaders(parts.init?.headers)
+      if (parts.body !== null && !headers.has('content-type')) headers.set('content-type', TEXT_TYPE)
+      parts.headers = headers
+    }
+    return parts.headers
+  }
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return Function.prototype[Symbol.hasInstance].call(NativeResponse, value)
+  }
+}
+
+/** Only a plain init with a valid status keeps a response light (anything else is checked now). */
+function isCheapInit(init: ResponseInit | undefined, hasBody: boolean): boolean {
+  if (init === undefined) return true
+  if (init === null || typeof init !== 'object') return false
+  const proto = Object.getPrototypeOf(init)
+  if (proto !== Object.prototype && proto !== null) return false
+  const status = init.status
+  if (status === undefined) return true
+  if (!Number.isInteger(status) || status < 200 || status > 599) return false
+  // A body with a status that forbids one is the real constructor's error to raise.
+  return !(hasBody && (status === 204 || status === 205 || status === 304))
+}
+
+// Everything else a Response has answers from the real one.
+for (const key of Object.getOwnPropertyNames(NativeResponse.prototype)) {
+  if (key === 'constructor' || Object.hasOwn(LightResponse.prototype, key)) continue
+  const descriptor = Object.getOwnPropertyDescriptor(NativeResponse.prototype, key)!
+  if (typeof descriptor.value === 'function') {
+    Object.defineProperty(LightResponse.prototype, key, {
+      value(this: LightResponse, ...args: unknown[]) {
+        const real = this[MATERIALIZE]() as unknown as Record<string, (...a: unknown[]) => unknown>
+        return real[key]!(...args)
+      },
+      configurable: true,
+      writable: true,
+    })
+  } else if (descriptor.get) {
+    Object.defineProperty(LightResponse.prototype, key, {
+      get(this: LightResponse) {
+        return (this[MATERIALIZE]() as unknown as Record<string, unknown>)[key]
+      },
+      configurable: true,
+    })
+  }
+}
+Object.setPrototypeOf(LightResponse.prototype, NativeResponse.prototype)
+Object.setPrototypeOf(LightResponse, NativeResponse)
+
+/** The `Response` class `serve()` installs as the global one. */
+export const NodeResponse = LightResponse as unknown as typeof Response
+
+/**
+ * Writes a response to Node's `ServerResponse`. Resolves when a streamed body is done (at once, with
+ * undefined, for the rest). A body stream that fails midway destroys the connection: the client sees
+ * a cut response, as it would from any server.
+ */
+export function writeResponse(response: Response, outgoing: ServerResponse): Promise<void> | undefined {
+  const parts = (response as unknown as LightResponse)[PARTS]
+  if (parts) {
+    const body = parts.body
+    const headers = toOutgoing(parts.headers ?? parts.init?.headers, body !== null)
+    if (body !== null && headers['content-length'] === undefined) {
+      headers['content-length'] = Buffer.byteLength(body)
+    }
+    outgoing.writeHead(parts.status, headers)
+    outgoing.end(body ?? undefined)
+    return undefined
+  }
+  const real = (response as unknown as LightResponse)[REAL] ?? response
+  const headers = toOutgoing(real.headers, false)
+  const body = real.body
+  if (!body) {
+    outgoing.writeHead(real.status, headers)
+    outgoing.end()
+    return undefined
+  }
+  outgoing.writeHead(real.status, headers)
+  // Headers now: a stream's first chunk may be a while (server-sent events).
+  outgoing.flushHeaders()
+  return pipeBody(body, outgoing)
+}
+
+/** Node's headers object from a response's headers (names in lower case, cookies as a list). */
+function toOutgoing(init: HeadersInit | undefined, textBody: boolean): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {}
+  if (init instanceof NativeHeaders) {
+    for (const [name, value] of init) if (name !== 'set-cookie') out[name] = value
+    const cookies = init.getSetCookie()
+    if (cookies.length > 0) out['set-cookie'] = cookies
+  } else if (Array.isArray(init)) {
+    for (const [name, value] of init as [string, string][]) add(out, name.toLowerCase(), value)
+  } else if (init) {
+    for (const name in init) add(out, name.toLowerCase(), (init as Record<string, string>)[name]!)
+  }
+  if (textBody && out['content-type'] === undefined) out['content-type'] = TEXT_TYPE
+  return out
+}
+
+function add(out: OutgoingHttpHeaders, name: string, value: string): void {
+  const current = out[name]
+  if (current === undefined) out[name] = value
+  else if (name === 'set-cookie')
+    out[name] = Array.isArray(current) ? [...current, value] : [String(current), value]
+  else out[name] = `${current}, ${value}`
+}
+
+async function pipeBody(body: ReadableStream<Uint8Array>, outgoing: ServerResponse): Promise<void> {
+  const reader = body.getReader()
+  let gone = false
+  // The client went away before the end: cancel the stream, which runs the response's cleanups.
+  const onClose = () => {
+    if (outgoing.writableFinished) return
+    gone = true
+    reader.cancel().catch(() => {})
+  }
+  outgoing.on('close', onClose)
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done || gone) break
+      if (!outgoing.write(value)) await drained(outgoing)
+    }
+    if (!gone) outgoing.end()
+  } catch (error) {
+    if (!gone) outgoing.destroy(error as Error)
+  } finally {
+    outgoing.off('close', onClose)
+  }
+}
+
+function drained(outgoing: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      outgoing.off('drain', done)
+      outgoing.off('close', done)
+      resolve()
+    }
+    outgoing.on('drain', done)
+    outgoing.on('close', done)
+  })
+}

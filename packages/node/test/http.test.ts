@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto'
+import { connect } from 'node:net'
+import { App, HTTPException } from '@tandem/core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { serve, type TandemServer } from '../src/index.ts'
+
+/** Sends raw bytes (in pieces, with pauses between them) and resolves with the whole answer. */
+function raw(port: number, pieces: (string | number)[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    let answer = ''
+    socket.setEncoding('latin1')
+    socket.on('data', (chunk) => {
+      answer += chunk
+    })
+    socket.on('end', () => resolve(answer))
+    socket.on('error', reject)
+    socket.on('connect', async () => {
+      for (const piece of pieces) {
+        if (typeof piece === 'number') await new Promise((r) => setTimeout(r, piece))
+        else socket.write(piece, 'latin1')
+      }
+    })
+  })
+}
+
+const events: string[] = []
+
+const app = new App()
+app.post('/orders/:id', { params: { id: z.number().int() }, body: z.object({ sku: z.string() }) }, (ctx) => ({
+  id: ctx.params.id,
+  sku: ctx.body.sku,
+}))
+app.post('/raw', {}, async ({ request }) => {
+  const text = await request.text()
+  return { text, sha: createHash('sha256').update(text).digest('hex'), isRequest: request instanceof Request }
+})
+app.get('/echo', {}, ({ request }) => ({
+  method: request.method,
+  url: request.url,
+  multi: request.headers.get('x-multi'),
+  type: request.headers.get('content-type'),
+  cookie: request.headers.get('cookie'),
+  missing: request.headers.get('x-missing'),
+  has: request.headers.has('X-Multi'),
+  names: [...request.headers.keys()].filter((name) => name.startsWith('x-')),
+  copy: new Request(request, { headers: { 'x-copy': '1' } }).headers.get('x-copy'),
+}))
+app.get('/native', {}, () => Response.json({ native: true }, { status: 201, headers: { 'x-native': '1' } }))
+app.get('/text', {}, () => new Response('plain words'))
+app.get('/cookies', {}, ({ response }) => {
+  response.headers.append('set-cookie', 'a=1; Path=/')
+  response.headers.append('set-cookie', 'b=2; Path=/')
+  return { ok: true }
+})
+app.get('/lines', {}, async function* () {
+  try {
+    for (let i = 0; ; i++) {
+      yield { i }
+      await new Promise((r) => setTimeout(r, 5))
+    }
+  } finally {
+    events.push('lines closed')
+  }
+})
+app.get('/slow', {}, async ({ signal }) => {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2000)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      events.push('slow aborted')
+      resolve()
+    })
+  })
+  return { done: true }
+})
+app.get('/items/:id', {}, ({ params }) => ({ id: params.id }))
+app.get('/fail', {}, () => {
+  throw new HTTPException(418, 'No coffee here')
+})
+
+describe('@tandem/node over real sockets: requests and responses', () => {
+  let server: TandemServer
+  beforeAll(async () => {
+    server = (await serve(app, { port: 0, pool: false, logger: { error() {}, warn() {} } }))!
+  })
+  afterAll(() => server?.close())
+
+  it('reads a JSON body sent with its headers, sent after them, and sent chunked', async () => {
+    const body = '{"sku":"A-1"}'
+    const head = `POST /orders/7 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n`
+    const together = await raw(server.port, [`${head}Content-Length: ${body.length}\r\n\r\n${body}`])
+    const apart = await raw(server.port, [`${head}Content-Length: ${body.length}\r\n\r\n`, 30, body])
+    const split = await raw(server.port, [
+      `${head}Content-Length: ${body.length}\r\n\r\n{"sku"`,
+      30,
+      ':"A-1"}',
+    ])
+    const chunked = await raw(server.port, [
+      `${head}Transfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n`,
+      30,
+      '0\r\n\r\n',
+    ])
+    for (const answer of [together, apart, split, chunked]) {
+      expect(answer).toMatch(/^HTTP\/1\.1 200 OK/)
+      expect(answer.split('\r\n\r\n')[1]).toBe('{"id":7,"sku":"A-1"}')
+    }
+  })
+
+  it('gives handlers a Request whose body they can read themselves', async () => {
+    const text = 'é'.repeat(40_000)
+    const res = await fetch(`${server.url}/raw`, { method: 'POST', body: text })
+    expect(await res.json()).toEqual({
+      text,
+      sha: createHash('sha256').update(text).digest('hex'),
+      isRequest: true,
+    })
+  })
+
+  it('answers header lookups as the Fetch standard does, and copies the request', async () => {
+    const answer = await raw(server.port, [
+      'GET /echo?a=1 HTTP/1.1\r\nHost: example.test:8080\r\nX-Multi: one\r\nx-multi: two\r\n' +
+        'Content-Type: text/plain\r\nContent-Type: text/html\r\nCookie: a=1\r\nCookie: b=2\r\nConnection: close\r\n\r\n',
+    ])
+    expect(JSON.parse(answer.split('\r\n\r\n')[1]!)).toEqual({
+      method: 'GET',
+      url: 'http://example.test:8080/echo?a=1',
+      multi: 'one, two',
+      type: 'text/plain, text/html',
+      cookie: 'a=1; b=2',
+      missing: null,
+      has: true,
+      names: ['x-multi'],
+      copy: '1',
+    })
+  })
+
+  it('normalizes the path as a URL does, and refuses a Host that makes no URL with 400', async () => {
+    const dots = await raw(server.port, [
+      'GET /a/../items/5 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    ])
+    expect(dots.split('\r\n\r\n')[1]).toBe('{"id":"5"}')
+    const bad = await raw(server.port, ['GET /items/5 HTTP/1.1\r\nHost: a/b@c\r\nConnection: close\r\n\r\n'])
+    expect(bad).toMatch(/^HTTP\/1\.1 400 /)
+    expect(bad).toContain('Invalid Host header')
+  })
+
+  it('writes the runtime’s own responses, plain-text ones and several cookies', async () => {
+    const native = await fetch(`${server.url}/native`)
+    expect(native.status).toBe(201)
+    expect(native.headers.get('x-native')).toBe('1')
+    expect(await native.json()).toEqual({ native: true })
+    const text = await fetch(`${server.url}/text`)
+    expect(text.headers.get('content-type')).toBe('text/plain;charset=UTF-8')
+    expect(text.headers.get('content-length')).toBe('11')
+    expect(await text.text()).toBe('plain words')
+    const cookies = await fetch(`${server.url}/cookies`)
+    expect(cookies.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; Path=/'])
+    const teapot = await fetch(`${server.url}/fail`)
+    expect(teapot.status).toBe(418)
+    expect(await teapot.json()).toEqual({ detail: 'No coffee here' })
+    const head = await fetch(`${server.url}/items/3`, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(await head.text()).toBe('')
+  })
+
+  it('streams, and stops the stream (running its cleanup) when the client goes away', async () => {
+    const controller = new AbortController()
+    const res = await fetch(`${server.url}/lines`, { signal: controller.signal })
+    const reader = res.body!.getReader()
+    const first = await reader.read()
+    expect(new TextDecoder().decode(first.value)).toMatch(/^\{"i":0\}\n/)
+    controller.abort()
+    await expect.poll(() => events).toContain('lines closed')
+  })
+
+  it('aborts the request’s signal when the client goes away', async () => {
+    const controller = new AbortController()
+    const pending = fetch(`${server.url}/slow`, { signal: controller.signal }).catch(() => 'aborted')
+    await new Promise((r) => setTimeout(r, 50))
+    controller.abort()
+    expect(await pending).toBe('aborted')
+    await expect.poll(() => events).toContain('slow aborted')
+  })
+})
