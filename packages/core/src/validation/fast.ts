@@ -16,7 +16,8 @@ import { acceptsMissing, defOf } from './schema.ts'
 /** "Not decided here": the caller runs Zod. */
 export const ASK_ZOD: unique symbol = Symbol('ask-zod')
 
-type Check = (value: unknown) => unknown
+/** A compiled check: the parsed value, or `ASK_ZOD`. */
+export type Check = (value: unknown) => unknown
 
 const compiled = new WeakMap<z.ZodType, Check>()
 
@@ -232,24 +233,31 @@ const REFUSE = 0
 const OMIT = 1
 /** ...or `.default()` fills it in. */
 const DEFAULT = 2
-type Missing = typeof REFUSE | typeof OMIT | typeof DEFAULT
+export type Missing = typeof REFUSE | typeof OMIT | typeof DEFAULT
 
-interface Field {
+/** One key of a plain object schema, compiled. */
+export interface FastField {
   key: string
   check: Check
   missing: Missing
   def: Record<string, unknown>
 }
 
-function objectCheck(schema: z.ZodType, def: Record<string, unknown>, seen: Map<z.ZodType, Check>): Check {
+/** What an object's keys are, when the fast path knows the object (no object-level checks). */
+interface ObjectPlan {
+  fields: FastField[]
+  rest: 'strip' | 'never' | 'unknown' | 'any'
+}
+
+function planObject(def: Record<string, unknown>, seen: Map<z.ZodType, Check>): ObjectPlan | undefined {
   const shape = def.shape as Record<string, z.ZodType>
-  if (checksOf(def).length > 0 || Object.getOwnPropertySymbols(shape).length > 0) return delegate(schema)
+  if (checksOf(def).length > 0 || Object.getOwnPropertySymbols(shape).length > 0) return undefined
   const catchall = def.catchall as z.ZodType | undefined
   const rest = catchall ? defOf(catchall).type : 'strip'
-  if (rest !== 'strip' && rest !== 'never' && rest !== 'unknown' && rest !== 'any') return delegate(schema)
+  if (rest !== 'strip' && rest !== 'never' && rest !== 'unknown' && rest !== 'any') return undefined
   const keys = Object.keys(shape)
-  if (keys.includes('__proto__')) return delegate(schema)
-  const fields: Field[] = keys.map((key) => {
+  if (keys.includes('__proto__')) return undefined
+  const fields: FastField[] = keys.map((key) => {
     const field = shape[key]!
     const fieldDef = defOf(field) as Record<string, unknown>
     const missing =
@@ -260,7 +268,36 @@ function objectCheck(schema: z.ZodType, def: Record<string, unknown>, seen: Map<
           : REFUSE
     return { key, check: compile(field, seen), missing, def: fieldDef }
   })
-  const known = new Set(keys)
+  return { fields, rest }
+}
+
+/** Left out of the output: an absent `.optional()` key. */
+export const OMITTED: unique symbol = Symbol('omitted')
+
+/**
+ * The keys of a `z.object` in declaration order, each with its compiled check, when the fast path
+ * knows the object (no object-level checks; unknown keys stripped, refused or kept); undefined
+ * otherwise. For inputs assembled key by key (path, query, headers, cookies): each value is checked
+ * on its own, with `missingValue` for the absent ones, as the object's check would.
+ */
+export function objectFields(schema: z.ZodType): readonly FastField[] | undefined {
+  const def = defOf(schema) as Record<string, unknown> & { type: string }
+  if (def.type !== 'object') return undefined
+  return planObject(def, new Map())?.fields
+}
+
+/** An absent key's value: `OMITTED`, the default, or `ASK_ZOD` (Zod reports it missing). */
+export function missingValue(field: FastField): unknown {
+  if (field.missing === OMIT) return OMITTED
+  if (field.missing === DEFAULT) return defaultOf(field.def)
+  return ASK_ZOD
+}
+
+function objectCheck(schema: z.ZodType, def: Record<string, unknown>, seen: Map<z.ZodType, Check>): Check {
+  const plan = planObject(def, seen)
+  if (!plan) return delegate(schema)
+  const { fields, rest } = plan
+  const known = new Set(fields.map((field) => field.key))
   return (value) => {
     if (value === null || typeof value !== 'object') return ASK_ZOD
     const proto = Object.getPrototypeOf(value)

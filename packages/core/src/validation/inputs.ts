@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { ValidationIssue } from '../errors.ts'
 import type { ParameterLocation, ParameterSpec } from '../openapi/types.ts'
 import { type Coercer, CoercionFailure, fieldCoercion } from './coerce.ts'
-import { ASK_ZOD, fastParse } from './fast.ts'
+import { ASK_ZOD, type FastField, fastParse, missingValue, OMITTED, objectFields } from './fast.ts'
 import { toValidationIssues } from './issues.ts'
 import { acceptsMissing, defOf, isZodSchema, unwrap } from './schema.ts'
 
@@ -35,6 +35,11 @@ export class InputValidator {
   readonly schema: z.ZodObject
   readonly #fields: Field[]
   readonly #splitLists: boolean
+  /**
+   * Each field's compiled check (as `#fields`), when every field is a single value and the fast
+   * path knows the object: values are then checked one by one, without assembling an object first.
+   */
+  readonly #fast: readonly FastField[] | undefined
 
   constructor(
     location: InputLocation,
@@ -51,6 +56,8 @@ export class InputValidator {
       wire: wireName(key),
       ...fieldCoercion(schema),
     }))
+    const fast = this.#fields.some((field) => field.array) ? undefined : objectFields(this.schema)
+    this.#fast = fast?.every((field, i) => field.key === this.#fields[i]!.key) ? fast : undefined
   }
 
   /** The OpenAPI parameters this validator reads (not for bodies and forms). */
@@ -79,6 +86,11 @@ export class InputValidator {
    * errors (FastAPI's shape, in declaration order) onto `issues`.
    */
   validate(read: RawReader, issues: ValidationIssue[]): unknown {
+    const fast = this.#fast
+    if (fast) {
+      const valid = fastValidate(this.#fields, fast, read)
+      if (valid !== ASK_ZOD) return valid
+    }
     const record: Record<string, unknown> = {}
     let failed: [order: number, issue: ValidationIssue][] | undefined
     const loc = this.location
@@ -149,6 +161,32 @@ export class InputValidator {
     for (const [, issue] of found) issues.push(issue)
     return undefined
   }
+}
+
+/**
+ * The fast path's answer for single-valued fields: each value read, coerced and checked on its own,
+ * in declaration order; `ASK_ZOD` as soon as one is not plainly valid (the caller then validates the
+ * whole input the long way, which finds and reports every error).
+ */
+function fastValidate(fields: readonly Field[], fast: readonly FastField[], read: RawReader): unknown {
+  const out: Record<string, unknown> = {}
+  for (let f = 0; f < fields.length; f++) {
+    const field = fields[f]!
+    const plan = fast[f]!
+    const raw = read(field.wire)
+    let value: unknown
+    if (raw === undefined) {
+      value = missingValue(plan)
+      if (value === OMITTED) continue
+    } else {
+      const item = Array.isArray(raw) ? raw[raw.length - 1]! : raw
+      const coerced = typeof item === 'string' ? field.coerce(item) : item
+      value = coerced instanceof CoercionFailure ? ASK_ZOD : plan.check(coerced)
+    }
+    if (value === ASK_ZOD) return ASK_ZOD
+    out[field.key] = value
+  }
+  return out
 }
 
 /** Accepts a `z.object(...)` or a plain shape; anything else is a declaration mistake. */
