@@ -9,7 +9,7 @@ import type { ExecutionContextLike } from './execution/execution-context.ts'
 import { requestStorage } from './execution/request-storage.ts'
 import { toOpenAPIPaths } from './openapi/paths.ts'
 import type { OperationSpec, SecuritySchemeObject } from './openapi/types.ts'
-import { serializeResult } from './response.ts'
+import { type SerializeOptions, serializeResult } from './response.ts'
 import type { HttpMethod, RouteDeclaration } from './route.ts'
 
 /**
@@ -68,6 +68,7 @@ export class MountedEndpoint {
   /** Declares a body or a form (the request's body is read). */
   readonly #reads: boolean
   readonly #status: number
+  readonly #serialize: SerializeOptions
   /** True when the path has parameters (Hono's param() is skipped otherwise). */
   readonly hasParams: boolean
   /** The path's parameter names (`:id` → `id`), in order. */
@@ -94,6 +95,7 @@ export class MountedEndpoint {
     this.#leaf = this.dependant.children.length === 0
     this.#reads = this.dependant.inputs.body !== undefined || this.dependant.inputs.form !== undefined
     this.#status = endpoint.declaration.status ?? 200
+    this.#serialize = { status: this.#status, model: endpoint.declaration.response, route: this.label }
     this.hasParams = path.includes(':')
   }
 
@@ -165,13 +167,7 @@ export class MountedEndpoint {
   }
 
   #build(result: unknown, scope: RequestScope, finisher: Finisher): Response {
-    const response = serializeResult(result, {
-      status: this.#status,
-      model: this.endpoint.declaration.response,
-      route: this.label,
-      state: scope.responseState,
-      onError: (error) => scope.runtime.logError(`Streaming the response of ${this.label} failed`, error),
-    })
+    const response = serializeResult(result, this.#serialize, scope.responseState, scope.runtime.logError)
     if (!scope.requestExits?.size && !scope.backgroundTasks?.size && scope.remoteRequest === undefined) {
       return response
     }

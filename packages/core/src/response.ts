@@ -65,35 +65,41 @@ function mergeHeaders(target: Headers, state: ResponseState | undefined): void {
   for (const cookie of state.headers.getSetCookie()) target.append('set-cookie', cookie)
 }
 
-/** Everything that shapes a handler's result into a `Response`. */
+/** What a route's declaration says about its responses (made once per route). */
 export interface SerializeOptions {
   status: number
   model: z.ZodType | undefined
   route: string
-  state: ResponseState | undefined
-  onError: (error: unknown) => void
 }
+
+/** Where a failure of a streamed response is reported. */
+export type LogError = (message: string, error: unknown) => void
 
 /**
  * Turns a handler's result into a `Response`: a `Response` passes through; an async iterable or a
  * generator streams as JSON Lines; `null`/`undefined` with a body-less status sends no body; other
  * data is sent as JSON (through the response model when declared).
  */
-export function serializeResult(result: unknown, options: SerializeOptions): Response {
+export function serializeResult(
+  result: unknown,
+  options: SerializeOptions,
+  state: ResponseState | undefined,
+  logError: LogError,
+): Response {
   if (result instanceof Response) return result
-  const status = options.state?.status ?? options.status
-  if (isStream(result)) return streamJsonLines(result, status, options)
+  const status = state?.status ?? options.status
+  if (isStream(result)) return streamJsonLines(result, status, options, state, logError)
   let body: string | null
   if (statusForbidsBody(status)) body = null
   else {
     const data = options.model ? applyResponseModel(options.model, result, options.route) : result
     body = toJson(data)
   }
-  if (!options.state?.touched) {
+  if (!state?.touched) {
     return new Response(body, body === null ? { status } : { status, headers: JSON_HEADERS })
   }
   const headers = new Headers(body === null ? undefined : { 'content-type': JSON_TYPE })
-  mergeHeaders(headers, options.state)
+  mergeHeaders(headers, state)
   return new Response(body, { status, headers })
 }
 
@@ -101,6 +107,8 @@ function streamJsonLines(
   source: AsyncIterable<unknown> | Iterator<unknown>,
   status: number,
   options: SerializeOptions,
+  state: ResponseState | undefined,
+  logError: LogError,
 ): Response {
   const iterator: AsyncIterator<unknown> | Iterator<unknown> =
     Symbol.asyncIterator in source ? (source as AsyncIterable<unknown>)[Symbol.asyncIterator]() : source
@@ -119,7 +127,7 @@ function streamJsonLines(
         controller.enqueue(encoder.encode(`${toJson(item)}\n`))
       } catch (error) {
         if (cancelled) return
-        options.onError(error)
+        logError(`Streaming the response of ${options.route} failed`, error)
         controller.error(error)
       }
     },
@@ -129,6 +137,6 @@ function streamJsonLines(
     },
   })
   const headers = new Headers({ 'content-type': JSONL_TYPE, 'cache-control': 'no-cache' })
-  mergeHeaders(headers, options.state)
+  mergeHeaders(headers, state)
   return new Response(stream, { status, headers })
 }

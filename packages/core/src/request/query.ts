@@ -16,15 +16,21 @@ export function parseQuery(url: string): Map<string, string[]> {
   const start = url.indexOf('?')
   if (start === -1) return out
   const hash = url.indexOf('#', start)
-  const query = hash === -1 ? url.slice(start + 1) : url.slice(start + 1, hash)
-  for (const pair of query.split('&')) {
-    if (pair === '') continue
-    const eq = pair.indexOf('=')
-    const key = decode(eq === -1 ? pair : pair.slice(0, eq))
-    const value = eq === -1 ? '' : decode(pair.slice(eq + 1))
-    const list = out.get(key)
-    if (list) list.push(value)
-    else out.set(key, [value])
+  const end = hash === -1 ? url.length : hash
+  // One pass over the pairs with indexOf (no intermediate list of them).
+  for (let at = start + 1; at < end; ) {
+    let amp = url.indexOf('&', at)
+    if (amp === -1 || amp > end) amp = end
+    if (amp > at) {
+      let eq = url.indexOf('=', at)
+      if (eq === -1 || eq > amp) eq = -1
+      const key = decode(url.slice(at, eq === -1 ? amp : eq))
+      const value = eq === -1 ? '' : decode(url.slice(eq + 1, amp))
+      const list = out.get(key)
+      if (list) list.push(value)
+      else out.set(key, [value])
+    }
+    at = amp + 1
   }
   return out
 }
