@@ -132,6 +132,8 @@ const SIMPLE_PATH = /^\/[!#$&-;=?-[\]_a-z~]*$/
 /** `.` and `..` segments, which the URL standard removes. */
 const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/
 
+let lastHost = ''
+
 /** Thrown for a request whose target or `Host` header makes no URL: answered 400. */
 export class BadRequestTarget extends Error {
   override name = 'BadRequestTarget'
@@ -152,10 +154,14 @@ export function requestUrl(incoming: IncomingMessage, fallbackHost: string): str
     throw new BadRequestTarget(`Invalid request target: ${target}`)
   }
   const host = incoming.headers.host || fallbackHost
-  if (!SIMPLE_HOST.test(host)) throw new BadRequestTarget(`Invalid Host header: ${host}`)
+  // Clients send the same Host again and again: the last one that passed needs no second look.
+  if (host !== lastHost) {
+    if (!SIMPLE_HOST.test(host)) throw new BadRequestTarget(`Invalid Host header: ${host}`)
+    lastHost = host
+  }
   const scheme = (incoming.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http'
   const url = `${scheme}://${host}${target}`
-  if (SIMPLE_PATH.test(target) && !DOT_SEGMENT.test(target)) return url
+  if (SIMPLE_PATH.test(target) && (!target.includes('/.') || !DOT_SEGMENT.test(target))) return url
   // Spaces, non-ASCII, backslashes or dot segments: the URL standard's own normal form.
   try {
     return new URL(url).href
