@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { bodyTooLarge, bodyUnreadable } from '@tandem/core'
+import { keepBody } from './request.ts'
 
 /**
  * Reads a request body straight from Node's `IncomingMessage`, past the Web stream a `Request` would
@@ -59,5 +60,8 @@ export function nodeBodyReader(request: Request, env: unknown, limit: number) {
   const incoming = (env as { incoming?: IncomingMessage } | undefined)?.incoming
   if (!incoming || request.bodyUsed || incoming.readableEnded || incoming.readableDidRead) return undefined
   if (Number(incoming.headers['content-length']) > limit) return Promise.reject(bodyTooLarge(limit))
-  return (bufferedBody(incoming) as Uint8Array<ArrayBuffer> | undefined) ?? readIncoming(incoming, limit)
+  const body =
+    (bufferedBody(incoming) as Uint8Array<ArrayBuffer> | undefined) ?? readIncoming(incoming, limit)
+  keepBody(request, body)
+  return body
 }

@@ -88,15 +88,18 @@ class NodeRequestConstructor extends NativeRequest {
     super(isNodeRequest(input) ? realRequest(input) : input, init)
   }
 
+  /** Lazy requests and the runtime's own are `Request`s too (a subclass keeps the usual check). */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return Function.prototype[Symbol.hasInstance].call(NativeRequest, value)
+    // biome-ignore lint/complexity/noThisInStatic: a subclass's check must stay its own
+    const target = this === NodeRequestConstructor ? NativeRequest : this
+    return Function.prototype[Symbol.hasInstance].call(target, value)
   }
 }
 
 /**
  * Makes the global `Request` and `Response` the ones lazy requests and light responses need (as
- * `@hono/node-server` does): `new Response(text)` stays light, `new Request(ctx.request)` reads the
- * real request, and `instanceof` holds for the runtime's own objects as well.
+ * `@hono/node-server` does): `new Response(text)` stays light, `new Request(ctx.request)` and
+ * `fetch(ctx.request)` read the real request, and `instanceof` holds for the runtime's own objects.
  */
 export function installFetchGlobals(): void {
   if (globalThis.Response === NodeResponse) return
@@ -106,4 +109,13 @@ export function installFetchGlobals(): void {
     configurable: true,
   })
   Object.defineProperty(globalThis, 'Response', { value: NodeResponse, writable: true, configurable: true })
+  // `fetch(ctx.request)` (a proxy forwarding the request) sends the real request.
+  const nativeFetch = globalThis.fetch
+  const fetchWithLazyRequests: typeof fetch = (input, init) =>
+    nativeFetch(isNodeRequest(input) ? realRequest(input) : input, init)
+  Object.defineProperty(globalThis, 'fetch', {
+    value: fetchWithLazyRequests,
+    writable: true,
+    configurable: true,
+  })
 }

@@ -110,6 +110,10 @@ class NodeRequestHeaders {
   [Symbol.iterator](): HeadersIterator<[string, string]> {
     return this.#real().entries()
   }
+
+  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: object, inspect: Function): string {
+    return `Headers ${inspect(Object.fromEntries(this.#real()), options)}`
+  }
 }
 Object.setPrototypeOf(NodeRequestHeaders.prototype, NativeHeaders.prototype)
 
@@ -125,14 +129,26 @@ function joinedRaw(raw: string[], key: string): string | null {
   return value
 }
 
-/** A host as a URL can carry it (a name or IPv4 address, or a bracketed IPv6 one; a port). */
-const SIMPLE_HOST = /^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/
+/** What a `Host` header may not hold (it would change what the URL means). */
+const HOST_BREAKERS = /[/?#@\\\s]/
 /** A request target that is already a URL path as the URL standard would write it. */
-const SIMPLE_PATH = /^\/[!#$&-;=?-[\]_a-z~]*$/
+const SIMPLE_PATH = /^\/[!#$&(-;=?-[\]_a-z~]*$/
 /** `.` and `..` segments, which the URL standard removes. */
 const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/
 
 let lastHost = ''
+let lastScheme = ''
+let lastNormalHost = ''
+
+/** A `Host` as the URL standard writes it (lower case, default port dropped), or 400. */
+function normalHost(scheme: string, host: string): string {
+  if (!host || HOST_BREAKERS.test(host)) throw new BadRequestTarget(`Invalid Host header: ${host}`)
+  try {
+    return new URL(`${scheme}://${host}`).host
+  } catch {
+    throw new BadRequestTarget(`Invalid Host header: ${host}`)
+  }
+}
 
 /** Thrown for a request whose target or `Host` header makes no URL: answered 400. */
 export class BadRequestTarget extends Error {
@@ -153,14 +169,15 @@ export function requestUrl(incoming: IncomingMessage, fallbackHost: string): str
     }
     throw new BadRequestTarget(`Invalid request target: ${target}`)
   }
-  const host = incoming.headers.host || fallbackHost
-  // Clients send the same Host again and again: the last one that passed needs no second look.
-  if (host !== lastHost) {
-    if (!SIMPLE_HOST.test(host)) throw new BadRequestTarget(`Invalid Host header: ${host}`)
-    lastHost = host
-  }
+  const given = incoming.headers.host || fallbackHost
   const scheme = (incoming.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http'
-  const url = `${scheme}://${host}${target}`
+  // Clients send the same Host again and again: the last one is kept as the URL standard wrote it.
+  if (given !== lastHost || scheme !== lastScheme) {
+    lastNormalHost = normalHost(scheme, given)
+    lastHost = given
+    lastScheme = scheme
+  }
+  const url = `${scheme}://${lastNormalHost}${target}`
   if (SIMPLE_PATH.test(target) && (!target.includes('/.') || !DOT_SEGMENT.test(target))) return url
   // Spaces, non-ASCII, backslashes or dot segments: the URL standard's own normal form.
   try {
@@ -170,6 +187,8 @@ export function requestUrl(incoming: IncomingMessage, fallbackHost: string): str
   }
 }
 
+const KEPT = Symbol('tandem.keptBody')
+
 /** The lazy `Request` of one Node request. */
 class NodeRequest {
   readonly [INCOMING]: IncomingMessage
@@ -177,7 +196,9 @@ class NodeRequest {
   readonly #url: string
   #headers: NodeRequestHeaders | undefined
   #signal: AbortSignal | undefined;
-  [REAL]: Request | undefined
+  [REAL]: Request | undefined;
+  /** The body as Tandem read it for the route (so a handler can read it again). */
+  [KEPT]: Uint8Array | Promise<Uint8Array> | undefined
 
   constructor(incoming: IncomingMessage, outgoing: ServerResponse, url: string) {
     this[INCOMING] = incoming
@@ -219,20 +240,40 @@ class NodeRequest {
     return this[REAL]?.bodyUsed ?? false
   }
 
+  /** The body for the real `Request`: what Tandem kept when it read it, else the message itself. */
+  #body(): BodyInit {
+    const kept = this[KEPT]
+    if (kept === undefined) return Readable.toWeb(this[INCOMING]) as unknown as ReadableStream<Uint8Array>
+    if (kept instanceof Uint8Array) return kept as Uint8Array<ArrayBuffer>
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        controller.enqueue(await kept)
+        controller.close()
+      },
+    })
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: object, inspect: Function): string {
+    if (this[REAL]) return inspect(this[REAL], options)
+    return `Request (lazy) ${inspect({ method: this.method, url: this.#url, headers: this.headers }, options)}`
+  }
+
   /** The real `Request`, built once (its body streams from the `IncomingMessage`). */
   [REAL_REQUEST](): Request {
     if (!this[REAL]) {
       const incoming = this[INCOMING]
       const method = this.method
-      const hasBody = method !== 'GET' && method !== 'HEAD'
+      const declared = incoming.headers['content-length']
+      const hasBody =
+        method !== 'GET' &&
+        method !== 'HEAD' &&
+        ((declared !== undefined && declared !== '0') || incoming.headers['transfer-encoding'] !== undefined)
       const headers = this.#headers?.[REAL] ?? rawHeaders(incoming)
       this[REAL] = new NativeRequest(this.#url, {
         method,
         headers,
         signal: this.signal,
-        ...(hasBody
-          ? { body: Readable.toWeb(incoming) as unknown as ReadableStream<Uint8Array>, duplex: 'half' }
-          : {}),
+        ...(hasBody ? { body: this.#body(), duplex: 'half' } : {}),
       } as RequestInit)
     }
     return this[REAL]
@@ -284,6 +325,14 @@ export function nodeRequest(
 /** The real `Request` behind a lazy one (itself for any other request). */
 export function realRequest(request: Request): Request {
   return request instanceof NodeRequest ? request[REAL_REQUEST]() : request
+}
+
+/**
+ * Keeps the body Tandem read from a lazy request's message (the bytes, or their promise), so that a
+ * handler reading `ctx.request` afterwards gets them again instead of an exhausted stream.
+ */
+export function keepBody(request: Request, body: Uint8Array | Promise<Uint8Array>): void {
+  if (request instanceof NodeRequest && !request[REAL]) request[KEPT] = body
 }
 
 /** Whether a value is one of these lazy requests. */

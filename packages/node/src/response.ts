@@ -33,7 +33,11 @@ class LightResponse {
 
   constructor(body?: BodyInit | null, init?: ResponseInit) {
     if ((body == null || typeof body === 'string') && isCheapInit(init, body != null)) {
-      this[PARTS] = { status: init?.status ?? 200, body: body ?? null, init, headers: undefined }
+      // Headers are read now, as the real constructor does: a shared frozen object checked once,
+      // anything else copied into real `Headers` (which checks names and values, and throws here).
+      const given = init?.headers
+      const headers = given === undefined || checkedFrozen(given) ? undefined : new NativeHeaders(given)
+      this[PARTS] = { status: init?.status ?? 200, body: body ?? null, init, headers }
     } else {
       this[REAL] = new NativeResponse(body, init)
     }
@@ -75,9 +79,36 @@ class LightResponse {
     return parts.headers
   }
 
+  /** The runtime's own responses are `Response`s too (a subclass keeps the usual check). */
   static [Symbol.hasInstance](value: unknown): boolean {
-    return Function.prototype[Symbol.hasInstance].call(NativeResponse, value)
+    // biome-ignore lint/complexity/noThisInStatic: a subclass's check must stay its own
+    const target = this === LightResponse ? NativeResponse : this
+    return Function.prototype[Symbol.hasInstance].call(target, value)
   }
+
+  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: object, inspect: Function): string {
+    const parts = this[PARTS]
+    if (!parts) return inspect(this[REAL], options)
+    return `Response (light) ${inspect({ status: parts.status, headers: this.headers, body: parts.body }, options)}`
+  }
+}
+
+/** Frozen plain header objects already checked (core's shared JSON headers): used as they are. */
+const checked = new WeakSet<object>()
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const HEADER_VALUE = /^[^\0\r\n]*$/
+
+function checkedFrozen(headers: HeadersInit): boolean {
+  if (checked.has(headers)) return true
+  if (!Object.isFrozen(headers) || Array.isArray(headers) || headers instanceof NativeHeaders) return false
+  const proto = Object.getPrototypeOf(headers)
+  if (proto !== Object.prototype && proto !== null) return false
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string' || !HEADER_NAME.test(name) || !HEADER_VALUE.test(value)) return false
+    if (value !== value.trim()) return false
+  }
+  checked.add(headers)
+  return true
 }
 
 /** Only a plain init with a valid status keeps a response light (anything else is checked now). */
@@ -86,6 +117,7 @@ function isCheapInit(init: ResponseInit | undefined, hasBody: boolean): boolean 
   if (init === null || typeof init !== 'object') return false
   const proto = Object.getPrototypeOf(init)
   if (proto !== Object.prototype && proto !== null) return false
+  if (init.statusText !== undefined) return false
   const status = init.status
   if (status === undefined) return true
   if (!Number.isInteger(status) || status < 200 || status > 599) return false
@@ -131,9 +163,8 @@ export function writeResponse(response: Response, outgoing: ServerResponse): Pro
   if (parts) {
     const body = parts.body
     const headers = toOutgoing(parts.headers ?? parts.init?.headers, body !== null)
-    if (body !== null && headers['content-length'] === undefined) {
-      headers['content-length'] = Buffer.byteLength(body)
-    }
+    // The body's own length, whatever the headers said (a shorter one would corrupt the connection).
+    headers['content-length'] = body === null ? 0 : Buffer.byteLength(body)
     outgoing.writeHead(parts.status, headers)
     outgoing.end(body ?? undefined)
     return undefined
@@ -179,28 +210,35 @@ function add(out: OutgoingHttpHeaders, name: string, value: string): void {
 async function pipeBody(body: ReadableStream<Uint8Array>, outgoing: ServerResponse): Promise<void> {
   const reader = body.getReader()
   let gone = false
-  // The client went away before the end: cancel the stream, which runs the response's cleanups.
-  const onClose = () => {
-    if (outgoing.writableFinished) return
+  // The client went away before the end (perhaps before the response was even ready): cancel the
+  // stream, which runs the response's cleanups and background tasks.
+  const leave = () => {
+    if (gone || outgoing.writableFinished) return
     gone = true
     reader.cancel().catch(() => {})
   }
-  outgoing.on('close', onClose)
+  outgoing.on('close', leave)
+  if (outgoing.destroyed) leave()
   try {
-    for (;;) {
+    while (!gone) {
       const { done, value } = await reader.read()
       if (done || gone) break
+      if (outgoing.destroyed) {
+        leave()
+        break
+      }
       if (!outgoing.write(value)) await drained(outgoing)
     }
     if (!gone) outgoing.end()
   } catch (error) {
     if (!gone) outgoing.destroy(error as Error)
   } finally {
-    outgoing.off('close', onClose)
+    outgoing.off('close', leave)
   }
 }
 
 function drained(outgoing: ServerResponse): Promise<void> {
+  if (outgoing.destroyed) return Promise.resolve()
   return new Promise((resolve) => {
     const done = () => {
       outgoing.off('drain', done)

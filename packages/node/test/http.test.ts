@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { connect } from 'node:net'
+import { inspect } from 'node:util'
 import { App, HTTPException } from '@tandem/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -76,6 +77,28 @@ app.get('/slow', {}, async ({ signal }) => {
   return { done: true }
 })
 app.get('/items/:id', {}, ({ params }) => ({ id: params.id }))
+app.get('/late', {}, async ({ background }) => {
+  await new Promise((r) => setTimeout(r, 150))
+  background.add(() => {
+    events.push('late background')
+  })
+  return new Response(
+    new ReadableStream({
+      pull: (controller) => controller.enqueue(new TextEncoder().encode('tick\n')),
+      cancel: () => {
+        events.push('late cancelled')
+      },
+    }),
+  )
+})
+app.get('/inspect', {}, ({ request }) => ({ request: inspect(request), headers: inspect(request.headers) }))
+app.post('/again', { body: z.object({ a: z.number() }) }, async ({ body, request }) => ({
+  a: body.a,
+  text: await request.text(),
+}))
+app.post('/nobody', {}, ({ request }) => ({ hasBody: request.body !== null }))
+app.get('/badheader', {}, () => new Response('x', { headers: { 'x-bad': 'a\r\nb' } }))
+app.get('/short', {}, () => new Response('hello world', { headers: { 'content-length': '5' } }))
 app.get('/fail', {}, () => {
   throw new HTTPException(418, 'No coffee here')
 })
@@ -173,6 +196,60 @@ describe('@tandem/node over real sockets: requests and responses', () => {
     expect(new TextDecoder().decode(first.value)).toMatch(/^\{"i":0\}\n/)
     controller.abort()
     await expect.poll(() => events).toContain('lines closed')
+  })
+
+  it('cancels a stream whose client left before it was ready, so its cleanups and tasks still run', async () => {
+    const controller = new AbortController()
+    const pending = fetch(`${server.url}/late`, { signal: controller.signal }).catch(() => 'aborted')
+    await new Promise((r) => setTimeout(r, 50))
+    controller.abort()
+    expect(await pending).toBe('aborted')
+    await expect.poll(() => events).toContain('late cancelled')
+    await expect.poll(() => events).toContain('late background')
+  })
+
+  it('lets handlers inspect the request, read a declared body again, and see no body when none came', async () => {
+    const shown = await (await fetch(`${server.url}/inspect`, { headers: { 'x-a': '1' } })).json()
+    expect(shown.request).toContain('/inspect')
+    expect(shown.headers).toContain("'x-a': '1'")
+    const again = await fetch(`${server.url}/again`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    })
+    expect(await again.json()).toEqual({ a: 1, text: '{"a":1}' })
+    expect(await (await fetch(`${server.url}/nobody`, { method: 'POST' })).json()).toEqual({ hasBody: false })
+  })
+
+  it('checks response headers where the response is made, and always sends the body’s own length', async () => {
+    const bad = await fetch(`${server.url}/badheader`)
+    expect(bad.status).toBe(500)
+    expect(await bad.text()).toBe('Internal Server Error')
+    const short = await raw(server.port, ['GET /short HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'])
+    expect(short).toMatch(/content-length: 11\r\n/i)
+    expect(short.endsWith('\r\n\r\nhello world')).toBe(true)
+  })
+
+  it('writes the Host as a URL does, and answers 400 for one that is not a host', async () => {
+    const upper = await raw(server.port, [
+      'GET /echo HTTP/1.1\r\nHost: EXAMPLE.test:80\r\nConnection: close\r\n\r\n',
+    ])
+    expect(JSON.parse(upper.split('\r\n\r\n')[1]!).url).toBe('http://example.test/echo')
+    const port = await raw(server.port, [
+      'GET /echo HTTP/1.1\r\nHost: example.test:99999\r\nConnection: close\r\n\r\n',
+    ])
+    expect(port).toMatch(/^HTTP\/1\.1 400 /)
+  })
+
+  it('keeps instanceof right for the runtime’s objects and for subclasses', () => {
+    class Mine extends Response {}
+    expect(Response.json({}) instanceof Response).toBe(true)
+    expect(Response.json({}) instanceof Mine).toBe(false)
+    expect(new Response('x') instanceof Mine).toBe(false)
+    expect(new Mine('x') instanceof Mine).toBe(true)
+    class MyRequest extends Request {}
+    expect(new Request('http://x/') instanceof MyRequest).toBe(false)
+    expect(new MyRequest('http://x/') instanceof Request).toBe(true)
   })
 
   it('aborts the request’s signal when the client goes away', async () => {
