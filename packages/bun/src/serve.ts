@@ -10,6 +10,7 @@ import {
   runServing,
   type Scheduler,
   type ServingOptions,
+  setCodeCompiler,
 } from '@tandem/core'
 import { type BunPoolOptions, createBunPool, type Entry } from './pool.ts'
 
@@ -67,6 +68,8 @@ export async function serve(
     scheduler = pool
   }
   await prepareServing(app, scheduler, new AsyncLocalStorage())
+  // Bun evaluates code: response models get compiled writers (core makes the source, never runs it).
+  setCodeCompiler((parameters, body) => new Function(...parameters, body) as (...args: unknown[]) => unknown)
 
   const port = options.port ?? (Number(process.env.PORT) || 8000)
   const hostname = options.hostname ?? '127.0.0.1'

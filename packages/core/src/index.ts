@@ -119,4 +119,5 @@ export {
 } from './serving.ts'
 export { formatEvent, type ServerSentEvent, type SSEOptions, sse } from './sse.ts'
 export type { ObjectInput, Shape } from './validation/inputs.ts'
+export { type CodeCompiler, setCodeCompiler } from './validation/writer.ts'
 export { startWatchdog, type WatchdogOptions } from './watchdog.ts'

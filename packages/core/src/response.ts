@@ -2,7 +2,9 @@ import type { z } from 'zod'
 import { ResponseValidationError } from './errors.ts'
 import { statusForbidsBody } from './http/status.ts'
 import type { ResponseState } from './response-state.ts'
+import { ASK_ZOD } from './validation/fast.ts'
 import { toValidationIssues } from './validation/issues.ts'
+import { compilerGeneration, compileWriter, type Writer } from './validation/writer.ts'
 
 const JSON_TYPE = 'application/json'
 const JSONL_TYPE = 'application/jsonl'
@@ -70,6 +72,27 @@ export interface SerializeOptions {
   status: number
   model: z.ZodType | undefined
   route: string
+  /** The model's compiled writer (null: none), and the compiler generation it was made for. */
+  writer?: Writer | null
+  writerGeneration?: number
+}
+
+/**
+ * A value as JSON through the route's response model: the compiled writer when there is one and it
+ * accepts the value, else Zod's parse then `JSON.stringify` (which also raises the model's errors).
+ */
+function modelJson(options: SerializeOptions, value: unknown): string {
+  const model = options.model
+  if (!model) return toJson(value)
+  if (options.writerGeneration !== compilerGeneration()) {
+    options.writer = compileWriter(model) ?? null
+    options.writerGeneration = compilerGeneration()
+  }
+  if (options.writer) {
+    const text = options.writer(value)
+    if (text !== ASK_ZOD) return text
+  }
+  return toJson(applyResponseModel(model, value, options.route))
 }
 
 /** Where a failure of a streamed response is reported. */
@@ -92,8 +115,7 @@ export function serializeResult(
   let body: string | null
   if (statusForbidsBody(status)) body = null
   else {
-    const data = options.model ? applyResponseModel(options.model, result, options.route) : result
-    body = toJson(data)
+    body = modelJson(options, result)
   }
   if (!state?.touched) {
     return new Response(body, body === null ? { status } : { status, headers: JSON_HEADERS })
@@ -123,8 +145,7 @@ function streamJsonLines(
           controller.close()
           return
         }
-        const item = options.model ? applyResponseModel(options.model, value, options.route) : value
-        controller.enqueue(encoder.encode(`${toJson(item)}\n`))
+        controller.enqueue(encoder.encode(`${modelJson(options, value)}\n`))
       } catch (error) {
         if (cancelled) return
         logError(`Streaming the response of ${options.route} failed`, error)

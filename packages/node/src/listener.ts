@@ -119,3 +119,11 @@ export function installFetchGlobals(): void {
     configurable: true,
   })
 }
+
+/** Node's compiler for core's generated code (response writers): `new Function`. */
+export function compileFunction(
+  parameters: readonly string[],
+  body: string,
+): (...args: unknown[]) => unknown {
+  return new Function(...parameters, body) as (...args: unknown[]) => unknown
+}

@@ -13,9 +13,10 @@ import {
   type Scheduler,
   type ServingOptions,
   setBodyReader,
+  setCodeCompiler,
 } from '@tandem/core'
 import { nodeBodyReader } from './body.ts'
-import { createListener, installFetchGlobals, type NodeEnv } from './listener.ts'
+import { compileFunction, createListener, installFetchGlobals, type NodeEnv } from './listener.ts'
 import { createNodePool, type Entry, type NodePoolOptions } from './pool.ts'
 
 /** Options of `serve()`. */
@@ -83,6 +84,8 @@ export async function serve(
   }
   await prepareServing(app, scheduler, new AsyncLocalStorage())
   setBodyReader(nodeBodyReader)
+  // Node evaluates code: response models get compiled writers (core makes the source, never runs it).
+  setCodeCompiler(compileFunction)
 
   installFetchGlobals()
   const port = options.port ?? (Number(process.env.PORT) || 8000)

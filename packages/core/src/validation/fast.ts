@@ -30,12 +30,17 @@ const compiled = new WeakMap<z.ZodType, Check>()
  * const result = fast === ASK_ZOD ? schema.safeParse(input) : { success: true, data: fast }
  */
 export function fastParse(schema: z.ZodType, value: unknown): unknown {
+  return compiledCheck(schema)(value)
+}
+
+/** The fast path's compiled check of a schema (made once per schema). */
+export function compiledCheck(schema: z.ZodType): Check {
   let check = compiled.get(schema)
   if (!check) {
     check = compile(schema, new Map())
     compiled.set(schema, check)
   }
-  return check(value)
+  return check
 }
 
 type ZodCheckDef = {
