@@ -118,6 +118,6 @@ export {
   type ServingOptions,
 } from './serving.ts'
 export { formatEvent, type ServerSentEvent, type SSEOptions, sse } from './sse.ts'
+export { type CodeCompiler, setCodeCompiler } from './validation/compiler.ts'
 export type { ObjectInput, Shape } from './validation/inputs.ts'
-export { type CodeCompiler, setCodeCompiler } from './validation/writer.ts'
 export { startWatchdog, type WatchdogOptions } from './watchdog.ts'

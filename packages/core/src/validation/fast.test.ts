@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { setCodeCompiler } from './compiler.ts'
 import { ASK_ZOD, fastParse } from './fast.ts'
 
 // The fast path's promise: whatever it accepts, Zod accepts with the very same output (same keys,
@@ -242,7 +243,17 @@ const cases: Case[] = [
   },
 ]
 
-describe('the validation fast path', () => {
+const compile = (parameters: readonly string[], body: string) =>
+  new Function(...parameters, body) as (...args: unknown[]) => unknown
+
+// Both forms of the fast path: closures (no compiler: workerd, tests) and generated code (Node, Bun).
+describe.each([
+  ['closures', undefined],
+  ['generated code', compile],
+] as const)('the validation fast path, as %s', (_mode, compiler) => {
+  beforeAll(() => setCodeCompiler(compiler))
+  afterAll(() => setCodeCompiler(undefined))
+
   for (const { name, schema, samples, fast } of cases) {
     it(`agrees with Zod: ${name}`, () => {
       const next = random(name.length * 7919)

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { canCompile, compilerGeneration, compileSource } from './compiler.ts'
 import { acceptsMissing, defOf } from './schema.ts'
 
 /**
@@ -33,13 +34,29 @@ export function fastParse(schema: z.ZodType, value: unknown): unknown {
   return compiledCheck(schema)(value)
 }
 
-/** The fast path's compiled check of a schema (made once per schema). */
-export function compiledCheck(schema: z.ZodType): Check {
+/** The fast path's closure check of a schema (made once per schema). */
+export function closureCheck(schema: z.ZodType): Check {
   let check = compiled.get(schema)
   if (!check) {
     check = compile(schema, new Map())
     compiled.set(schema, check)
   }
+  return check
+}
+
+const generated = new WeakMap<z.ZodType, { generation: number; check: Check }>()
+
+/**
+ * The fast path's check of a schema: generated code when an adapter provides a compiler (the same
+ * decisions as the closures, without their calls and generic property access), else the closures.
+ */
+export function compiledCheck(schema: z.ZodType): Check {
+  if (!canCompile()) return closureCheck(schema)
+  const made = generated.get(schema)
+  const generation = compilerGeneration()
+  if (made?.generation === generation) return made.check
+  const check = generateCheck(schema) ?? closureCheck(schema)
+  generated.set(schema, { generation, check })
   return check
 }
 
@@ -336,5 +353,218 @@ function objectCheck(schema: z.ZodType, def: Record<string, unknown>, seen: Map<
       if (key !== '__proto__') out[key] = input[key]
     }
     return out
+  }
+}
+
+/**
+ * The check of `schema` as generated code, mirroring the closures above decision for decision: a
+ * part the generator does not write inline calls its closure. Undefined without a compiler.
+ */
+function generateCheck(schema: z.ZodType): Check | undefined {
+  const gen = new CheckGenerator()
+  const body = gen.check(schema, 'v', 'r')
+  const source = `"use strict";\nlet r;\n${body}\nreturn r;`
+  const make = compileSource(['ASK', 'K', 'cp', 'dflt'], `return function check(v) {\n${source}\n}`)
+  return make?.(ASK_ZOD, gen.constants, codePoints, defaultOf) as Check | undefined
+}
+
+class CheckGenerator {
+  readonly constants: unknown[] = []
+  #names = 0
+  readonly #open = new Set<z.ZodType>()
+
+  #name(prefix: string): string {
+    return `${prefix}${this.#names++}`
+  }
+
+  #constant(value: unknown): string {
+    this.constants.push(value)
+    return `K[${this.constants.length - 1}]`
+  }
+
+  /** The closure's answer for a part written as a call. */
+  #call(schema: z.ZodType, v: string, out: string): string {
+    return `${out} = ${this.#constant(closureCheck(schema))}(${v});\nif (${out} === ASK) return ASK;`
+  }
+
+  /** Statements that check `v` against `schema` and put the output in `out`, or return ASK. */
+  check(schema: z.ZodType, v: string, out: string): string {
+    // A recursive schema meets itself: that part is the closure's.
+    if (this.#open.has(schema)) return this.#call(schema, v, out)
+    this.#open.add(schema)
+    try {
+      return this.#check(schema, v, out)
+    } finally {
+      this.#open.delete(schema)
+    }
+  }
+
+  #check(schema: z.ZodType, v: string, out: string): string {
+    const def = defOf(schema) as Record<string, unknown> & { type: string }
+    if (def.coerce) return this.#call(schema, v, out)
+    switch (def.type) {
+      case 'string':
+        return this.#string(schema, checksOf(def), v, out)
+      case 'number':
+        return this.#number(schema, checksOf(def), v, out)
+      case 'boolean':
+        return `if (typeof ${v} !== 'boolean') return ASK;\n${out} = ${v};`
+      case 'enum':
+      case 'literal': {
+        const values = (schema as unknown as { _zod: { values?: Set<unknown> } })._zod.values
+        if (!values || checksOf(def).length > 0) return this.#call(schema, v, out)
+        return `if (${v} === undefined || !${this.#constant(values)}.has(${v})) return ASK;\n${out} = ${v};`
+      }
+      case 'any':
+      case 'unknown':
+        return `if (${v} === undefined) return ASK;\n${out} = ${v};`
+      case 'optional': {
+        const inner = def.innerType as z.ZodType
+        if (acceptsMissing(inner)) return `if (${v} === undefined) return ASK;\n${this.check(inner, v, out)}`
+        return `if (${v} === undefined) ${out} = undefined;\nelse {\n${this.check(inner, v, out)}\n}`
+      }
+      case 'nullable':
+        return `if (${v} === null) ${out} = null;\nelse {\n${this.check(def.innerType as z.ZodType, v, out)}\n}`
+      case 'default': {
+        const fallback = `${out} = dflt(${this.#constant(def)});\nif (${out} === ASK) return ASK;`
+        return `if (${v} === undefined) {\n${fallback}\n} else {\n${this.check(def.innerType as z.ZodType, v, out)}\n}`
+      }
+      case 'array':
+        return this.#array(schema, def, v, out)
+      case 'object':
+        return this.#object(schema, def, v, out)
+      default:
+        return this.#call(schema, v, out)
+    }
+  }
+
+  #string(schema: z.ZodType, checks: ZodCheckDef[], v: string, out: string): string {
+    const bounds = { min: 0, max: Number.POSITIVE_INFINITY }
+    const lines = [`if (typeof ${v} !== 'string') return ASK;`]
+    const patterns: string[] = []
+    for (const check of checks) {
+      if (foldLength(check, bounds)) continue
+      if (check.check === 'string_format' && check.format === 'regex' && check.pattern)
+        patterns.push(this.#constant(check.pattern))
+      else return this.#call(schema, v, out)
+    }
+    const { min, max } = bounds
+    if (min > 0 || max !== Number.POSITIVE_INFINITY) {
+      // A code point is one or two units: only a length near a bound needs counting.
+      const units = this.#name('u')
+      const count = this.#name('n')
+      const high = max === Number.POSITIVE_INFINITY ? 'Infinity' : String(2 * max)
+      const top = max === Number.POSITIVE_INFINITY ? 'Infinity' : String(max)
+      lines.push(
+        `const ${units} = ${v}.length;`,
+        `if (${units} < ${min} || ${units} > ${high}) return ASK;`,
+        `if (${units} > ${top} || ${units} < ${2 * min}) {`,
+        `const ${count} = cp(${v});`,
+        `if (${count} < ${min} || ${count} > ${top}) return ASK;`,
+        `}`,
+      )
+    }
+    for (const pattern of patterns)
+      lines.push(`${pattern}.lastIndex = 0;`, `if (!${pattern}.test(${v})) return ASK;`)
+    lines.push(`${out} = ${v};`)
+    return lines.join('\n')
+  }
+
+  #number(schema: z.ZodType, checks: ZodCheckDef[], v: string, out: string): string {
+    let low = Number.NEGATIVE_INFINITY
+    let lowInclusive = true
+    let high = Number.POSITIVE_INFINITY
+    let highInclusive = true
+    let integer = false
+    for (const check of checks) {
+      if (typeof check.value === 'bigint') return this.#call(schema, v, out)
+      if (check.check === 'greater_than') {
+        if (check.value! > low || (check.value === low && !check.inclusive)) {
+          low = check.value!
+          lowInclusive = check.inclusive === true
+        }
+      } else if (check.check === 'less_than') {
+        if (check.value! < high || (check.value === high && !check.inclusive)) {
+          high = check.value!
+          highInclusive = check.inclusive === true
+        }
+      } else if (check.check === 'number_format' && check.format === 'safeint') integer = true
+      else return this.#call(schema, v, out)
+    }
+    const lines = [`if (typeof ${v} !== 'number' || !Number.isFinite(${v})) return ASK;`]
+    if (integer) lines.push(`if (!Number.isSafeInteger(${v})) return ASK;`)
+    if (low !== Number.NEGATIVE_INFINITY)
+      lines.push(`if (${v} ${lowInclusive ? '<' : '<='} ${this.#constant(low)}) return ASK;`)
+    if (high !== Number.POSITIVE_INFINITY)
+      lines.push(`if (${v} ${highInclusive ? '>' : '>='} ${this.#constant(high)}) return ASK;`)
+    lines.push(`${out} = ${v};`)
+    return lines.join('\n')
+  }
+
+  #array(schema: z.ZodType, def: Record<string, unknown>, v: string, out: string): string {
+    const bounds = { min: 0, max: Number.POSITIVE_INFINITY }
+    for (const check of checksOf(def)) if (!foldLength(check, bounds)) return this.#call(schema, v, out)
+    const items = this.#name('o')
+    const i = this.#name('i')
+    const item = this.#name('e')
+    const parsed = this.#name('x')
+    const max = bounds.max === Number.POSITIVE_INFINITY ? 'Infinity' : String(bounds.max)
+    return [
+      `if (!Array.isArray(${v}) || ${v}.length < ${bounds.min} || ${v}.length > ${max}) return ASK;`,
+      `const ${items} = new Array(${v}.length);`,
+      `for (let ${i} = 0; ${i} < ${v}.length; ${i}++) {`,
+      `const ${item} = ${v}[${i}];`,
+      `let ${parsed};`,
+      this.check(def.element as z.ZodType, item, parsed),
+      `${items}[${i}] = ${parsed};`,
+      `}`,
+      `${out} = ${items};`,
+    ].join('\n')
+  }
+
+  #object(schema: z.ZodType, def: Record<string, unknown>, v: string, out: string): string {
+    const plan = planObject(def, new Map())
+    if (!plan) return this.#call(schema, v, out)
+    const record = this.#name('o')
+    const proto = this.#name('p')
+    const lines = [
+      `if (${v} === null || typeof ${v} !== 'object') return ASK;`,
+      `const ${proto} = Object.getPrototypeOf(${v});`,
+      `if (${proto} !== Object.prototype && ${proto} !== null) return ASK;`,
+      `const ${record} = {};`,
+    ]
+    const shape = def.shape as Record<string, z.ZodType>
+    for (const field of plan.fields) {
+      const key = JSON.stringify(field.key)
+      const raw = this.#name('f')
+      const parsed = this.#name('x')
+      lines.push(`const ${raw} = ${v}[${key}];`, `if (${raw} === undefined) {`)
+      if (field.missing === OMIT)
+        lines.push(`if (Object.hasOwn(${v}, ${key})) ${record}[${key}] = undefined;`)
+      else if (field.missing === DEFAULT) {
+        lines.push(
+          `const ${parsed}d = dflt(${this.#constant(field.def)});`,
+          `if (${parsed}d === ASK) return ASK;`,
+        )
+        lines.push(`${record}[${key}] = ${parsed}d;`)
+      } else lines.push('return ASK;')
+      lines.push(
+        '} else {',
+        `let ${parsed};`,
+        this.check(shape[field.key]!, raw, parsed),
+        `${record}[${key}] = ${parsed};`,
+        '}',
+      )
+    }
+    if (plan.rest !== 'strip') {
+      const known = this.#constant(new Set(plan.fields.map((field) => field.key)))
+      const name = this.#name('k')
+      lines.push(`for (const ${name} in ${v}) {`, `if (${known}.has(${name})) continue;`)
+      if (plan.rest === 'never') lines.push('return ASK;')
+      else lines.push(`if (${name} !== '__proto__') ${record}[${name}] = ${v}[${name}];`)
+      lines.push('}')
+    }
+    lines.push(`${out} = ${record};`)
+    return lines.join('\n')
   }
 }

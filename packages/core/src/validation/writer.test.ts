@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { App } from '../index.ts'
+import { setCodeCompiler } from './compiler.ts'
 import { ASK_ZOD } from './fast.ts'
-import { compileWriter, setCodeCompiler } from './writer.ts'
+import { compileWriter } from './writer.ts'
 
 const compile = (parameters: readonly string[], body: string) =>
   new Function(...parameters, body) as (...args: unknown[]) => unknown

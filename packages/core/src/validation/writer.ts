@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { canCompile, compileSource } from './compiler.ts'
 import { ASK_ZOD, compiledCheck } from './fast.ts'
 import { defOf } from './schema.ts'
 
@@ -15,36 +16,12 @@ import { defOf } from './schema.ts'
  * compiler (workerd, `app.request()` in tests without an adapter) there is no writer.
  */
 
-/** Turns a function's parameter names and body source into the function. */
-export type CodeCompiler = (parameters: readonly string[], body: string) => (...args: unknown[]) => unknown
-
-let compiler: CodeCompiler | undefined
-let generation = 0
-
-/** Changes each time the compiler does (writers made for another compiler are made again). */
-export function compilerGeneration(): number {
-  return generation
-}
-
-/**
- * Lets core compile response writers (an adapter calls it on a runtime that can evaluate code;
- * `@tandem/node` and `@tandem/bun` do in `serve()`). `undefined` turns them off.
- *
- * @example
- * setCodeCompiler((parameters, body) => new Function(...parameters, body) as (...args: unknown[]) => unknown)
- */
-export function setCodeCompiler(next: CodeCompiler | undefined): void {
-  if (next === compiler) return
-  compiler = next
-  generation++
-}
-
 /** A compiled writer: the JSON text, or `ASK_ZOD`. */
 export type Writer = (value: unknown) => string | typeof ASK_ZOD
 
 /** The model's writer, or undefined when there is no compiler or the model has parts it cannot write. */
 export function compileWriter(model: z.ZodType): Writer | undefined {
-  if (!compiler) return undefined
+  if (!canCompile()) return undefined
   const gen = new Generator()
   let body: string
   try {
@@ -54,13 +31,8 @@ export function compileWriter(model: z.ZodType): Writer | undefined {
     throw error
   }
   const source = `"use strict";\nlet o = '';\n${body}\nreturn o;`
-  try {
-    const make = compiler(['ASK', 'str', 'any', 'K'], `return function write(v) {\n${source}\n}`)
-    return make(ASK_ZOD, quote, anyJson, gen.constants) as Writer
-  } catch {
-    // The runtime refused to evaluate code after all (a content security policy): no writer.
-    return undefined
-  }
+  const make = compileSource(['ASK', 'str', 'any', 'K'], `return function write(v) {\n${source}\n}`)
+  return make?.(ASK_ZOD, quote, anyJson, gen.constants) as Writer | undefined
 }
 
 const UNSUPPORTED = Symbol('unsupported')
