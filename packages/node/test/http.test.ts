@@ -131,6 +131,27 @@ describe('@tandem/node over real sockets: requests and responses', () => {
     }
   })
 
+  it('answers many bodies on one connection, one after the other and pipelined', async () => {
+    for (let i = 0; i < 200; i++) {
+      const res = await fetch(`${server.url}/orders/${i}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"sku":"S${i}"}`,
+      })
+      expect(await res.json()).toEqual({ id: i, sku: `S${i}` })
+    }
+    const one = (i: number) => {
+      const body = `{"sku":"P${i}"}`
+      return `POST /orders/${i} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`
+    }
+    const pipelined = Array.from({ length: 20 }, (_, i) => one(i)).join('')
+    const answer = await raw(server.port, [
+      `${pipelined}${one(20).replace('Host: x', 'Host: x\r\nConnection: close')}`,
+    ])
+    const bodies = answer.match(/\{"id":\d+,"sku":"P\d+"\}/g)
+    expect(bodies).toEqual(Array.from({ length: 21 }, (_, i) => `{"id":${i},"sku":"P${i}"}`))
+  })
+
   it('gives handlers a Request whose body they can read themselves', async () => {
     const text = 'é'.repeat(40_000)
     const res = await fetch(`${server.url}/raw`, { method: 'POST', body: text })
