@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { App } from './index.ts'
+import { App, setCodeCompiler } from './index.ts'
 
 describe('string inputs are coerced by the schema type', () => {
   const app = new App()
@@ -218,7 +218,17 @@ describe('sets from repeated keys', () => {
   })
 })
 
-describe('the fast path for path, query, header and cookie inputs', () => {
+const compile = (parameters: readonly string[], body: string) =>
+  new Function(...parameters, body) as (...args: unknown[]) => unknown
+
+// Both forms: closures (no compiler: workerd, tests) and generated code (Node, Bun).
+describe.each([
+  ['closures', undefined],
+  ['generated code', compile],
+] as const)('the fast path for path, query, header and cookie inputs, as %s', (_mode, compiler) => {
+  beforeAll(() => setCodeCompiler(compiler))
+  afterAll(() => setCodeCompiler(undefined))
+
   it('answers exactly as Zod does on the coerced values, for valid and invalid mixes', async () => {
     const query = {
       n: z.number().int().min(1).max(50),

@@ -368,6 +368,60 @@ function generateCheck(schema: z.ZodType): Check | undefined {
   return make?.(ASK_ZOD, gen.constants, codePoints, defaultOf) as Check | undefined
 }
 
+/** One single-valued input field, as `generateFieldsCheck` reads it. */
+export interface InputFieldSpec {
+  key: string
+  wire: string
+  /** Turns the raw string into the target type, or returns `failure`. */
+  coerce: (raw: string) => unknown
+  schema: z.ZodType
+}
+
+/**
+ * Generated code for single-valued input fields (path, query, header, cookie): each value read by
+ * its wire name, coerced, checked inline and put under its key; `ASK_ZOD` as soon as one is not
+ * plainly valid. Undefined without a compiler. Takes `read` and returns the object or `ASK_ZOD`.
+ */
+export function generateFieldsCheck(
+  fields: readonly InputFieldSpec[],
+  plans: readonly FastField[],
+  failure: Function,
+): ((read: (wire: string) => unknown) => unknown) | undefined {
+  if (!canCompile()) return undefined
+  const gen = new CheckGenerator()
+  const lines = ['"use strict";', 'const o = {};']
+  fields.forEach((field, f) => {
+    const plan = plans[f]!
+    const key = JSON.stringify(field.key)
+    const raw = `r${f}`
+    const item = `t${f}`
+    const coerced = `c${f}`
+    const parsed = `x${f}`
+    lines.push(`const ${raw} = read(${JSON.stringify(field.wire)});`, `if (${raw} === undefined) {`)
+    if (plan.missing === DEFAULT) {
+      lines.push(`const ${parsed}d = dflt(${gen.constant(plan.def)});`, `if (${parsed}d === ASK) return ASK;`)
+      lines.push(`o[${key}] = ${parsed}d;`)
+    } else if (plan.missing === REFUSE) lines.push('return ASK;')
+    lines.push('} else {')
+    lines.push(
+      `const ${item} = typeof ${raw} === 'string' ? ${raw} : Array.isArray(${raw}) ? ${raw}[${raw}.length - 1] : ${raw};`,
+    )
+    lines.push(
+      `const ${coerced} = typeof ${item} === 'string' ? ${gen.constant(field.coerce)}(${item}) : ${item};`,
+    )
+    lines.push(`if (${coerced} instanceof Failure) return ASK;`, `let ${parsed};`)
+    lines.push(gen.check(field.schema, coerced, parsed), `o[${key}] = ${parsed};`, '}')
+  })
+  lines.push('return o;')
+  const make = compileSource(
+    ['ASK', 'K', 'cp', 'dflt', 'Failure'],
+    `return function fields(read) {\n${lines.join('\n')}\n}`,
+  )
+  return make?.(ASK_ZOD, gen.constants, codePoints, defaultOf, failure) as
+    | ((read: (wire: string) => unknown) => unknown)
+    | undefined
+}
+
 class CheckGenerator {
   readonly constants: unknown[] = []
   #names = 0
@@ -377,14 +431,14 @@ class CheckGenerator {
     return `${prefix}${this.#names++}`
   }
 
-  #constant(value: unknown): string {
+  constant(value: unknown): string {
     this.constants.push(value)
     return `K[${this.constants.length - 1}]`
   }
 
   /** The closure's answer for a part written as a call. */
   #call(schema: z.ZodType, v: string, out: string): string {
-    return `${out} = ${this.#constant(closureCheck(schema))}(${v});\nif (${out} === ASK) return ASK;`
+    return `${out} = ${this.constant(closureCheck(schema))}(${v});\nif (${out} === ASK) return ASK;`
   }
 
   /** Statements that check `v` against `schema` and put the output in `out`, or return ASK. */
@@ -413,7 +467,7 @@ class CheckGenerator {
       case 'literal': {
         const values = (schema as unknown as { _zod: { values?: Set<unknown> } })._zod.values
         if (!values || checksOf(def).length > 0) return this.#call(schema, v, out)
-        return `if (${v} === undefined || !${this.#constant(values)}.has(${v})) return ASK;\n${out} = ${v};`
+        return `if (${v} === undefined || !${this.constant(values)}.has(${v})) return ASK;\n${out} = ${v};`
       }
       case 'any':
       case 'unknown':
@@ -426,7 +480,7 @@ class CheckGenerator {
       case 'nullable':
         return `if (${v} === null) ${out} = null;\nelse {\n${this.check(def.innerType as z.ZodType, v, out)}\n}`
       case 'default': {
-        const fallback = `${out} = dflt(${this.#constant(def)});\nif (${out} === ASK) return ASK;`
+        const fallback = `${out} = dflt(${this.constant(def)});\nif (${out} === ASK) return ASK;`
         return `if (${v} === undefined) {\n${fallback}\n} else {\n${this.check(def.innerType as z.ZodType, v, out)}\n}`
       }
       case 'array':
@@ -445,7 +499,7 @@ class CheckGenerator {
     for (const check of checks) {
       if (foldLength(check, bounds)) continue
       if (check.check === 'string_format' && check.format === 'regex' && check.pattern)
-        patterns.push(this.#constant(check.pattern))
+        patterns.push(this.constant(check.pattern))
       else return this.#call(schema, v, out)
     }
     const { min, max } = bounds
@@ -494,9 +548,9 @@ class CheckGenerator {
     const lines = [`if (typeof ${v} !== 'number' || !Number.isFinite(${v})) return ASK;`]
     if (integer) lines.push(`if (!Number.isSafeInteger(${v})) return ASK;`)
     if (low !== Number.NEGATIVE_INFINITY)
-      lines.push(`if (${v} ${lowInclusive ? '<' : '<='} ${this.#constant(low)}) return ASK;`)
+      lines.push(`if (${v} ${lowInclusive ? '<' : '<='} ${this.constant(low)}) return ASK;`)
     if (high !== Number.POSITIVE_INFINITY)
-      lines.push(`if (${v} ${highInclusive ? '>' : '>='} ${this.#constant(high)}) return ASK;`)
+      lines.push(`if (${v} ${highInclusive ? '>' : '>='} ${this.constant(high)}) return ASK;`)
     lines.push(`${out} = ${v};`)
     return lines.join('\n')
   }
@@ -543,7 +597,7 @@ class CheckGenerator {
         lines.push(`if (Object.hasOwn(${v}, ${key})) ${record}[${key}] = undefined;`)
       else if (field.missing === DEFAULT) {
         lines.push(
-          `const ${parsed}d = dflt(${this.#constant(field.def)});`,
+          `const ${parsed}d = dflt(${this.constant(field.def)});`,
           `if (${parsed}d === ASK) return ASK;`,
         )
         lines.push(`${record}[${key}] = ${parsed}d;`)
@@ -557,7 +611,7 @@ class CheckGenerator {
       )
     }
     if (plan.rest !== 'strip') {
-      const known = this.#constant(new Set(plan.fields.map((field) => field.key)))
+      const known = this.constant(new Set(plan.fields.map((field) => field.key)))
       const name = this.#name('k')
       lines.push(`for (const ${name} in ${v}) {`, `if (${known}.has(${name})) continue;`)
       if (plan.rest === 'never') lines.push('return ASK;')

@@ -2,7 +2,16 @@ import { z } from 'zod'
 import type { ValidationIssue } from '../errors.ts'
 import type { ParameterLocation, ParameterSpec } from '../openapi/types.ts'
 import { type Coercer, CoercionFailure, fieldCoercion } from './coerce.ts'
-import { ASK_ZOD, type FastField, fastParse, missingValue, OMITTED, objectFields } from './fast.ts'
+import { compilerGeneration } from './compiler.ts'
+import {
+  ASK_ZOD,
+  type FastField,
+  fastParse,
+  generateFieldsCheck,
+  missingValue,
+  OMITTED,
+  objectFields,
+} from './fast.ts'
 import { toValidationIssues } from './issues.ts'
 import { acceptsMissing, defOf, isZodSchema, unwrap } from './schema.ts'
 
@@ -60,6 +69,19 @@ export class InputValidator {
     this.#fast = fast?.every((field, i) => field.key === this.#fields[i]!.key) ? fast : undefined
   }
 
+  /** The generated form of the fast path (when an adapter provides a compiler), made on first use. */
+  #generated: { generation: number; check: ((read: RawReader) => unknown) | undefined } | undefined
+
+  #generatedCheck(fast: readonly FastField[]): ((read: RawReader) => unknown) | undefined {
+    const generation = compilerGeneration()
+    if (this.#generated?.generation !== generation) {
+      const shape = defOf(this.schema).shape as Shape
+      const specs = this.#fields.map((field) => ({ ...field, schema: shape[field.key]! }))
+      this.#generated = { generation, check: generateFieldsCheck(specs, fast, CoercionFailure) }
+    }
+    return this.#generated.check
+  }
+
   /** The OpenAPI parameters this validator reads (not for bodies and forms). */
   parameters(): ParameterSpec[] {
     const shape = defOf(this.schema).shape as Shape
@@ -88,7 +110,8 @@ export class InputValidator {
   validate(read: RawReader, issues: ValidationIssue[]): unknown {
     const fast = this.#fast
     if (fast) {
-      const valid = fastValidate(this.#fields, fast, read)
+      const generated = this.#generatedCheck(fast)
+      const valid = generated ? generated(read) : fastValidate(this.#fields, fast, read)
       if (valid !== ASK_ZOD) return valid
     }
     const record: Record<string, unknown> = {}
