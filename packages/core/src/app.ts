@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { DependencyOverrides } from './di/overrides.ts'
 import type { AppRuntime } from './di/scope.ts'
-import type { Finisher, MountedEndpoint } from './endpoint.ts'
+import type { Finisher, MountedEndpoint, Outcome } from './endpoint.ts'
 import { type ExceptionHandler, ExceptionHandlers } from './exception-handlers.ts'
 import type { ExecutionContextLike } from './execution/execution-context.ts'
 import { currentScheduler } from './execution/scheduler-registry.ts'
@@ -322,6 +322,10 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
       executionCtx?.waitUntil(done)
     })
 
+  /** Answers an error of a route's request with the app's exception handlers. */
+  readonly #answerError = (error: unknown, request: Request, label: string): Promise<Response> =>
+    this.#exceptions.handle(error, request, label, this.logger)
+
   #run(
     mounted: MountedEndpoint,
     request: Request,
@@ -331,15 +335,41 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
   ): Response | Promise<Response> {
     const observer = this.#observer
     const token = observer?.start(mounted.label)
-    const done = (response: Response): Response | Promise<Response> => {
-      if (observer) observer.end(token)
-      return request.method === 'HEAD' ? headOnly(response) : response
-    }
+    const outcome = new RunOutcome(request, mounted.label, observer, token, this.#answerError)
     // A plain handler's answer comes back synchronously: no promise, so adapters write it at once.
-    return mounted.handle(request, params, env, this.#runtime, this.#finisher, executionCtx, {
-      done,
-      failed: (error) => this.#exceptions.handle(error, request, mounted.label, this.logger).then(done),
-    })
+    return mounted.handle(request, params, env, this.#runtime, this.#finisher, executionCtx, outcome)
+  }
+}
+
+/** What becomes of one request's response or error (one object per request, no closures). */
+class RunOutcome implements Outcome {
+  readonly #request: Request
+  readonly #label: string
+  readonly #observer: RequestObserver | undefined
+  readonly #token: unknown
+  readonly #answer: (error: unknown, request: Request, label: string) => Promise<Response>
+
+  constructor(
+    request: Request,
+    label: string,
+    observer: RequestObserver | undefined,
+    token: unknown,
+    answer: (error: unknown, request: Request, label: string) => Promise<Response>,
+  ) {
+    this.#request = request
+    this.#label = label
+    this.#observer = observer
+    this.#token = token
+    this.#answer = answer
+  }
+
+  done(response: Response): Response | Promise<Response> {
+    if (this.#observer) this.#observer.end(this.#token)
+    return this.#request.method === 'HEAD' ? headOnly(response) : response
+  }
+
+  failed(error: unknown): Promise<Response> {
+    return this.#answer(error, this.#request, this.#label).then((response) => this.done(response))
   }
 }
 

@@ -140,11 +140,14 @@ export class MountedEndpoint {
           : this.#call(ctx, scope, finisher)
       } else out = solve(this.dependant, ctx, scope).then(() => this.#call(ctx, scope, finisher))
     } catch (error) {
-      return this.#fail(scope, error).then(undefined, outcome.failed)
+      return this.#fail(scope, error).then(undefined, (failure) => outcome.failed(failure))
     }
     // One reaction for both ends (each extra `.then` would cost every request a turn).
     if (!(out instanceof Promise)) return outcome.done(out)
-    return out.then(outcome.done, (error) => this.#fail(scope, error).then(undefined, outcome.failed))
+    return out.then(
+      (response) => outcome.done(response),
+      (error) => this.#fail(scope, error).then(undefined, (failure) => outcome.failed(failure)),
+    )
   }
 
   /** Inputs solved: the handler, then the response (synchronously when the handler is). */

@@ -95,6 +95,8 @@ class LightResponse {
 
 /** Frozen plain header objects already checked (core's shared JSON headers): used as they are. */
 const checked = new WeakSet<object>()
+/** Node's headers for a checked frozen object and a text body, made once. */
+const templates = new WeakMap<object, OutgoingHttpHeaders>()
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const HEADER_VALUE = /^[^\0\r\n]*$/
 
@@ -162,7 +164,13 @@ export function writeResponse(response: Response, outgoing: ServerResponse): Pro
   const parts = (response as unknown as LightResponse)[PARTS]
   if (parts) {
     const body = parts.body
-    const headers = toOutgoing(parts.headers ?? parts.init?.headers, body !== null)
+    const given = parts.headers ?? parts.init?.headers
+    // A shared frozen header object (core's JSON headers) is translated once, then copied.
+    const template = body !== null && given !== undefined ? templates.get(given) : undefined
+    const headers = template ? { ...template } : toOutgoing(given, body !== null)
+    if (!template && body !== null && given !== undefined && checked.has(given)) {
+      templates.set(given, { ...headers })
+    }
     // The body's own length, whatever the headers said (a shorter one would corrupt the connection).
     headers['content-length'] = body === null ? 0 : Buffer.byteLength(body)
     outgoing.writeHead(parts.status, headers)
