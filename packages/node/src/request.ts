@@ -240,6 +240,21 @@ class NodeRequest {
     return this[REAL]?.bodyUsed ?? false
   }
 
+  /** Whether the request carries a body (a length above 0, or chunks), as the real `Request` will say. */
+  #hasBody(): boolean {
+    const incoming = this[INCOMING]
+    const method = this.method
+    if (method === 'GET' || method === 'HEAD') return false
+    const declared = incoming.headers['content-length']
+    return (declared !== undefined && declared !== '0') || incoming.headers['transfer-encoding'] !== undefined
+  }
+
+  /** The body stream; `null` without building the real `Request` when there is no body. */
+  get body(): ReadableStream<Uint8Array> | null {
+    if (!this[REAL] && !this.#hasBody()) return null
+    return this[REAL_REQUEST]().body
+  }
+
   /** The body for the real `Request`: what Tandem kept when it read it, else the message itself. */
   #body(): BodyInit {
     const kept = this[KEPT]
@@ -263,11 +278,7 @@ class NodeRequest {
     if (!this[REAL]) {
       const incoming = this[INCOMING]
       const method = this.method
-      const declared = incoming.headers['content-length']
-      const hasBody =
-        method !== 'GET' &&
-        method !== 'HEAD' &&
-        ((declared !== undefined && declared !== '0') || incoming.headers['transfer-encoding'] !== undefined)
+      const hasBody = this.#hasBody()
       const headers = this.#headers?.[REAL] ?? rawHeaders(incoming)
       this[REAL] = new NativeRequest(this.#url, {
         method,
