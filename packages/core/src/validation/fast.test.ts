@@ -296,6 +296,66 @@ describe.each([
     expect(fastParse(z.strictObject({ a: z.string() }), { a: 'x', b: 1 })).toBe(ASK_ZOD)
   })
 
+  it('leaves refinements on any type, exact optionals and NaN bounds to Zod', () => {
+    const cases: [z.ZodType, unknown][] = [
+      [z.object({ a: z.boolean().refine((b) => b) }), { a: false }],
+      [
+        z.object({
+          a: z
+            .string()
+            .optional()
+            .refine((s) => s !== 'bad'),
+        }),
+        { a: 'bad' },
+      ],
+      [
+        z.object({
+          a: z
+            .string()
+            .optional()
+            .refine((s) => s !== undefined),
+        }),
+        {},
+      ],
+      [
+        z.object({
+          a: z
+            .number()
+            .default(1)
+            .refine((n) => n > 5),
+        }),
+        {},
+      ],
+      [z.object({ a: z.any().refine((x) => x !== 1) }), { a: 1 }],
+      [z.object({ a: z.string().exactOptional() }), { a: undefined }],
+      [z.string().min(Number.NaN), 'x'],
+      [z.array(z.number()).max(Number.NaN), []],
+      [z.number().lt(Number.NaN), 1],
+    ]
+    let refused = 0
+    for (const [schema, value] of cases) {
+      const zod = schema.safeParse(value)
+      const fast = fastParse(schema, value)
+      // What Zod refuses is Zod's to report; what it accepts, the fast path gives the same or leaves.
+      if (!zod.success) {
+        refused++
+        expect(fast).toBe(ASK_ZOD)
+      } else if (fast !== ASK_ZOD) expect(fast).toEqual(zod.data)
+    }
+    expect(refused).toBeGreaterThan(5)
+    expect(fastParse(z.object({ a: z.boolean().overwrite((b) => !b) }), { a: true })).toEqual({ a: false })
+  })
+
+  it('keeps generation bounded for a schema shared many times over', () => {
+    let shared: z.ZodType = z.object({ leaf: z.number() })
+    for (let i = 0; i < 20; i++) shared = z.object({ l: shared, r: shared })
+    let value: unknown = { leaf: 1 }
+    for (let i = 0; i < 20; i++) value = { l: value, r: value }
+    const started = performance.now()
+    expect(fastParse(shared, value)).not.toBe(ASK_ZOD)
+    expect(performance.now() - started).toBeLessThan(2000)
+  })
+
   it('never copies a __proto__ key, even from a loose object', () => {
     const input = JSON.parse('{"a":"x","__proto__":{"polluted":true}}')
     const out = fastParse(z.looseObject({ a: z.string() }), input) as Record<string, unknown>

@@ -98,9 +98,25 @@ function compile(schema: z.ZodType, seen: Map<z.ZodType, Check>): Check {
   return built
 }
 
+/** Types whose own checks the fast path reads (lengths, bounds, formats); on any other, checks are Zod's. */
+const CHECKED_TYPES = new Set(['string', 'number', 'array', 'object', 'enum', 'literal'])
+
+/**
+ * True when a schema node is Zod's to decide whatever the value: coercion, a refinement or overwrite
+ * on a type whose checks the fast path does not read (`z.boolean().refine()`, `.optional().refine()`),
+ * or `.exactOptional()` (absent is fine, `undefined` is not).
+ */
+export function zodOnly(schema: z.ZodType, def: Record<string, unknown> & { type: string }): boolean {
+  if (def.coerce) return true
+  if (!CHECKED_TYPES.has(def.type) && ((def.checks as unknown[] | undefined)?.length ?? 0) > 0) return true
+  return (
+    (schema as unknown as { _zod: { traits?: Set<string> } })._zod.traits?.has('$ZodExactOptional') === true
+  )
+}
+
 function build(schema: z.ZodType, seen: Map<z.ZodType, Check>): Check {
   const def = defOf(schema) as Record<string, unknown> & { type: string }
-  if (def.coerce) return delegate(schema)
+  if (zodOnly(schema, def)) return delegate(schema)
   switch (def.type) {
     case 'string':
       return stringCheck(schema, checksOf(def))
@@ -163,6 +179,8 @@ function codePoints(text: string): number {
 
 /** Folds a length check into `bounds`; false when the check is not one of Zod's length checks. */
 function foldLength(check: ZodCheckDef, bounds: { min: number; max: number }): boolean {
+  // A NaN bound fails every value in Zod: not a length the fast path can fold.
+  if (Number.isNaN(check.minimum) || Number.isNaN(check.maximum) || Number.isNaN(check.length)) return false
   if (check.check === 'min_length') bounds.min = Math.max(bounds.min, check.minimum!)
   else if (check.check === 'max_length') bounds.max = Math.min(bounds.max, check.maximum!)
   else if (check.check === 'length_equals') {
@@ -209,7 +227,7 @@ function numberCheck(schema: z.ZodType, checks: ZodCheckDef[]): Check {
   let highInclusive = true
   let integer = false
   for (const check of checks) {
-    if (typeof check.value === 'bigint') return delegate(schema)
+    if (typeof check.value === 'bigint' || Number.isNaN(check.value)) return delegate(schema)
     if (check.check === 'greater_than') {
       if (check.value! > low || (check.value === low && !check.inclusive)) {
         low = check.value!
@@ -281,9 +299,11 @@ function planObject(def: Record<string, unknown>, seen: Map<z.ZodType, Check>): 
   if (keys.includes('__proto__')) return undefined
   const fields: FastField[] = keys.map((key) => {
     const field = shape[key]!
-    const fieldDef = defOf(field) as Record<string, unknown>
-    const missing =
-      fieldDef.type === 'optional' && !acceptsMissing(fieldDef.innerType as z.ZodType)
+    const fieldDef = defOf(field) as Record<string, unknown> & { type: string }
+    // A key whose schema is Zod's to decide is Zod's when absent too.
+    const missing = zodOnly(field, fieldDef)
+      ? REFUSE
+      : fieldDef.type === 'optional' && !acceptsMissing(fieldDef.innerType as z.ZodType)
         ? OMIT
         : fieldDef.type === 'default'
           ? DEFAULT
@@ -362,7 +382,13 @@ function objectCheck(schema: z.ZodType, def: Record<string, unknown>, seen: Map<
  */
 function generateCheck(schema: z.ZodType): Check | undefined {
   const gen = new CheckGenerator()
-  const body = gen.check(schema, 'v', 'r')
+  let body: string
+  try {
+    body = gen.check(schema, 'v', 'r')
+  } catch (error) {
+    if (error === TOO_BIG) return undefined
+    throw error
+  }
   const source = `"use strict";\nlet r;\n${body}\nreturn r;`
   const make = compileSource(['ASK', 'K', 'cp', 'dflt'], `return function check(v) {\n${source}\n}`)
   return make?.(ASK_ZOD, gen.constants, codePoints, defaultOf) as Check | undefined
@@ -388,6 +414,19 @@ export function generateFieldsCheck(
   failure: Function,
 ): ((read: (wire: string) => unknown) => unknown) | undefined {
   if (!canCompile()) return undefined
+  try {
+    return generateFields(fields, plans, failure)
+  } catch (error) {
+    if (error === TOO_BIG) return undefined
+    throw error
+  }
+}
+
+function generateFields(
+  fields: readonly InputFieldSpec[],
+  plans: readonly FastField[],
+  failure: Function,
+): ((read: (wire: string) => unknown) => unknown) | undefined {
   const gen = new CheckGenerator()
   const lines = ['"use strict";', 'const o = {};']
   fields.forEach((field, f) => {
@@ -422,9 +461,15 @@ export function generateFieldsCheck(
     | undefined
 }
 
+/** How many schema nodes one generated function may write out before its closures are used instead. */
+export const MAX_GENERATED_NODES = 2000
+/** Thrown when generation passes `MAX_GENERATED_NODES`. */
+export const TOO_BIG: unique symbol = Symbol('too-big')
+
 class CheckGenerator {
   readonly constants: unknown[] = []
   #names = 0
+  #nodes = 0
   readonly #open = new Set<z.ZodType>()
 
   #name(prefix: string): string {
@@ -455,7 +500,9 @@ class CheckGenerator {
 
   #check(schema: z.ZodType, v: string, out: string): string {
     const def = defOf(schema) as Record<string, unknown> & { type: string }
-    if (def.coerce) return this.#call(schema, v, out)
+    // A schema shared many times over (a DAG) would repeat: past a budget, the closures decide.
+    if (++this.#nodes > MAX_GENERATED_NODES) throw TOO_BIG
+    if (zodOnly(schema, def)) return this.#call(schema, v, out)
     switch (def.type) {
       case 'string':
         return this.#string(schema, checksOf(def), v, out)
@@ -531,7 +578,7 @@ class CheckGenerator {
     let highInclusive = true
     let integer = false
     for (const check of checks) {
-      if (typeof check.value === 'bigint') return this.#call(schema, v, out)
+      if (typeof check.value === 'bigint' || Number.isNaN(check.value)) return this.#call(schema, v, out)
       if (check.check === 'greater_than') {
         if (check.value! > low || (check.value === low && !check.inclusive)) {
           low = check.value!

@@ -154,6 +154,54 @@ describe('compiled response writers', () => {
     }
   })
 
+  it('leave refinements, exact optionals, NaN bounds and toJSON(key) to Zod, as it answers', () => {
+    const cases: [z.ZodType, unknown][] = [
+      [z.object({ a: z.boolean().refine((b) => b) }), { a: false }],
+      [
+        z.object({
+          a: z
+            .string()
+            .optional()
+            .refine((s) => s !== 'bad'),
+        }),
+        { a: 'bad' },
+      ],
+      [
+        z.object({
+          a: z
+            .string()
+            .nullable()
+            .refine((s) => s !== null),
+        }),
+        { a: null },
+      ],
+      [z.object({ a: z.any().refine((x) => x !== 1) }), { a: 1 }],
+      [z.object({ a: z.string().exactOptional() }), { a: undefined }],
+      [z.array(z.string().exactOptional()), [undefined]],
+      [z.object({ a: z.array(z.number()).max(Number.NaN) }), { a: [] }],
+      [z.object({ a: z.number().min(Number.NaN) }), { a: 1 }],
+      [z.object({ a: z.any() }), { a: { toJSON: (key: string) => `key=${key}` } }],
+      [z.array(z.unknown()), [{ toJSON: (key: string) => `key=${key}` }]],
+    ]
+    for (const [model, value] of cases) {
+      const write = compileWriter(model)
+      const text = write ? write(value) : ASK_ZOD
+      const parsed = model.safeParse(value)
+      const expected = parsed.success ? JSON.stringify(parsed.data) : ASK_ZOD
+      // Either the long way, or exactly what it would give.
+      if (text !== ASK_ZOD) expect(text).toBe(expected)
+      if (!parsed.success) expect(text).toBe(ASK_ZOD)
+    }
+  })
+
+  it('give up on a model too large to write out (a schema shared many times over)', () => {
+    let shared: z.ZodType = z.object({ leaf: z.number() })
+    for (let i = 0; i < 20; i++) shared = z.object({ l: shared, r: shared })
+    const started = performance.now()
+    expect(compileWriter(shared)).toBeUndefined()
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+
   it('make no writer without a compiler', () => {
     setCodeCompiler(undefined)
     expect(compileWriter(models.order)).toBeUndefined()

@@ -1,6 +1,6 @@
 import type { z } from 'zod'
 import { canCompile, compileSource } from './compiler.ts'
-import { ASK_ZOD, compiledCheck } from './fast.ts'
+import { ASK_ZOD, compiledCheck, MAX_GENERATED_NODES, zodOnly } from './fast.ts'
 import { defOf } from './schema.ts'
 
 /**
@@ -27,6 +27,7 @@ export function compileWriter(model: z.ZodType): Writer | undefined {
   try {
     body = gen.value(model, 'v', 'top')
   } catch (error) {
+    // A part it does not write, or a model too large to write out: the long way, always.
     if (error === UNSUPPORTED) return undefined
     throw error
   }
@@ -46,8 +47,15 @@ function quote(text: string): string {
   return text.length < 64 && !NEEDS_ESCAPE.test(text) ? `"${text}"` : JSON.stringify(text)
 }
 
-/** `JSON.stringify` for a value the model leaves open (`z.any()`), or `ASK_ZOD` for a bigint. */
+/**
+ * `JSON.stringify` for a value the model leaves open (`z.any()`), or `ASK_ZOD` for a bigint and for
+ * an object with its own `toJSON` (it is owed its key, which only the long way passes).
+ */
 function anyJson(value: unknown): string | undefined | typeof ASK_ZOD {
+  if (value !== null && typeof value === 'object') {
+    const toJSON = (value as { toJSON?: unknown }).toJSON
+    if (typeof toJSON === 'function' && toJSON !== Date.prototype.toJSON) return ASK_ZOD
+  }
   try {
     return JSON.stringify(value)
   } catch {
@@ -62,6 +70,7 @@ class Generator {
   /** Values the source refers to as `K[i]` (enum maps, checks). */
   readonly constants: unknown[] = []
   #names = 0
+  #nodes = 0
   readonly #open = new Set<z.ZodType>()
 
   #name(prefix: string): string {
@@ -89,7 +98,7 @@ class Generator {
 
   #value(schema: z.ZodType, v: string, place: Place): string {
     const def = defOf(schema) as Record<string, unknown> & { type: string }
-    if (def.coerce) throw UNSUPPORTED
+    if (++this.#nodes > MAX_GENERATED_NODES || zodOnly(schema, def)) throw UNSUPPORTED
     const checks = (def.checks as unknown[] | undefined)?.length ?? 0
     switch (def.type) {
       case 'string': {
@@ -164,6 +173,7 @@ class Generator {
         max = Math.min(max, c.length as number)
       } else throw UNSUPPORTED
     }
+    if (Number.isNaN(min) || Number.isNaN(max)) throw UNSUPPORTED
     const lengths = [
       min > 0 ? `if (${v}.length < ${min}) return ASK;` : '',
       max !== Number.POSITIVE_INFINITY ? `if (${v}.length > ${max}) return ASK;` : '',
@@ -198,6 +208,8 @@ class Generator {
       if (key === '__proto__') throw UNSUPPORTED
       const field = shape[key]!
       const fieldDef = defOf(field) as Record<string, unknown> & { type: string }
+      // Refined or exact optional keys, and anything else Zod must decide even when absent.
+      if (zodOnly(field, fieldDef)) throw UNSUPPORTED
       const name = this.#name('f')
       const head = `o += ${separator} + ${JSON.stringify(`${JSON.stringify(key)}:`)}; ${separator} = ',';`
       lines.push(`const ${name} = ${v}[${JSON.stringify(key)}];`)
@@ -210,12 +222,15 @@ class Generator {
       ].join('\n')
       if (fieldDef.type === 'optional') {
         const inner = fieldDef.innerType as z.ZodType
-        const innerType = defOf(inner).type
+        const innerDef = defOf(inner) as Record<string, unknown> & { type: string }
+        const innerType = innerDef.type
+        if (open(innerType) && zodOnly(inner, innerDef)) throw UNSUPPORTED
         // `.default()` inside `.optional()` fills the key in: the long way.
         if (innerType === 'default' || innerType === 'prefault') throw UNSUPPORTED
         if (open(innerType)) lines.push(`if (${name} !== undefined) {`, anyValue, `}`)
         else lines.push(`if (${name} !== undefined) {`, head, this.value(inner, name, 'key'), `}`)
       } else if (open(fieldDef.type)) {
+        // (zodOnly above already sent refined any/unknown keys the long way.)
         // Zod wants the key there (an absent one is an error), even holding `undefined`.
         lines.push(`if (${name} === undefined) { if (!(${JSON.stringify(key)} in ${v})) return ASK; }`)
         lines.push(`else {`, anyValue, `}`)
