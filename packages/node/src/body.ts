@@ -4,12 +4,10 @@ import { keepBody } from './request.ts'
 
 /**
  * Reads a request body straight from Node's `IncomingMessage`, past the Web stream a `Request` would
- * wrap it in: the same limit (413 before reading when `Content-Length` says so, while reading
- * otherwise) and the same 400 for a body that breaks off.
+ * wrap it in: the same limit while reading (413; `nodeBodyReader` refuses a declared length over it
+ * before reading) and the same 400 for a body that breaks off.
  */
 export function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  const declared = Number(incoming.headers['content-length'])
-  if (declared > limit) return Promise.reject(bodyTooLarge(limit))
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -59,6 +57,7 @@ const EMPTY = Buffer.alloc(0)
 export function nodeBodyReader(request: Request, env: unknown, limit: number) {
   const incoming = (env as { incoming?: IncomingMessage } | undefined)?.incoming
   if (!incoming || request.bodyUsed || incoming.readableEnded || incoming.readableDidRead) return undefined
+  // 413 before reading when Content-Length says so (read at once or not).
   if (Number(incoming.headers['content-length']) > limit) return Promise.reject(bodyTooLarge(limit))
   const body =
     (bufferedBody(incoming) as Uint8Array<ArrayBuffer> | undefined) ?? readIncoming(incoming, limit)

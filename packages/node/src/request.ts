@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
+import { answerFromReal } from './lazy.ts'
 
 /**
  * The Web `Request` a Node request becomes, made lazily: method, URL and header lookups come
@@ -298,31 +299,10 @@ function rawHeaders(incoming: IncomingMessage): [string, string][] {
   return pairs
 }
 
-type Lazy = { [REAL_REQUEST](): Request }
-
 // Everything else a Request has answers from the real one.
-for (const key of Object.getOwnPropertyNames(NativeRequest.prototype)) {
-  if (key === 'constructor' || Object.hasOwn(NodeRequest.prototype, key)) continue
-  const descriptor = Object.getOwnPropertyDescriptor(NativeRequest.prototype, key)!
-  if (typeof descriptor.value === 'function') {
-    Object.defineProperty(NodeRequest.prototype, key, {
-      value(this: Lazy, ...args: unknown[]) {
-        const real = this[REAL_REQUEST]() as unknown as Record<string, (...a: unknown[]) => unknown>
-        return real[key]!(...args)
-      },
-      configurable: true,
-      writable: true,
-    })
-  } else if (descriptor.get) {
-    Object.defineProperty(NodeRequest.prototype, key, {
-      get(this: Lazy) {
-        return (this[REAL_REQUEST]() as unknown as Record<string, unknown>)[key]
-      },
-      configurable: true,
-    })
-  }
-}
-Object.setPrototypeOf(NodeRequest.prototype, NativeRequest.prototype)
+answerFromReal(NodeRequest.prototype, NativeRequest.prototype, (self) =>
+  (self as NodeRequest)[REAL_REQUEST](),
+)
 
 /** The lazy `Request` of a Node request (throws `BadRequestTarget` for a target that makes no URL). */
 export function nodeRequest(

@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http'
+import { answerFromReal } from './lazy.ts'
 
 /**
  * Responses on Node. `new Response(text, init)` with a string body (or none) is kept as its parts
@@ -128,28 +129,9 @@ function isCheapInit(init: ResponseInit | undefined, hasBody: boolean): boolean 
 }
 
 // Everything else a Response has answers from the real one.
-for (const key of Object.getOwnPropertyNames(NativeResponse.prototype)) {
-  if (key === 'constructor' || Object.hasOwn(LightResponse.prototype, key)) continue
-  const descriptor = Object.getOwnPropertyDescriptor(NativeResponse.prototype, key)!
-  if (typeof descriptor.value === 'function') {
-    Object.defineProperty(LightResponse.prototype, key, {
-      value(this: LightResponse, ...args: unknown[]) {
-        const real = this[MATERIALIZE]() as unknown as Record<string, (...a: unknown[]) => unknown>
-        return real[key]!(...args)
-      },
-      configurable: true,
-      writable: true,
-    })
-  } else if (descriptor.get) {
-    Object.defineProperty(LightResponse.prototype, key, {
-      get(this: LightResponse) {
-        return (this[MATERIALIZE]() as unknown as Record<string, unknown>)[key]
-      },
-      configurable: true,
-    })
-  }
-}
-Object.setPrototypeOf(LightResponse.prototype, NativeResponse.prototype)
+answerFromReal(LightResponse.prototype, NativeResponse.prototype, (self) =>
+  (self as LightResponse)[MATERIALIZE](),
+)
 Object.setPrototypeOf(LightResponse, NativeResponse)
 
 /** The `Response` class `serve()` installs as the global one. */

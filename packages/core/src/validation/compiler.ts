@@ -47,3 +47,47 @@ export function compileSource(
     return undefined
   }
 }
+
+/** How many schema nodes one generated function may write out before generation gives up. */
+export const MAX_GENERATED_NODES = 2000
+/** Thrown when generation passes `MAX_GENERATED_NODES` (a schema shared many times over). */
+export const TOO_BIG: unique symbol = Symbol('too-big')
+
+/**
+ * What the generators share: fresh variable names, values the source refers to as `K[i]` (never
+ * written as text), a node budget, and a guard for schemas that meet themselves.
+ */
+export class SourceBuilder<Node extends object> {
+  /** The values behind `K[i]`, passed to the compiled function. */
+  readonly constants: unknown[] = []
+  #names = 0
+  #nodes = 0
+  readonly #open = new Set<Node>()
+
+  /** A variable name not used before in this function. */
+  name(prefix: string): string {
+    return `${prefix}${this.#names++}`
+  }
+
+  /** How the source refers to `value`. */
+  constant(value: unknown): string {
+    this.constants.push(value)
+    return `K[${this.constants.length - 1}]`
+  }
+
+  /** Counts one node written out; throws `TOO_BIG` past the budget. */
+  count(): void {
+    if (++this.#nodes > MAX_GENERATED_NODES) throw TOO_BIG
+  }
+
+  /** `write(node)`, or `cycle()` when `node` is already being written (a recursive schema). */
+  guard(node: Node, write: () => string, cycle: () => string): string {
+    if (this.#open.has(node)) return cycle()
+    this.#open.add(node)
+    try {
+      return write()
+    } finally {
+      this.#open.delete(node)
+    }
+  }
+}

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
-import { canCompile, compilerGeneration, compileSource } from './compiler.ts'
+import { canCompile, compilerGeneration } from './compiler.ts'
+import { generateCheck } from './generated.ts'
 import { acceptsMissing, defOf } from './schema.ts'
 
 /**
@@ -119,9 +120,9 @@ function build(schema: z.ZodType, seen: Map<z.ZodType, Check>): Check {
   if (zodOnly(schema, def)) return delegate(schema)
   switch (def.type) {
     case 'string':
-      return stringCheck(schema, checksOf(def))
+      return stringCheck(schema, def)
     case 'number':
-      return numberCheck(schema, checksOf(def))
+      return numberCheck(schema, def)
     case 'boolean':
       return (value) => (typeof value === 'boolean' ? value : ASK_ZOD)
     case 'enum':
@@ -158,13 +159,13 @@ function build(schema: z.ZodType, seen: Map<z.ZodType, Check>): Check {
   }
 }
 
-function defaultOf(def: Record<string, unknown>): unknown {
+export function defaultOf(def: Record<string, unknown>): unknown {
   const value = def.defaultValue
   return value === undefined ? ASK_ZOD : value
 }
 
 /** Zod measures strings in code points. */
-function codePoints(text: string): number {
+export function codePoints(text: string): number {
   let count = 0
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
@@ -177,9 +178,17 @@ function codePoints(text: string): number {
   return count
 }
 
-/** Folds a length check into `bounds`; false when the check is not one of Zod's length checks. */
-function foldLength(check: ZodCheckDef, bounds: { min: number; max: number }): boolean {
-  // A NaN bound fails every value in Zod: not a length the fast path can fold.
+/** Length bounds (min/max, in code points for strings), as Zod's length checks set them. */
+export interface LengthPlan {
+  min: number
+  max: number
+}
+
+/**
+ * Folds a length check into `bounds`; false when the check is not one of Zod's length checks (or
+ * has a NaN bound, which fails every value in Zod).
+ */
+function foldLength(check: ZodCheckDef, bounds: LengthPlan): boolean {
   if (Number.isNaN(check.minimum) || Number.isNaN(check.maximum) || Number.isNaN(check.length)) return false
   if (check.check === 'min_length') bounds.min = Math.max(bounds.min, check.minimum!)
   else if (check.check === 'max_length') bounds.max = Math.min(bounds.max, check.maximum!)
@@ -190,16 +199,68 @@ function foldLength(check: ZodCheckDef, bounds: { min: number; max: number }): b
   return true
 }
 
-function stringCheck(schema: z.ZodType, checks: ZodCheckDef[]): Check {
+/** An array's length bounds, or undefined when it has other checks (Zod's to decide). */
+export function lengthPlan(def: Record<string, unknown>): LengthPlan | undefined {
   const bounds = { min: 0, max: Number.POSITIVE_INFINITY }
-  const patterns: RegExp[] = []
-  for (const check of checks) {
-    if (foldLength(check, bounds)) continue
+  for (const check of checksOf(def)) if (!foldLength(check, bounds)) return undefined
+  return bounds
+}
+
+/** What a string must be: length bounds and patterns; undefined when it has other checks. */
+export interface StringPlan extends LengthPlan {
+  patterns: RegExp[]
+}
+
+export function stringPlan(def: Record<string, unknown>): StringPlan | undefined {
+  const plan: StringPlan = { min: 0, max: Number.POSITIVE_INFINITY, patterns: [] }
+  for (const check of checksOf(def)) {
+    if (foldLength(check, plan)) continue
     if (check.check === 'string_format' && check.format === 'regex' && check.pattern)
-      patterns.push(check.pattern)
-    else return delegate(schema)
+      plan.patterns.push(check.pattern)
+    else return undefined
   }
-  const { min, max } = bounds
+  return plan
+}
+
+/** What a number must be: bounds (inclusive or not) and integer; undefined when it has other checks. */
+export interface NumberPlan {
+  low: number
+  lowInclusive: boolean
+  high: number
+  highInclusive: boolean
+  integer: boolean
+}
+
+export function numberPlan(def: Record<string, unknown>): NumberPlan | undefined {
+  const plan: NumberPlan = {
+    low: Number.NEGATIVE_INFINITY,
+    lowInclusive: true,
+    high: Number.POSITIVE_INFINITY,
+    highInclusive: true,
+    integer: false,
+  }
+  for (const check of checksOf(def)) {
+    if (typeof check.value === 'bigint' || Number.isNaN(check.value)) return undefined
+    if (check.check === 'greater_than') {
+      if (check.value! > plan.low || (check.value === plan.low && !check.inclusive)) {
+        plan.low = check.value!
+        plan.lowInclusive = check.inclusive === true
+      }
+    } else if (check.check === 'less_than') {
+      if (check.value! < plan.high || (check.value === plan.high && !check.inclusive)) {
+        plan.high = check.value!
+        plan.highInclusive = check.inclusive === true
+      }
+    } else if (check.check === 'number_format' && check.format === 'safeint') plan.integer = true
+    else return undefined
+  }
+  return plan
+}
+
+function stringCheck(schema: z.ZodType, def: Record<string, unknown>): Check {
+  const plan = stringPlan(def)
+  if (!plan) return delegate(schema)
+  const { min, max, patterns } = plan
   const bounded = min > 0 || max !== Number.POSITIVE_INFINITY
   return (value) => {
     if (typeof value !== 'string') return ASK_ZOD
@@ -220,27 +281,10 @@ function stringCheck(schema: z.ZodType, checks: ZodCheckDef[]): Check {
   }
 }
 
-function numberCheck(schema: z.ZodType, checks: ZodCheckDef[]): Check {
-  let low = Number.NEGATIVE_INFINITY
-  let lowInclusive = true
-  let high = Number.POSITIVE_INFINITY
-  let highInclusive = true
-  let integer = false
-  for (const check of checks) {
-    if (typeof check.value === 'bigint' || Number.isNaN(check.value)) return delegate(schema)
-    if (check.check === 'greater_than') {
-      if (check.value! > low || (check.value === low && !check.inclusive)) {
-        low = check.value!
-        lowInclusive = check.inclusive === true
-      }
-    } else if (check.check === 'less_than') {
-      if (check.value! < high || (check.value === high && !check.inclusive)) {
-        high = check.value!
-        highInclusive = check.inclusive === true
-      }
-    } else if (check.check === 'number_format' && check.format === 'safeint') integer = true
-    else return delegate(schema)
-  }
+function numberCheck(schema: z.ZodType, def: Record<string, unknown>): Check {
+  const plan = numberPlan(def)
+  if (!plan) return delegate(schema)
+  const { low, lowInclusive, high, highInclusive, integer } = plan
   return (value) => {
     if (typeof value !== 'number' || !Number.isFinite(value)) return ASK_ZOD
     if (integer && !Number.isSafeInteger(value)) return ASK_ZOD
@@ -251,9 +295,9 @@ function numberCheck(schema: z.ZodType, checks: ZodCheckDef[]): Check {
 }
 
 function arrayCheck(schema: z.ZodType, def: Record<string, unknown>, seen: Map<z.ZodType, Check>): Check {
-  const bounds = { min: 0, max: Number.POSITIVE_INFINITY }
-  for (const check of checksOf(def)) if (!foldLength(check, bounds)) return delegate(schema)
-  const { min, max } = bounds
+  const plan = lengthPlan(def)
+  if (!plan) return delegate(schema)
+  const { min, max } = plan
   const element = compile(def.element as z.ZodType, seen)
   return (value) => {
     if (!Array.isArray(value) || value.length < min || value.length > max) return ASK_ZOD
@@ -268,11 +312,11 @@ function arrayCheck(schema: z.ZodType, def: Record<string, unknown>, seen: Map<z
 }
 
 /** How a key behaves when the input has nothing (or `undefined`) there: Zod reports it... */
-const REFUSE = 0
+export const REFUSE = 0
 /** ...an absent `.optional()` key stays absent, a key present as `undefined` stays `undefined`... */
-const OMIT = 1
+export const OMIT = 1
 /** ...or `.default()` fills it in. */
-const DEFAULT = 2
+export const DEFAULT = 2
 export type Missing = typeof REFUSE | typeof OMIT | typeof DEFAULT
 
 /** One key of a plain object schema, compiled. */
@@ -289,7 +333,10 @@ interface ObjectPlan {
   rest: 'strip' | 'never' | 'unknown' | 'any'
 }
 
-function planObject(def: Record<string, unknown>, seen: Map<z.ZodType, Check>): ObjectPlan | undefined {
+export function planObject(
+  def: Record<string, unknown>,
+  seen: Map<z.ZodType, Check>,
+): ObjectPlan | undefined {
   const shape = def.shape as Record<string, z.ZodType>
   if (checksOf(def).length > 0 || Object.getOwnPropertySymbols(shape).length > 0) return undefined
   const catchall = def.catchall as z.ZodType | undefined
@@ -373,299 +420,5 @@ function objectCheck(schema: z.ZodType, def: Record<string, unknown>, seen: Map<
       if (key !== '__proto__') out[key] = input[key]
     }
     return out
-  }
-}
-
-/**
- * The check of `schema` as generated code, mirroring the closures above decision for decision: a
- * part the generator does not write inline calls its closure. Undefined without a compiler.
- */
-function generateCheck(schema: z.ZodType): Check | undefined {
-  const gen = new CheckGenerator()
-  let body: string
-  try {
-    body = gen.check(schema, 'v', 'r')
-  } catch (error) {
-    if (error === TOO_BIG) return undefined
-    throw error
-  }
-  const source = `"use strict";\nlet r;\n${body}\nreturn r;`
-  const make = compileSource(['ASK', 'K', 'cp', 'dflt'], `return function check(v) {\n${source}\n}`)
-  return make?.(ASK_ZOD, gen.constants, codePoints, defaultOf) as Check | undefined
-}
-
-/** One single-valued input field, as `generateFieldsCheck` reads it. */
-export interface InputFieldSpec {
-  key: string
-  wire: string
-  /** Turns the raw string into the target type, or returns `failure`. */
-  coerce: (raw: string) => unknown
-  schema: z.ZodType
-}
-
-/**
- * Generated code for single-valued input fields (path, query, header, cookie): each value read by
- * its wire name, coerced, checked inline and put under its key; `ASK_ZOD` as soon as one is not
- * plainly valid. Undefined without a compiler. Takes `read` and returns the object or `ASK_ZOD`.
- */
-export function generateFieldsCheck(
-  fields: readonly InputFieldSpec[],
-  plans: readonly FastField[],
-  failure: Function,
-): ((read: (wire: string) => unknown) => unknown) | undefined {
-  if (!canCompile()) return undefined
-  try {
-    return generateFields(fields, plans, failure)
-  } catch (error) {
-    if (error === TOO_BIG) return undefined
-    throw error
-  }
-}
-
-function generateFields(
-  fields: readonly InputFieldSpec[],
-  plans: readonly FastField[],
-  failure: Function,
-): ((read: (wire: string) => unknown) => unknown) | undefined {
-  const gen = new CheckGenerator()
-  const lines = ['"use strict";', 'const o = {};']
-  fields.forEach((field, f) => {
-    const plan = plans[f]!
-    const key = JSON.stringify(field.key)
-    const raw = `r${f}`
-    const item = `t${f}`
-    const coerced = `c${f}`
-    const parsed = `x${f}`
-    lines.push(`const ${raw} = read(${JSON.stringify(field.wire)});`, `if (${raw} === undefined) {`)
-    if (plan.missing === DEFAULT) {
-      lines.push(`const ${parsed}d = dflt(${gen.constant(plan.def)});`, `if (${parsed}d === ASK) return ASK;`)
-      lines.push(`o[${key}] = ${parsed}d;`)
-    } else if (plan.missing === REFUSE) lines.push('return ASK;')
-    lines.push('} else {')
-    lines.push(
-      `const ${item} = typeof ${raw} === 'string' ? ${raw} : Array.isArray(${raw}) ? ${raw}[${raw}.length - 1] : ${raw};`,
-    )
-    lines.push(
-      `const ${coerced} = typeof ${item} === 'string' ? ${gen.constant(field.coerce)}(${item}) : ${item};`,
-    )
-    lines.push(`if (${coerced} instanceof Failure) return ASK;`, `let ${parsed};`)
-    lines.push(gen.check(field.schema, coerced, parsed), `o[${key}] = ${parsed};`, '}')
-  })
-  lines.push('return o;')
-  const make = compileSource(
-    ['ASK', 'K', 'cp', 'dflt', 'Failure'],
-    `return function fields(read) {\n${lines.join('\n')}\n}`,
-  )
-  return make?.(ASK_ZOD, gen.constants, codePoints, defaultOf, failure) as
-    | ((read: (wire: string) => unknown) => unknown)
-    | undefined
-}
-
-/** How many schema nodes one generated function may write out before its closures are used instead. */
-export const MAX_GENERATED_NODES = 2000
-/** Thrown when generation passes `MAX_GENERATED_NODES`. */
-export const TOO_BIG: unique symbol = Symbol('too-big')
-
-class CheckGenerator {
-  readonly constants: unknown[] = []
-  #names = 0
-  #nodes = 0
-  readonly #open = new Set<z.ZodType>()
-
-  #name(prefix: string): string {
-    return `${prefix}${this.#names++}`
-  }
-
-  constant(value: unknown): string {
-    this.constants.push(value)
-    return `K[${this.constants.length - 1}]`
-  }
-
-  /** The closure's answer for a part written as a call. */
-  #call(schema: z.ZodType, v: string, out: string): string {
-    return `${out} = ${this.constant(closureCheck(schema))}(${v});\nif (${out} === ASK) return ASK;`
-  }
-
-  /** Statements that check `v` against `schema` and put the output in `out`, or return ASK. */
-  check(schema: z.ZodType, v: string, out: string): string {
-    // A recursive schema meets itself: that part is the closure's.
-    if (this.#open.has(schema)) return this.#call(schema, v, out)
-    this.#open.add(schema)
-    try {
-      return this.#check(schema, v, out)
-    } finally {
-      this.#open.delete(schema)
-    }
-  }
-
-  #check(schema: z.ZodType, v: string, out: string): string {
-    const def = defOf(schema) as Record<string, unknown> & { type: string }
-    // A schema shared many times over (a DAG) would repeat: past a budget, the closures decide.
-    if (++this.#nodes > MAX_GENERATED_NODES) throw TOO_BIG
-    if (zodOnly(schema, def)) return this.#call(schema, v, out)
-    switch (def.type) {
-      case 'string':
-        return this.#string(schema, checksOf(def), v, out)
-      case 'number':
-        return this.#number(schema, checksOf(def), v, out)
-      case 'boolean':
-        return `if (typeof ${v} !== 'boolean') return ASK;\n${out} = ${v};`
-      case 'enum':
-      case 'literal': {
-        const values = (schema as unknown as { _zod: { values?: Set<unknown> } })._zod.values
-        if (!values || checksOf(def).length > 0) return this.#call(schema, v, out)
-        return `if (${v} === undefined || !${this.constant(values)}.has(${v})) return ASK;\n${out} = ${v};`
-      }
-      case 'any':
-      case 'unknown':
-        return `if (${v} === undefined) return ASK;\n${out} = ${v};`
-      case 'optional': {
-        const inner = def.innerType as z.ZodType
-        if (acceptsMissing(inner)) return `if (${v} === undefined) return ASK;\n${this.check(inner, v, out)}`
-        return `if (${v} === undefined) ${out} = undefined;\nelse {\n${this.check(inner, v, out)}\n}`
-      }
-      case 'nullable':
-        return `if (${v} === null) ${out} = null;\nelse {\n${this.check(def.innerType as z.ZodType, v, out)}\n}`
-      case 'default': {
-        const fallback = `${out} = dflt(${this.constant(def)});\nif (${out} === ASK) return ASK;`
-        return `if (${v} === undefined) {\n${fallback}\n} else {\n${this.check(def.innerType as z.ZodType, v, out)}\n}`
-      }
-      case 'array':
-        return this.#array(schema, def, v, out)
-      case 'object':
-        return this.#object(schema, def, v, out)
-      default:
-        return this.#call(schema, v, out)
-    }
-  }
-
-  #string(schema: z.ZodType, checks: ZodCheckDef[], v: string, out: string): string {
-    const bounds = { min: 0, max: Number.POSITIVE_INFINITY }
-    const lines = [`if (typeof ${v} !== 'string') return ASK;`]
-    const patterns: string[] = []
-    for (const check of checks) {
-      if (foldLength(check, bounds)) continue
-      if (check.check === 'string_format' && check.format === 'regex' && check.pattern)
-        patterns.push(this.constant(check.pattern))
-      else return this.#call(schema, v, out)
-    }
-    const { min, max } = bounds
-    if (min > 0 || max !== Number.POSITIVE_INFINITY) {
-      // A code point is one or two units: only a length near a bound needs counting.
-      const units = this.#name('u')
-      const count = this.#name('n')
-      const high = max === Number.POSITIVE_INFINITY ? 'Infinity' : String(2 * max)
-      const top = max === Number.POSITIVE_INFINITY ? 'Infinity' : String(max)
-      lines.push(
-        `const ${units} = ${v}.length;`,
-        `if (${units} < ${min} || ${units} > ${high}) return ASK;`,
-        `if (${units} > ${top} || ${units} < ${2 * min}) {`,
-        `const ${count} = cp(${v});`,
-        `if (${count} < ${min} || ${count} > ${top}) return ASK;`,
-        `}`,
-      )
-    }
-    for (const pattern of patterns)
-      lines.push(`${pattern}.lastIndex = 0;`, `if (!${pattern}.test(${v})) return ASK;`)
-    lines.push(`${out} = ${v};`)
-    return lines.join('\n')
-  }
-
-  #number(schema: z.ZodType, checks: ZodCheckDef[], v: string, out: string): string {
-    let low = Number.NEGATIVE_INFINITY
-    let lowInclusive = true
-    let high = Number.POSITIVE_INFINITY
-    let highInclusive = true
-    let integer = false
-    for (const check of checks) {
-      if (typeof check.value === 'bigint' || Number.isNaN(check.value)) return this.#call(schema, v, out)
-      if (check.check === 'greater_than') {
-        if (check.value! > low || (check.value === low && !check.inclusive)) {
-          low = check.value!
-          lowInclusive = check.inclusive === true
-        }
-      } else if (check.check === 'less_than') {
-        if (check.value! < high || (check.value === high && !check.inclusive)) {
-          high = check.value!
-          highInclusive = check.inclusive === true
-        }
-      } else if (check.check === 'number_format' && check.format === 'safeint') integer = true
-      else return this.#call(schema, v, out)
-    }
-    const lines = [`if (typeof ${v} !== 'number' || !Number.isFinite(${v})) return ASK;`]
-    if (integer) lines.push(`if (!Number.isSafeInteger(${v})) return ASK;`)
-    if (low !== Number.NEGATIVE_INFINITY)
-      lines.push(`if (${v} ${lowInclusive ? '<' : '<='} ${this.constant(low)}) return ASK;`)
-    if (high !== Number.POSITIVE_INFINITY)
-      lines.push(`if (${v} ${highInclusive ? '>' : '>='} ${this.constant(high)}) return ASK;`)
-    lines.push(`${out} = ${v};`)
-    return lines.join('\n')
-  }
-
-  #array(schema: z.ZodType, def: Record<string, unknown>, v: string, out: string): string {
-    const bounds = { min: 0, max: Number.POSITIVE_INFINITY }
-    for (const check of checksOf(def)) if (!foldLength(check, bounds)) return this.#call(schema, v, out)
-    const items = this.#name('o')
-    const i = this.#name('i')
-    const item = this.#name('e')
-    const parsed = this.#name('x')
-    const max = bounds.max === Number.POSITIVE_INFINITY ? 'Infinity' : String(bounds.max)
-    return [
-      `if (!Array.isArray(${v}) || ${v}.length < ${bounds.min} || ${v}.length > ${max}) return ASK;`,
-      `const ${items} = new Array(${v}.length);`,
-      `for (let ${i} = 0; ${i} < ${v}.length; ${i}++) {`,
-      `const ${item} = ${v}[${i}];`,
-      `let ${parsed};`,
-      this.check(def.element as z.ZodType, item, parsed),
-      `${items}[${i}] = ${parsed};`,
-      `}`,
-      `${out} = ${items};`,
-    ].join('\n')
-  }
-
-  #object(schema: z.ZodType, def: Record<string, unknown>, v: string, out: string): string {
-    const plan = planObject(def, new Map())
-    if (!plan) return this.#call(schema, v, out)
-    const record = this.#name('o')
-    const proto = this.#name('p')
-    const lines = [
-      `if (${v} === null || typeof ${v} !== 'object') return ASK;`,
-      `const ${proto} = Object.getPrototypeOf(${v});`,
-      `if (${proto} !== Object.prototype && ${proto} !== null) return ASK;`,
-      `const ${record} = {};`,
-    ]
-    const shape = def.shape as Record<string, z.ZodType>
-    for (const field of plan.fields) {
-      const key = JSON.stringify(field.key)
-      const raw = this.#name('f')
-      const parsed = this.#name('x')
-      lines.push(`const ${raw} = ${v}[${key}];`, `if (${raw} === undefined) {`)
-      if (field.missing === OMIT)
-        lines.push(`if (Object.hasOwn(${v}, ${key})) ${record}[${key}] = undefined;`)
-      else if (field.missing === DEFAULT) {
-        lines.push(
-          `const ${parsed}d = dflt(${this.constant(field.def)});`,
-          `if (${parsed}d === ASK) return ASK;`,
-        )
-        lines.push(`${record}[${key}] = ${parsed}d;`)
-      } else lines.push('return ASK;')
-      lines.push(
-        '} else {',
-        `let ${parsed};`,
-        this.check(shape[field.key]!, raw, parsed),
-        `${record}[${key}] = ${parsed};`,
-        '}',
-      )
-    }
-    if (plan.rest !== 'strip') {
-      const known = this.constant(new Set(plan.fields.map((field) => field.key)))
-      const name = this.#name('k')
-      lines.push(`for (const ${name} in ${v}) {`, `if (${known}.has(${name})) continue;`)
-      if (plan.rest === 'never') lines.push('return ASK;')
-      else lines.push(`if (${name} !== '__proto__') ${record}[${name}] = ${v}[${name}];`)
-      lines.push('}')
-    }
-    lines.push(`${out} = ${record};`)
-    return lines.join('\n')
   }
 }

@@ -3,15 +3,8 @@ import type { ValidationIssue } from '../errors.ts'
 import type { ParameterLocation, ParameterSpec } from '../openapi/types.ts'
 import { type Coercer, CoercionFailure, fieldCoercion } from './coerce.ts'
 import { compilerGeneration } from './compiler.ts'
-import {
-  ASK_ZOD,
-  type FastField,
-  fastParse,
-  generateFieldsCheck,
-  missingValue,
-  OMITTED,
-  objectFields,
-} from './fast.ts'
+import { ASK_ZOD, type FastField, fastParse, missingValue, OMITTED, objectFields } from './fast.ts'
+import { generateFieldsCheck } from './generated.ts'
 import { toValidationIssues } from './issues.ts'
 import { acceptsMissing, defOf, isZodSchema, unwrap } from './schema.ts'
 

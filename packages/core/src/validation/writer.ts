@@ -1,6 +1,6 @@
 import type { z } from 'zod'
-import { canCompile, compileSource } from './compiler.ts'
-import { ASK_ZOD, compiledCheck, MAX_GENERATED_NODES, zodOnly } from './fast.ts'
+import { canCompile, compileSource, SourceBuilder, TOO_BIG } from './compiler.ts'
+import { ASK_ZOD, compiledCheck, lengthPlan, zodOnly } from './fast.ts'
 import { defOf } from './schema.ts'
 
 /**
@@ -28,7 +28,7 @@ export function compileWriter(model: z.ZodType): Writer | undefined {
     body = gen.value(model, 'v', 'top')
   } catch (error) {
     // A part it does not write, or a model too large to write out: the long way, always.
-    if (error === UNSUPPORTED) return undefined
+    if (error === UNSUPPORTED || error === TOO_BIG) return undefined
     throw error
   }
   const source = `"use strict";\nlet o = '';\n${body}\nreturn o;`
@@ -66,39 +66,25 @@ function anyJson(value: unknown): string | undefined | typeof ASK_ZOD {
 /** Where a value is written: the whole body, an object's key, or an array's item. */
 type Place = 'top' | 'key' | 'item'
 
-class Generator {
-  /** Values the source refers to as `K[i]` (enum maps, checks). */
-  readonly constants: unknown[] = []
-  #names = 0
-  #nodes = 0
-  readonly #open = new Set<z.ZodType>()
-
-  #name(prefix: string): string {
-    return `${prefix}${this.#names++}`
-  }
-
-  #constant(value: unknown): string {
-    this.constants.push(value)
-    return `K[${this.constants.length - 1}]`
-  }
-
+class Generator extends SourceBuilder<z.ZodType> {
   /**
    * Statements that write the JSON of `v` (a variable) for `schema` into `o`, or return ASK. For a
    * key, `undefined` is not written at all (the caller handles absent keys before).
    */
   value(schema: z.ZodType, v: string, place: Place): string {
-    if (this.#open.has(schema)) throw UNSUPPORTED // recursive models take the long way
-    this.#open.add(schema)
-    try {
-      return this.#value(schema, v, place)
-    } finally {
-      this.#open.delete(schema)
-    }
+    return this.guard(
+      schema,
+      () => this.#value(schema, v, place),
+      () => {
+        throw UNSUPPORTED // recursive models take the long way
+      },
+    )
   }
 
   #value(schema: z.ZodType, v: string, place: Place): string {
     const def = defOf(schema) as Record<string, unknown> & { type: string }
-    if (++this.#nodes > MAX_GENERATED_NODES || zodOnly(schema, def)) throw UNSUPPORTED
+    this.count()
+    if (zodOnly(schema, def)) throw UNSUPPORTED
     const checks = (def.checks as unknown[] | undefined)?.length ?? 0
     switch (def.type) {
       case 'string': {
@@ -121,8 +107,8 @@ class Generator {
           if (value === undefined || typeof value === 'bigint') throw UNSUPPORTED
           written.set(value, JSON.stringify(value))
         }
-        const text = this.#name('t')
-        return `const ${text} = ${this.#constant(written)}.get(${v});\nif (${text} === undefined) return ASK;\no += ${text};`
+        const text = this.name('t')
+        return `const ${text} = ${this.constant(written)}.get(${v});\nif (${text} === undefined) return ASK;\no += ${text};`
       }
       case 'null':
         return `if (${v} !== null) return ASK;\no += 'null';`
@@ -130,7 +116,7 @@ class Generator {
       case 'unknown': {
         // An object's key writes these itself (whether to write the key depends on the value).
         if (place !== 'item') throw UNSUPPORTED
-        const text = this.#name('j')
+        const text = this.name('j')
         const absent = place === 'item' ? `o += 'null';` : ''
         return `const ${text} = any(${v});\nif (${text} === ASK) return ASK;\nif (${text} === undefined) { ${absent} } else o += ${text};`
       }
@@ -155,25 +141,16 @@ class Generator {
    * A check that changes the value (`.trim()`, `.toLowerCase()`) sends it the long way.
    */
   #check(schema: z.ZodType, v: string): string {
-    return `if (${this.#constant(compiledCheck(schema))}(${v}) !== ${v}) return ASK;\n`
+    return `if (${this.constant(compiledCheck(schema))}(${v}) !== ${v}) return ASK;\n`
   }
 
   #array(_schema: z.ZodType, def: Record<string, unknown>, v: string): string {
-    const items = this.#name('a')
-    const i = this.#name('i')
-    const item = this.#name('e')
-    let min = 0
-    let max = Number.POSITIVE_INFINITY
-    for (const check of (def.checks ?? []) as { _zod: { def: Record<string, unknown> } }[]) {
-      const c = check._zod.def
-      if (c.check === 'min_length') min = Math.max(min, c.minimum as number)
-      else if (c.check === 'max_length') max = Math.min(max, c.maximum as number)
-      else if (c.check === 'length_equals') {
-        min = Math.max(min, c.length as number)
-        max = Math.min(max, c.length as number)
-      } else throw UNSUPPORTED
-    }
-    if (Number.isNaN(min) || Number.isNaN(max)) throw UNSUPPORTED
+    const items = this.name('a')
+    const i = this.name('i')
+    const item = this.name('e')
+    const plan = lengthPlan(def)
+    if (!plan) throw UNSUPPORTED
+    const { min, max } = plan
     const lengths = [
       min > 0 ? `if (${v}.length < ${min}) return ASK;` : '',
       max !== Number.POSITIVE_INFINITY ? `if (${v}.length > ${max}) return ASK;` : '',
@@ -199,7 +176,7 @@ class Generator {
     const catchall = def.catchall as z.ZodType | undefined
     // Unknown keys stripped only: a strict or passthrough model takes the long way.
     if (catchall !== undefined) throw UNSUPPORTED
-    const separator = this.#name('s')
+    const separator = this.name('s')
     const lines = [
       `if (typeof ${v} !== 'object' || ${v} === null || Array.isArray(${v})) return ASK;`,
       `let ${separator} = '{';`,
@@ -210,7 +187,7 @@ class Generator {
       const fieldDef = defOf(field) as Record<string, unknown> & { type: string }
       // Refined or exact optional keys, and anything else Zod must decide even when absent.
       if (zodOnly(field, fieldDef)) throw UNSUPPORTED
-      const name = this.#name('f')
+      const name = this.name('f')
       const head = `o += ${separator} + ${JSON.stringify(`${JSON.stringify(key)}:`)}; ${separator} = ',';`
       lines.push(`const ${name} = ${v}[${JSON.stringify(key)}];`)
       const open = (type: string) => type === 'any' || type === 'unknown'
