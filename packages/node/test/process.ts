@@ -7,6 +7,8 @@ export interface ServerProcess {
   child: ChildProcess
   output: () => string
   stop: (signal?: NodeJS.Signals) => Promise<number | null>
+  /** Resolves once the output contains `text`; rejects after `timeout` ms with the output. */
+  waitFor: (text: string, timeout?: number) => Promise<void>
 }
 
 /** Starts `node <fixture>` and resolves once it prints `READY <url>` (or rejects with its output). */
@@ -43,6 +45,14 @@ export async function startServer(fixture: string, env: Record<string, string> =
     url,
     child,
     output: () => output,
+    waitFor: async (text, timeout = 5000) => {
+      const deadline = Date.now() + timeout
+      while (!output.includes(text)) {
+        if (Date.now() > deadline)
+          throw new Error(`${fixture} did not print "${text}" in ${timeout} ms:\n${output}`)
+        await new Promise((r) => setTimeout(r, 20))
+      }
+    },
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null) process.kill(child.pid!, signal)
       return exited

@@ -204,7 +204,8 @@ describe('pool limits over HTTP', () => {
     const inflight = fetch(`${server.url}/sleep/300`)
     const endless = await fetch(`${server.url}/endless`)
     const streamed = endless.text()
-    await new Promise((r) => setTimeout(r, 80))
+    // SIGTERM once the handler runs: a connection still in the listen backlog is the kernel's, not ours.
+    await server.waitFor('SLEEPING 300')
     const code = server.stop('SIGTERM')
     const res = await inflight
     expect(res.status).toBe(200)
