@@ -170,8 +170,8 @@ describe('pool limits over HTTP', () => {
   it('answers 503 with Retry-After when the queue is full', async () => {
     const server = await startServer('server.ts', { POOL_SIZE: '1', POOL_MAX_QUEUE: '1' })
     try {
-      const first = fetch(`${server.url}/sleep/300`)
-      await new Promise((r) => setTimeout(r, 50))
+      const first = fetch(`${server.url}/sleep/1000`)
+      await server.waitFor('SLEEPING 1000')
       const second = fetch(`${server.url}/sleep/10`)
       await new Promise((r) => setTimeout(r, 50))
       const third = await fetch(`${server.url}/sleep/10`)

@@ -197,13 +197,13 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions, 
       'bounds the queue: beyond maxQueue a call is refused at once with a retry hint',
       async () => {
         const s = await make({ size: 1, maxQueue: 2 })
-        const running = run(s, f.sleep, [100])
+        const running = run(s, f.sleep, [400])
         await new Promise((r) => setTimeout(r, 20))
         const queued = [run(s, f.add, [1, 1]), run(s, f.add, [2, 2])]
         const refused = await caught(run(s, f.add, [3, 3]))
         expect(refused).toBeInstanceOf(PoolQueueFullError)
         expect((refused as PoolQueueFullError).retryAfter).toBeGreaterThanOrEqual(1)
-        expect(await Promise.all([running, ...queued])).toEqual([100, 2, 4])
+        expect(await Promise.all([running, ...queued])).toEqual([400, 2, 4])
       },
     )
 
@@ -212,10 +212,10 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions, 
       async () => {
         const s = await make({ size: 1, maxQueue: 0 })
         expect(await run(s, f.add, [1, 2])).toBe(3)
-        const busy = run(s, f.sleep, [100])
+        const busy = run(s, f.sleep, [400])
         await new Promise((r) => setTimeout(r, 20))
         expect(await caught(run(s, f.add, [1, 1]))).toBeInstanceOf(PoolQueueFullError)
-        expect(await busy).toBe(100)
+        expect(await busy).toBe(400)
       },
     )
 
