@@ -85,15 +85,21 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
-const env = environment(wrkVersion(), [
-  'hono',
-  '@hono/node-server',
-  '@hono/zod-validator',
-  'fastify',
-  'zod',
-  '@tandem/core',
-  '@tandem/node',
-])
+const usesBun = scenario.servers.some((server) => server.runtime === 'bun')
+const env = environment(
+  wrkVersion(),
+  [
+    'hono',
+    '@hono/node-server',
+    '@hono/zod-validator',
+    'fastify',
+    'zod',
+    '@tandem/core',
+    '@tandem/node',
+    ...(usesBun ? ['elysia', '@tandem/bun'] : []),
+  ],
+  usesBun,
+)
 const result = await runScenario(scenario, options)
 const command = ['pnpm --filter @tandem/bench bench', ...process.argv.slice(2)].join(' ')
 const text = markdown(scenario, result, options, env, command)

@@ -167,7 +167,7 @@ export async function runScenario(scenario: Scenario, options: BenchOptions): Pr
   try {
     for (const outcome of outcomes) {
       try {
-        const server = await startServer(outcome.spec.file, outcome.spec.env)
+        const server = await startServer(outcome.spec.file, outcome.spec.env, undefined, outcome.spec.runtime)
         running.set(outcome, server)
         outcome.check = await scenario.check(server.url)
         if (outcome.check.problems.length > 0) {

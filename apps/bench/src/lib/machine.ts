@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { cpus, release, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { bunBinary } from './process.ts'
 
 const benchDir = fileURLToPath(new URL('../../', import.meta.url))
 const repoDir = fileURLToPath(new URL('../../../../', import.meta.url))
@@ -35,19 +36,18 @@ function run(command: string, args: string[], cwd = repoDir): string | undefined
   }
 }
 
-/** Bun's version if a bun binary is around (PATH, or the workspace's `bun` package), else 'not found'. */
-function bunVersion(): string {
-  const candidates = [
-    'bun',
-    `${repoDir}packages/bun/node_modules/.bin/bun`,
-    `${repoDir}node_modules/.bin/bun`,
-  ]
-  for (const candidate of candidates) {
-    if (candidate !== 'bun' && !existsSync(candidate)) continue
-    const version = run(candidate, ['--version'])
-    if (version) return `${version} (not used by these servers)`
+/** The version of the workspace's Bun (the one bun servers run on), and whether this run used it. */
+function bunVersion(used: boolean): string {
+  let binary: string
+  try {
+    binary = bunBinary()
+  } catch {
+    return 'not found'
   }
-  return 'not found'
+  if (!existsSync(binary)) return 'not found'
+  const version = run(binary, ['--version'])
+  if (!version) return 'not found'
+  return used ? version : `${version} (not used by these servers)`
 }
 
 /**
@@ -68,7 +68,7 @@ export function packageVersion(name: string): string {
   }
 }
 
-export function environment(wrk: string, packages: string[]): Environment {
+export function environment(wrk: string, packages: string[], usesBun: boolean): Environment {
   const gib = (totalmem() / 1024 ** 3).toFixed(1)
   const head = run('git', ['rev-parse', '--short', 'HEAD']) ?? 'unknown'
   const dirty = run('git', ['status', '--porcelain', '--', 'packages', 'apps/bench/src'])
@@ -78,7 +78,7 @@ export function environment(wrk: string, packages: string[]): Environment {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     machine: `${cpus().length} cores, ${gib} GiB, ${cpuModel()}, Linux ${release()}`,
     node: process.version,
-    bun: bunVersion(),
+    bun: bunVersion(usesBun),
     wrk,
     commit: dirty ? `${head} + uncommitted changes` : head,
     packages: versions,

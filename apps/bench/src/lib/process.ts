@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
+import { dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 
@@ -43,15 +45,22 @@ export interface RunningServer {
   stop(): Promise<void>
 }
 
-/** Starts `node <file>` with PORT set and waits until it answers HTTP on 127.0.0.1. */
+/** The Bun binary of the workspace's `bun` package (a dependency of apps/bench). */
+export function bunBinary(): string {
+  const require = createRequire(import.meta.url)
+  return join(dirname(require.resolve('bun/package.json')), 'bin', 'bun.exe')
+}
+
+/** Starts `node <file>` (or `bun <file>`) with PORT set and waits until it answers HTTP on 127.0.0.1. */
 export async function startServer(
   file: string,
   extraEnv: Record<string, string> = {},
   readyPath = '/',
+  runtime: 'node' | 'bun' = 'node',
 ): Promise<RunningServer> {
   const port = await freePort()
   const path = fileURLToPath(new URL(`../servers/${file}`, import.meta.url))
-  const child = spawn(process.execPath, [path], {
+  const child = spawn(runtime === 'bun' ? bunBinary() : process.execPath, [path], {
     env: { ...process.env, ...extraEnv, PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -1,4 +1,4 @@
-/** A server of a scenario: one small file under src/servers/, run as `node <file>` with PORT set. */
+/** A server of a scenario: one small file under src/servers/, run as `node <file>` (or `bun <file>`) with PORT set. */
 export interface ServerSpec {
   /** Short id, used by ratios and by `--only`. */
   id: string
@@ -8,6 +8,8 @@ export interface ServerSpec {
   file: string
   /** Extra environment variables for the server (e.g. a choice of adapter). */
   env?: Record<string, string>
+  /** The runtime that runs the file (default `node`, this harness's Node; `bun`: the workspace's Bun). */
+  runtime?: 'node' | 'bun'
 }
 
 /** The paced probe: a second wrk on one connection, about `rate` requests per second, on `path`. */

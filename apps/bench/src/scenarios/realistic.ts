@@ -1,5 +1,5 @@
 import { ask, expect4xx, expectJson } from '../lib/check.ts'
-import type { Scenario } from '../lib/types.ts'
+import type { CheckResult, Scenario } from '../lib/types.ts'
 
 const API_KEY = 'bench-secret-key'
 
@@ -53,6 +53,47 @@ const post = (body: unknown, key = API_KEY): RequestInit => ({
   body: JSON.stringify(body),
 })
 
+/** What wrk sends, on Node and on Bun. */
+const load: Scenario['load'] = {
+  method: 'POST',
+  path: '/orders/42?verbose=true',
+  connections: 50,
+  body: sampleOrder,
+  headers: { 'x-api-key': API_KEY },
+}
+
+const columns = ['bad body', 'bad id', 'no key']
+
+/** The same answers from every server, checked before measuring. */
+async function check(baseUrl: string): Promise<CheckResult> {
+  const url = `${baseUrl}/orders/42`
+  const badBody = await ask(`${url}?verbose=true`, post(badOrder))
+  const badId = await ask(`${baseUrl}/orders/abc?verbose=true`, post(sampleOrder))
+  const noKey = await ask(`${url}?verbose=true`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(sampleOrder),
+  })
+  const problems = [
+    ...expectJson('sample', await ask(`${url}?verbose=true`, post(sampleOrder)), 200, expectedVerbose),
+    ...expectJson('without ?verbose', await ask(url, post(sampleOrder)), 200, expectedTerse),
+    ...expectJson('wrong key', await ask(`${url}?verbose=true`, post(sampleOrder, 'nope')), 401, {
+      detail: 'Invalid API key',
+    }),
+    ...expect4xx('bad body', badBody),
+    ...expect4xx('bad id', badId),
+    ...expect4xx('no key', noKey),
+  ]
+  return {
+    problems,
+    columns: {
+      'bad body': String(badBody.status),
+      'bad id': String(badId.status),
+      'no key': String(noKey.status),
+    },
+  }
+}
+
 export const realistic: Scenario = {
   name: 'realistic',
   title: 'realistic: POST /orders/:id?verbose=true',
@@ -88,42 +129,9 @@ export const realistic: Scenario = {
       env: { TANDEM_BENCH_ADAPTER: 'hono-node-server' },
     },
   ],
-  load: {
-    method: 'POST',
-    path: '/orders/42?verbose=true',
-    connections: 50,
-    body: sampleOrder,
-    headers: { 'x-api-key': API_KEY },
-  },
-  columns: ['bad body', 'bad id', 'no key'],
-  async check(baseUrl) {
-    const url = `${baseUrl}/orders/42`
-    const badBody = await ask(`${url}?verbose=true`, post(badOrder))
-    const badId = await ask(`${baseUrl}/orders/abc?verbose=true`, post(sampleOrder))
-    const noKey = await ask(`${url}?verbose=true`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(sampleOrder),
-    })
-    const problems = [
-      ...expectJson('sample', await ask(`${url}?verbose=true`, post(sampleOrder)), 200, expectedVerbose),
-      ...expectJson('without ?verbose', await ask(url, post(sampleOrder)), 200, expectedTerse),
-      ...expectJson('wrong key', await ask(`${url}?verbose=true`, post(sampleOrder, 'nope')), 401, {
-        detail: 'Invalid API key',
-      }),
-      ...expect4xx('bad body', badBody),
-      ...expect4xx('bad id', badId),
-      ...expect4xx('no key', noKey),
-    ]
-    return {
-      problems,
-      columns: {
-        'bad body': String(badBody.status),
-        'bad id': String(badId.status),
-        'no key': String(noKey.status),
-      },
-    }
-  },
+  load,
+  columns,
+  check,
   ratios: [
     { label: 'Tandem / Fastify', numerator: 'tandem', denominator: 'fastify', target: 1 },
     {
@@ -135,5 +143,62 @@ export const realistic: Scenario = {
     { label: 'Hono + zod-validator / Fastify', numerator: 'hono', denominator: 'fastify' },
     { label: 'Fastify / node:http + Zod (no framework)', numerator: 'fastify', denominator: 'floor' },
     { label: 'Tandem / node:http + Zod (no framework)', numerator: 'tandem', denominator: 'floor' },
+  ],
+}
+
+/** The same route, load and checks on Bun: Tandem's target there is Elysia's rate. */
+export const realisticBun: Scenario = {
+  name: 'realistic-bun',
+  title: 'realistic-bun: POST /orders/:id?verbose=true on Bun',
+  description:
+    'The realistic route (see realistic.md: path int, query bool, a 10-field JSON body, an `x-api-key` ' +
+    'header checked, two dependency-like steps, the response filtered to a fixed output schema) on Bun, ' +
+    'every server a `bun` process: Elysia with its own `t` (TypeBox) schemas of the same rules, as its ' +
+    "users write it, and again with the response's integers as `t.Number()` (Elysia makes a `t.Integer()` " +
+    'a string-or-integer union, in responses too, and its response filter is slower on unions); ' +
+    "Tandem with @tandem/bun's `serve()` (Bun.serve, Web Worker pool); Hono + " +
+    '@hono/zod-validator on Bun.serve; and a reference on bare Bun.serve with request.json() and the ' +
+    'same Zod schemas (no framework). Same body, same checks as on Node. ' +
+    "Target (measurements.md): Tandem ≥ Elysia's rate on Bun.",
+  reference:
+    "Bun 1.4.5 on the project's machine, wrk -t1 -c50, 2026-11-22: Elysia 1.4 + `t` 43.1k req/s " +
+    '(p50 1.09 ms, p99 2.34 ms, bad body 422).',
+  servers: [
+    {
+      id: 'floor',
+      label: 'Bun.serve + request.json() + Zod, no framework (reference)',
+      file: 'bun-zod-realistic.ts',
+      runtime: 'bun',
+    },
+    { id: 'elysia', label: 'Elysia + t (TypeBox)', file: 'elysia-realistic.ts', runtime: 'bun' },
+    {
+      id: 'elysia-number',
+      label: 'Elysia + t, response integers as t.Number()',
+      file: 'elysia-realistic.ts',
+      runtime: 'bun',
+      env: { ELYSIA_RESPONSE_INTEGER: 'number' },
+    },
+    {
+      id: 'hono',
+      label: 'Hono + @hono/zod-validator (Zod 4) on Bun.serve',
+      file: 'hono-zod-realistic.ts',
+      runtime: 'bun',
+    },
+    { id: 'tandem', label: 'Tandem, @tandem/bun serve()', file: 'tandem-realistic.ts', runtime: 'bun' },
+  ],
+  load,
+  columns,
+  check,
+  ratios: [
+    { label: 'Tandem / Elysia', numerator: 'tandem', denominator: 'elysia', target: 1 },
+    {
+      label: 'Tandem / Elysia (response integers as t.Number())',
+      numerator: 'tandem',
+      denominator: 'elysia-number',
+      target: 1,
+    },
+    { label: 'Tandem / Hono + zod-validator', numerator: 'tandem', denominator: 'hono' },
+    { label: 'Elysia / Bun.serve + Zod (no framework)', numerator: 'elysia', denominator: 'floor' },
+    { label: 'Tandem / Bun.serve + Zod (no framework)', numerator: 'tandem', denominator: 'floor' },
   ],
 }

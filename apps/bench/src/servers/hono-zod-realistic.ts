@@ -1,10 +1,10 @@
 // Hono + @hono/zod-validator (Zod 4): four validators, the response filtered with OrderOut.parse.
-import { serve } from '@hono/node-server'
+// On @hono/node-server under Node, on Bun.serve under Bun.
 import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { buildOrder, findAccount, getPricing, OrderIn, OrderOut } from '../shared/order.ts'
-import { hostname, port } from './env.ts'
+import { serveFetch } from './env.ts'
 
 const app = new Hono()
 
@@ -24,4 +24,4 @@ app.post(
   },
 )
 
-serve({ fetch: app.fetch, port, hostname })
+await serveFetch(app.fetch)

@@ -1,19 +1,26 @@
 // The one place that decides how the Tandem servers listen.
-// - Default: @tandem/node's serve() (node:http, its worker pool and loop watchdog), the product's path.
-// - TANDEM_BENCH_ADAPTER=hono-node-server: app.fetch on @hono/node-server's serve(), as a user of
-//   the bare fetch handler would; the difference between the two is the cost of @tandem/node itself.
-import { serve as serveFetch } from '@hono/node-server'
+// - On Node, by default: @tandem/node's serve() (node:http, its worker pool and loop watchdog), the
+//   product's path.
+// - On Node with TANDEM_BENCH_ADAPTER=hono-node-server: app.fetch on @hono/node-server's serve(), as a
+//   user of the bare fetch handler would; the difference between the two is the cost of @tandem/node.
+// - On Bun (the harness runs the file with `bun`): @tandem/bun's serve() (Bun.serve, Web Worker pool).
 import type { App } from '@tandem/core'
-import { serve } from '@tandem/node'
-import { hostname, port } from './env.ts'
+import { hostname, port, serveFetch } from './env.ts'
 
 export async function serveTandem(app: App): Promise<void> {
-  if (process.env.TANDEM_BENCH_ADAPTER === 'hono-node-server') {
-    serveFetch({ fetch: app.fetch, port, hostname })
+  // TANDEM_BENCH_POOL_NICE: the pool workers' niceness (default: the adapter's, 10).
+  const nice = process.env.TANDEM_BENCH_POOL_NICE
+  const pool = nice ? { pool: { nice: Number(nice) } } : {}
+  // In a pool worker (which loads this same module) serve() registers the app and listens to nothing.
+  if (process.versions.bun) {
+    const { serve } = await import('@tandem/bun')
+    await serve(app, { port, hostname, ...pool })
     return
   }
-  // In a pool worker (which loads this same module) serve() registers the app and listens to nothing.
-  // TANDEM_BENCH_POOL_NICE: the pool workers' niceness (default: @tandem/node's, 10).
-  const nice = process.env.TANDEM_BENCH_POOL_NICE
-  await serve(app, { port, hostname, ...(nice ? { pool: { nice: Number(nice) } } : {}) })
+  if (process.env.TANDEM_BENCH_ADAPTER === 'hono-node-server') {
+    await serveFetch(app.fetch)
+    return
+  }
+  const { serve } = await import('@tandem/node')
+  await serve(app, { port, hostname, ...pool })
 }
