@@ -789,6 +789,44 @@ describe('parameters', () => {
     expect(await (await within(app.request('/float?v=7'))).json()).toEqual({ v: 7 })
   })
 
+  it('a number too large for a double is finite_number, in the query and in a JSON body', async () => {
+    expect(await issueOf(await within(app.request('/float?v=1e400')))).toEqual({
+      type: 'finite_number',
+      loc: ['query', 'v'],
+      msg: 'Input should be a finite number',
+      input: '1e400',
+    })
+    expect((await issueOf(await within(app.request(`/int?v=${'9'.repeat(400)}`)))).type).toBe('finite_number')
+    const res = await within(
+      postJson('/items', '{"name":"a","price":-1e400,"qty":1e400,"flag":true,"tags":[]}'),
+    )
+    expect(res.status).toBe(422)
+    expect((await res.json()).detail).toEqual([
+      {
+        type: 'finite_number',
+        loc: ['body', 'price'],
+        msg: 'Input should be a finite number',
+        input: '-Infinity',
+      },
+      {
+        type: 'finite_number',
+        loc: ['body', 'qty'],
+        msg: 'Input should be a finite number',
+        input: 'Infinity',
+      },
+    ])
+  })
+
+  it('leap days are dates in leap years only', async () => {
+    expect(await (await within(app.request('/date?v=2028-02-29'))).json()).toEqual({
+      v: '2028-02-29T00:00:00.000Z',
+    })
+    expect(await (await within(app.request('/date?v=2000-02-29'))).json()).toEqual({
+      v: '2000-02-29T00:00:00.000Z',
+    })
+    expect((await issueOf(await within(app.request('/date?v=2100-02-29')))).type).toBe('date_parsing')
+  })
+
   it('an integer in exponent notation is int_parsing (as pydantic: int("1e3") fails)', async () => {
     expect((await issueOf(await within(app.request('/int?v=1e3')))).type).toBe('int_parsing')
   })
@@ -850,7 +888,21 @@ describe('parameters', () => {
     expect(await (await within(app.request('/date?v=2026-11-22T10:00:00Z'))).json()).toEqual({
       v: '2026-11-22T10:00:00.000Z',
     })
-    for (const value of ['nope', '2026-13-01', '22/11/2026', '', '2026-11-22T25:00:00Z']) {
+    for (const value of [
+      'nope',
+      '2026-13-01',
+      '22/11/2026',
+      '',
+      '2026-11-22T25:00:00Z',
+      // Impossible days, which new Date() would move to the next month.
+      '2026-02-30',
+      '2026-02-29',
+      '2026-04-31T10:00:00Z',
+      '2026-11-00',
+      '2026-11-22T10:60:00Z',
+      '2026-11-22T24:00:00Z',
+      '2026-11-22T10:00:00+24:00',
+    ]) {
       const issue = await issueOf(await within(app.request(`/date?v=${encodeURIComponent(value)}`)))
       expect(issue.loc, value).toEqual(['query', 'v'])
       expect(issue.type, value).toMatch(/date/)

@@ -14,7 +14,8 @@ export type Coercer = (raw: string) => unknown
 
 const INTEGER = /^\s*[+-]?\d+\s*$/
 const NUMBER = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/i
 const TRUE = new Set(['true', '1', 'yes', 'on'])
 const FALSE = new Set(['false', '0', 'no', 'off'])
 
@@ -34,16 +35,28 @@ const DATE_FAIL = new CoercionFailure(
   'date_parsing',
   'Input should be a valid date or datetime in ISO 8601 format (2026-11-22 or 2026-11-22T10:00:00Z)',
 )
+const FINITE_FAIL = new CoercionFailure('finite_number', 'Input should be a finite number')
 
-const toInteger: Coercer = (raw) => (INTEGER.test(raw) ? Number(raw) : INT_FAIL)
-const toNumber: Coercer = (raw) => (NUMBER.test(raw) ? Number(raw) : NUMBER_FAIL)
+const toInteger: Coercer = (raw) => (INTEGER.test(raw) ? finite(Number(raw)) : INT_FAIL)
+const toNumber: Coercer = (raw) => (NUMBER.test(raw) ? finite(Number(raw)) : NUMBER_FAIL)
+/** `1e400` parses, to Infinity: refused as pydantic refuses it. */
+const finite = (n: number) => (Number.isFinite(n) ? n : FINITE_FAIL)
 const toBigInt: Coercer = (raw) => (INTEGER.test(raw) ? BigInt(raw.trim()) : INT_FAIL)
 const toBoolean: Coercer = (raw) => {
   const lower = raw.toLowerCase()
   return TRUE.has(lower) ? true : FALSE.has(lower) ? false : BOOL_FAIL
 }
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+const daysIn = (year: number, month: number) =>
+  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : DAYS[month - 1]!
 const toDate: Coercer = (raw) => {
-  if (!ISO_DATE.test(raw)) return DATE_FAIL
+  const parts = ISO_DATE.exec(raw)
+  if (!parts) return DATE_FAIL
+  // new Date() moves an impossible day to the next month (2026-02-30 is March 2nd): refuse it, as
+  // pydantic does, with the clock's and the offset's fields out of range.
+  const [, year, month, day, hour, minute, second, offsetHours, offsetMinutes] = parts.map(Number)
+  if (month! < 1 || month! > 12 || day! < 1 || day! > daysIn(year!, month!)) return DATE_FAIL
+  if (hour! > 23 || minute! > 59 || second! > 59 || offsetHours! > 23 || offsetMinutes! > 59) return DATE_FAIL
   const date = new Date(raw)
   return Number.isNaN(date.getTime()) ? DATE_FAIL : date
 }

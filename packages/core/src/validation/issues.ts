@@ -89,6 +89,15 @@ function convert(issue: ZodIssue, ctx: IssueContext, out: ValidationIssue[]): vo
         return
       }
       let expected: string = issue.expected
+      if (
+        (expected === 'number' || expected === 'int') &&
+        typeof value === 'number' &&
+        !Number.isFinite(value)
+      ) {
+        // 1e400 in a JSON body parses to Infinity, which JSON cannot show: the input says it in words.
+        push('finite_number', 'Input should be a finite number', undefined, String(value))
+        return
+      }
       const target = schemaAt(ctx.schema, path)
       if (expected === 'number' && target && isIntegerSchema(unwrap(target))) expected = 'int'
       if (expected === 'object' && path.length === 0 && ctx.location === 'body') {
