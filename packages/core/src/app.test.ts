@@ -3,11 +3,13 @@ import { describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import {
   App,
+  blocking,
   HTTPException,
   RequestValidationError,
   ResponseValidationError,
   Router,
   setBodyReader,
+  TandemConfigError,
 } from './index.ts'
 
 const quiet = () => ({ error: vi.fn(), warn: vi.fn() })
@@ -102,6 +104,28 @@ describe('routing', () => {
       /both body and form/,
     )
     expect(() => new Router({ prefix: 'api/' })).toThrow(/must start with "\/" and must not end with "\/"/)
+    // One class for every registration mistake (a TypeError too, for code that catches those).
+    const mistakes = [
+      () => app.get('/items/:id', { params: { item: z.string() } }, () => null),
+      () => app.get('items', () => null),
+      () => app.get('/x', { query: { q: 'string' as never } }, () => null),
+      () => app.get('/x', { query: z.string() as never }, () => null),
+      () => app.post('/x', { body: z.object({}), form: { a: z.string() } }, () => null),
+      () => new Router({ prefix: 'api/' }),
+      () => app.include(new Router(), { prefix: '/api/' }),
+      () => app.exceptionHandler(Error, 'nope' as never),
+      () => app.use(42 as never),
+    ]
+    for (const mistake of mistakes) {
+      let caught: unknown
+      try {
+        mistake()
+      } catch (error) {
+        caught = error
+      }
+      expect(caught, String(mistake)).toBeInstanceOf(TandemConfigError)
+      expect(caught, String(mistake)).toBeInstanceOf(TypeError)
+    }
   })
 
   it("answers the same with or without middleware (direct dispatch and Hono's path)", async () => {
@@ -257,6 +281,69 @@ describe('errors', () => {
     expect(logger.error).toHaveBeenCalledTimes(2)
     expect(logger.error.mock.calls[0]?.[0]).toContain('GET /boom')
     expect((logger.error.mock.calls[0]?.[1] as Error | undefined)?.message).toBe('secret detail')
+  })
+
+  it('neither logs nor hands to exception handlers the abort of a client that left', async () => {
+    const logger = quiet()
+    const app = new App({ logger })
+    const seen: unknown[] = []
+    app.exceptionHandler(Error, (error) => {
+      seen.push(error)
+      return new Response('handled', { status: 500 })
+    })
+    let ran = false
+    app.get(
+      '/report',
+      blocking(() => {
+        ran = true
+        return { ok: true }
+      }),
+    )
+    // A fetch given ctx.signal rejects with the signal's reason once the client is gone.
+    app.get('/upstream', async ({ signal }) => {
+      await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)))
+    })
+    const gone = new AbortController()
+    gone.abort()
+    const queued = await app.request(new Request('http://localhost/report', { signal: gone.signal }))
+    expect(queued.status).toBe(499)
+    expect(ran).toBe(false)
+    const leaving = new AbortController()
+    const upstream = app.request(new Request('http://localhost/upstream', { signal: leaving.signal }))
+    await new Promise((r) => setTimeout(r, 10))
+    leaving.abort()
+    expect((await upstream).status).toBe(499)
+    expect(logger.error).not.toHaveBeenCalled()
+    expect(seen).toEqual([])
+    // A real error after the client left is still the server's: logged and handled.
+    app.get('/late-bug', async ({ signal }) => {
+      await new Promise((r) => signal.addEventListener('abort', r))
+      throw new TypeError('a bug')
+    })
+    const buggy = new AbortController()
+    const late = app.request(new Request('http://localhost/late-bug', { signal: buggy.signal }))
+    await new Promise((r) => setTimeout(r, 10))
+    buggy.abort()
+    expect((await late).status).toBe(500)
+    expect(seen).toHaveLength(1)
+  })
+
+  it('answers 500 in plain text while the lifespan startup fails', async () => {
+    const logger = quiet()
+    const app = new App({
+      logger,
+      lifespan: async function* () {
+        const connected = false
+        if (!connected) throw new Error('no database')
+        yield
+      },
+    })
+    app.get('/', () => ({ ok: true }))
+    const res = await app.request('/')
+    expect(res.status).toBe(500)
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8')
+    expect(await res.text()).toBe('Internal Server Error')
+    expect(logger.error.mock.calls[0]?.[0]).toMatch(/lifespan startup failed/)
   })
 
   it('finds exception handlers by class, nearest ancestor first', async () => {

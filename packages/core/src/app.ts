@@ -2,7 +2,8 @@ import type { MiddlewareHandler } from 'hono'
 import { DependencyOverrides } from './di/overrides.ts'
 import type { AppRuntime } from './di/scope.ts'
 import type { Finisher, MountedEndpoint, Outcome } from './endpoint.ts'
-import { type ExceptionHandler, ExceptionHandlers } from './exception-handlers.ts'
+import { TandemConfigError } from './errors.ts'
+import { type ExceptionHandler, ExceptionHandlers, internalError } from './exception-handlers.ts'
 import type { ExecutionContextLike } from './execution/execution-context.ts'
 import { currentScheduler } from './execution/scheduler-registry.ts'
 import { Engine } from './http/engine.ts'
@@ -125,7 +126,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     const handlers = typeof first === 'string' ? rest : [first, ...rest]
     for (const handler of handlers) {
       if (typeof handler !== 'function') {
-        throw new TypeError(
+        throw new TandemConfigError(
           `app.use(): middleware must be a function (Hono middleware), got ${typeof handler}.`,
         )
       }
@@ -288,7 +289,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
       await this.start()
     } catch (error) {
       this.logger.error('The lifespan startup failed; answering 500 until it succeeds.', error)
-      return new Response('Internal Server Error', { status: 500, headers: { 'content-type': 'text/plain' } })
+      return internalError()
     }
     return this.fetch(request, env, executionCtx)
   }

@@ -3,7 +3,7 @@ import { Dependant, declaredPathParams, operationInputs, STRING_SCHEMA } from '.
 import type { Dependency } from './di/dependency.ts'
 import { type AppRuntime, RequestScope } from './di/scope.ts'
 import { solve, validateBodyInputs, validateSyncInputs } from './di/solve.ts'
-import { RequestValidationError } from './errors.ts'
+import { RequestValidationError, TandemConfigError } from './errors.ts'
 import { callHandler } from './execution/execution.ts'
 import type { ExecutionContextLike } from './execution/execution-context.ts'
 import { requestStorage } from './execution/request-storage.ts'
@@ -85,7 +85,7 @@ export class MountedEndpoint {
     for (const name of declaredPathParams(this.dependant)) {
       if (!inPath.has(name)) {
         const known = [...inPath].join(', ') || 'none'
-        throw new TypeError(
+        throw new TandemConfigError(
           `Route ${this.label} declares params.${name}, but its path has no :${name} ` +
             `(path parameters: ${known}). Add :${name} to the path or move ${name} to query.`,
         )

@@ -81,14 +81,15 @@ export class ResponseValidationError extends Error {
 }
 
 /**
- * A mistake in how the app is put together (a route declaration, a dependency tree), raised at
- * registration time, never per request.
+ * A mistake in how the app is put together (a route declaration, a router's prefix, a dependency
+ * tree, a security scheme, an exception handler, middleware), raised at registration time, never per
+ * request. A `TypeError`, so code that catches those sees it too.
  *
  * @example
  * try { app.get('/items/:id', { params: { item: z.string() } }, handler) }
  * catch (error) { if (error instanceof TandemConfigError) console.error(error.message) }
  */
-export class TandemConfigError extends Error {
+export class TandemConfigError extends TypeError {
   readonly code = 'TANDEM_CONFIG'
 
   constructor(message: string) {

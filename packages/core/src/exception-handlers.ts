@@ -4,6 +4,7 @@ import {
   PoolQueueFullError,
   PoolTimeoutError,
   RequestValidationError,
+  TandemConfigError,
 } from './errors.ts'
 import { statusForbidsBody } from './http/status.ts'
 import { toJson } from './response.ts'
@@ -42,7 +43,28 @@ function detailResponse(status: number, detail: string, headers: Record<string, 
   return new Response(toJson({ detail }), { status, headers: { 'content-type': JSON_TYPE, ...headers } })
 }
 
-function internalError(): Response {
+/**
+ * A client that left before its answer (its request's signal aborted, and the error is that abort:
+ * a queued blocking call never started, a fetch given `ctx.signal`): no one to answer, nothing wrong
+ * with the server. Not logged, not handed to exception handlers; answered 499 (nginx's "client closed
+ * request"), which no client reads.
+ */
+function clientLeft(error: unknown, request: Request): boolean {
+  let signal: AbortSignal | undefined
+  try {
+    signal = request.signal
+  } catch {
+    return false
+  }
+  if (!signal?.aborted) return false
+  return error === signal.reason || (error instanceof Error && error.name === 'AbortError')
+}
+
+/** The status of the answer to a client that left. */
+const CLIENT_CLOSED_REQUEST = 499
+
+/** The 500 answer: plain text, no detail on the wire (the error goes to the log). */
+export function internalError(): Response {
   return new Response('Internal Server Error', {
     status: 500,
     headers: { 'content-type': 'text/plain; charset=utf-8' },
@@ -68,12 +90,12 @@ export class ExceptionHandlers {
 
   set(errorClass: Function, handler: ExceptionHandler<any>): void {
     if (typeof errorClass !== 'function') {
-      throw new TypeError(
+      throw new TandemConfigError(
         'exceptionHandler(): the first argument must be an error class, e.g. HTTPException.',
       )
     }
     if (typeof handler !== 'function') {
-      throw new TypeError(`exceptionHandler(${errorClass.name}): the handler must be a function.`)
+      throw new TandemConfigError(`exceptionHandler(${errorClass.name}): the handler must be a function.`)
     }
     this.#handlers.set(errorClass, handler)
   }
@@ -102,6 +124,7 @@ export class ExceptionHandlers {
     route: string,
     logger: { error(message: string, error?: unknown): void },
   ): Promise<Response> {
+    if (clientLeft(error, request)) return new Response(null, { status: CLIENT_CLOSED_REQUEST })
     const handler = this.find(error)
     if (!handler) {
       logger.error(`Unhandled error in ${route}; answered 500.`, error)

@@ -1,5 +1,6 @@
 import { checkDeclaration, type Dependency } from './di/dependency.ts'
 import { Endpoint } from './endpoint.ts'
+import { TandemConfigError } from './errors.ts'
 import type { Handler, HttpMethod, RouteDeclaration } from './route.ts'
 
 /** Options of `new Router()` and of `include()`. */
@@ -30,7 +31,7 @@ interface Inclusion {
 function normalizePrefix(prefix: string | undefined, where: string): string {
   if (!prefix) return ''
   if (!prefix.startsWith('/') || prefix.endsWith('/')) {
-    throw new TypeError(
+    throw new TandemConfigError(
       `${where}: the prefix "${prefix}" must start with "/" and must not end with "/" (e.g. "/orders").`,
     )
   }
@@ -117,7 +118,7 @@ export class Router<State = unknown, Env = unknown> {
    * outside in: `app.include(router, { prefix: '/inc' })` of a router with prefix `/r` serves `/inc/r/...`.
    */
   include(router: Router<any, any>, options: RouterOptions = {}): this {
-    if (router === this) throw new TypeError('A router cannot include itself.')
+    if (router === this) throw new TandemConfigError('A router cannot include itself.')
     const inclusion: Inclusion = {
       router,
       prefix: normalizePrefix(options.prefix, 'include()'),
@@ -169,13 +170,15 @@ export class Router<State = unknown, Env = unknown> {
     const [declaration, handler] = (args.length === 1 ? [{}, args[0]] : args) as [RouteDeclaration, unknown]
     const where = `${method} ${path}`
     if (typeof path !== 'string' || !path.startsWith('/')) {
-      throw new TypeError(`Route ${where}: the path must start with "/" (e.g. "/items/:id").`)
+      throw new TandemConfigError(`Route ${where}: the path must start with "/" (e.g. "/items/:id").`)
     }
     if (typeof handler !== 'function') {
-      throw new TypeError(`Route ${where}: the handler must be a function, got ${typeof handler}.`)
+      throw new TandemConfigError(`Route ${where}: the handler must be a function, got ${typeof handler}.`)
     }
     if (declaration === null || typeof declaration !== 'object') {
-      throw new TypeError(`Route ${where}: the route declaration must be an object, got ${declaration}.`)
+      throw new TandemConfigError(
+        `Route ${where}: the route declaration must be an object, got ${declaration}.`,
+      )
     }
     checkDeclaration(declaration, `Route ${where}`)
     const endpoint = new Endpoint(method, path, declaration, handler as Function)

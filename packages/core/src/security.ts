@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { type Dependency, securityDependency } from './di/dependency.ts'
-import { HTTPException } from './errors.ts'
+import { HTTPException, TandemConfigError } from './errors.ts'
 
 /**
  * FastAPI's security schemes as dependencies: each reads its credentials, answers 401
@@ -127,7 +127,7 @@ function apiKey<A extends boolean>(
   options: SecurityOptions<A> & { name: string },
 ): Dependency<Maybe<string, A>> {
   if (!options?.name) {
-    throw new TypeError(
+    throw new TandemConfigError(
       `apiKey${where[0]!.toUpperCase()}${where.slice(1)}() needs the key's name: { name: 'x-api-key' }.`,
     )
   }
@@ -200,7 +200,7 @@ export function oauth2PasswordBearer<const A extends boolean = true>(
   options: SecurityOptions<A> & { tokenUrl: string; scopes?: Record<string, string>; refreshUrl?: string },
 ): Dependency<Maybe<string, A>> {
   if (!options?.tokenUrl)
-    throw new TypeError("oauth2PasswordBearer() needs a tokenUrl: { tokenUrl: '/token' }.")
+    throw new TandemConfigError("oauth2PasswordBearer() needs a tokenUrl: { tokenUrl: '/token' }.")
   const autoError = options.autoError !== false
   return securityDependency(
     authorization,

@@ -56,7 +56,7 @@ export function startWatchdog(app: App<any, any>, logger: Logger, options: Watch
     const names = [...routes]
     const who =
       names.length === 0
-        ? 'no route was in progress (startup code, a timer or a background task?)'
+        ? 'while no route was in progress (startup code, a timer or a background task?)'
         : names.length === 1
           ? `while ${names[0]} was in progress`
           : `while these routes were in progress: ${names.join(', ')}`

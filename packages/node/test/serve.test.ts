@@ -185,6 +185,26 @@ describe('pool limits over HTTP', () => {
     }
   }, 30_000)
 
+  it('drops the call of a client that left while it was queued, quietly', async () => {
+    const server = await startServer('server.ts', { POOL_SIZE: '1' })
+    try {
+      const first = fetch(`${server.url}/sleep/1000`)
+      await server.waitFor('SLEEPING 1000')
+      const client = new AbortController()
+      const queued = fetch(`${server.url}/sleep/300`, { signal: client.signal }).catch((e) => e.name)
+      await new Promise((r) => setTimeout(r, 100))
+      client.abort()
+      expect(await queued).toBe('AbortError')
+      expect((await first).status).toBe(200)
+      expect((await fetch(`${server.url}/sleep/1`)).status).toBe(200)
+      // The queued call never ran, and a client leaving is not a server error.
+      expect(server.output()).not.toContain('SLEEPING 300')
+      expect(server.output()).not.toMatch(/Unhandled error|answered 500/)
+    } finally {
+      await server.stop()
+    }
+  }, 30_000)
+
   it('answers 504 past the timeout and replaces the worker', async () => {
     // nice 0: the 100 ms limit must not depend on CPU left over by parallel test tasks.
     const server = await startServer('server.ts', { POOL_SIZE: '1', POOL_TIMEOUT: '100', POOL_NICE: '0' })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { ValidationIssue } from '../errors.ts'
+import { TandemConfigError } from '../errors.ts'
 import type { ParameterLocation, ParameterSpec } from '../openapi/types.ts'
 import { type Coercer, CoercionFailure, fieldCoercion } from './coerce.ts'
 import { compilerGeneration } from './compiler.ts'
@@ -210,7 +211,7 @@ export function toObjectSchema(input: ObjectInput, location: string): z.ZodObjec
   if (isZodSchema(input)) {
     const inner = unwrap(input)
     if (defOf(inner).type !== 'object') {
-      throw new TypeError(
+      throw new TandemConfigError(
         `The ${location} declaration must be a z.object(...) or a plain shape like { id: z.number() }, ` +
           `got a Zod ${defOf(inner).type} schema. Wrap the fields in an object.`,
       )
@@ -219,7 +220,7 @@ export function toObjectSchema(input: ObjectInput, location: string): z.ZodObjec
   }
   for (const [key, value] of Object.entries(input)) {
     if (!isZodSchema(value)) {
-      throw new TypeError(
+      throw new TandemConfigError(
         `The ${location} declaration's field "${key}" is not a Zod schema (got ${typeof value}). ` +
           `Declare it as a Zod schema, e.g. ${key}: z.string().`,
       )
