@@ -126,6 +126,82 @@ describe('headers and cookies', () => {
   })
 })
 
+describe('.strict() objects: keys they do not declare are errors, as extra="forbid"', () => {
+  const app = new App()
+  const Filters = z.object({ limit: z.number().int().default(10), tag: z.string().optional() }).strict()
+  app.get('/q', { query: Filters }, ({ query }) => query)
+  app.get('/c', { cookies: z.object({ session: z.string() }).strict() }, ({ cookies }) => cookies)
+  app.get('/h', { headers: z.object({ 'x-token': z.string() }).strict() }, ({ headers }) => headers)
+  app.post('/f', { form: z.object({ name: z.string() }).strict() }, ({ form }) => form)
+  app.get('/loose', { query: { limit: z.number().int() } }, ({ query }) => query)
+
+  it('answers extra_forbidden for each undeclared key, after the fields’ own errors', async () => {
+    expect(await (await app.request('/q?limit=5&tag=a')).json()).toEqual({ limit: 5, tag: 'a' })
+    expect(await (await app.request('/q?limit=x&b=2&c=3&c=4&b=5')).json()).toEqual({
+      detail: [
+        {
+          type: 'int_parsing',
+          loc: ['query', 'limit'],
+          msg: 'Input should be a valid integer, unable to parse string as an integer',
+          input: 'x',
+        },
+        {
+          type: 'extra_forbidden',
+          loc: ['query', 'b'],
+          msg: 'Extra inputs are not permitted',
+          input: ['2', '5'],
+        },
+        {
+          type: 'extra_forbidden',
+          loc: ['query', 'c'],
+          msg: 'Extra inputs are not permitted',
+          input: ['3', '4'],
+        },
+      ],
+    })
+    expect((await (await app.request('/q?limit=5&other=1')).json()).detail).toEqual([
+      { type: 'extra_forbidden', loc: ['query', 'other'], msg: 'Extra inputs are not permitted', input: '1' },
+    ])
+    // Without .strict(), unknown keys are dropped, as Zod and pydantic do by default.
+    expect(await (await app.request('/loose?limit=5&other=1')).json()).toEqual({ limit: 5 })
+  })
+
+  it('applies to cookies, headers and forms too', async () => {
+    const cookies = await app.request('/c', { headers: { cookie: 'session=s; theme=dark' } })
+    expect((await cookies.json()).detail).toEqual([
+      {
+        type: 'extra_forbidden',
+        loc: ['cookie', 'theme'],
+        msg: 'Extra inputs are not permitted',
+        input: 'dark',
+      },
+    ])
+    const headers = await app.request('/h', { headers: { 'X-Token': 't' } })
+    expect(await headers.json()).toEqual({ 'x-token': 't' })
+    const more = await app.request('/h', { headers: { 'X-Token': 't', 'X-Other': 'o' } })
+    expect((await more.json()).detail).toEqual([
+      {
+        type: 'extra_forbidden',
+        loc: ['header', 'x-other'],
+        msg: 'Extra inputs are not permitted',
+        input: 'o',
+      },
+    ])
+    const form = await app.request('/f', {
+      method: 'POST',
+      body: new URLSearchParams({ name: 'n', role: 'admin' }),
+    })
+    expect((await form.json()).detail).toEqual([
+      {
+        type: 'extra_forbidden',
+        loc: ['body', 'role'],
+        msg: 'Extra inputs are not permitted',
+        input: 'admin',
+      },
+    ])
+  })
+})
+
 describe('bodies and forms', () => {
   it('validates JSON bodies as sent, with application/*+json accepted', async () => {
     const app = new App()

@@ -76,15 +76,18 @@ export function validateSyncInputs(node: Dependant, ctx: DependencyContextImpl, 
   }
   if (inputs.query) {
     const query = scope.query
-    ctx.query = inputs.query.validate((wire) => query.get(wire), scope.issues)
+    const strict = inputs.query.strict ? query.keys() : undefined
+    ctx.query = inputs.query.validate((wire) => query.get(wire), scope.issues, strict)
   }
   if (inputs.headers) {
     const headers = scope.request.headers
-    ctx.headers = inputs.headers.validate((wire) => headers.get(wire) ?? undefined, scope.issues)
+    const strict = inputs.headers.strict ? headers.keys() : undefined
+    ctx.headers = inputs.headers.validate((wire) => headers.get(wire) ?? undefined, scope.issues, strict)
   }
   if (inputs.cookies) {
     const cookies = scope.cookies
-    ctx.cookies = inputs.cookies.validate((wire) => cookies.get(wire), scope.issues)
+    const strict = inputs.cookies.strict ? cookies.keys() : undefined
+    ctx.cookies = inputs.cookies.validate((wire) => cookies.get(wire), scope.issues, strict)
   }
 }
 
@@ -120,12 +123,16 @@ async function validateForm(node: Dependant, ctx: DependencyContextImpl, scope: 
   const input = node.inputs.form
   if (!input) return
   const form = await scope.form()
-  ctx.form = input.validate((wire) => {
-    // An empty field counts as missing, as in FastAPI's forms.
-    const values = form?.getAll(wire).filter((value) => value !== '')
-    if (!values || values.length === 0) return undefined
-    return values.length === 1 ? values[0] : values
-  }, scope.issues)
+  ctx.form = input.validate(
+    (wire) => {
+      // An empty field counts as missing, as in FastAPI's forms.
+      const values = form?.getAll(wire).filter((value) => value !== '')
+      if (!values || values.length === 0) return undefined
+      return values.length === 1 ? values[0] : values
+    },
+    scope.issues,
+    input.strict && form ? form.keys() : undefined,
+  )
 }
 
 /** The body's value for `schema`, or undefined after reporting why not. */

@@ -36,7 +36,14 @@ interface Field {
 export class InputValidator {
   readonly location: InputLocation
   readonly schema: z.ZodObject
+  /**
+   * A `.strict()` object: a key it does not declare is an error (`extra_forbidden`), as a pydantic
+   * model with `extra="forbid"`. The caller then passes the keys the request has to `validate`.
+   */
+  readonly strict: boolean
   readonly #fields: Field[]
+  /** The declared wire names (lower-cased for headers), for `strict`. */
+  readonly #wires: Set<string>
   readonly #splitLists: boolean
   /**
    * Each field's compiled check (as `#fields`), when every field is a single value and the fast
@@ -59,6 +66,9 @@ export class InputValidator {
       wire: wireName(key),
       ...fieldCoercion(schema),
     }))
+    const catchall = defOf(this.schema).catchall as z.ZodType | undefined
+    this.strict = catchall !== undefined && defOf(catchall).type === 'never'
+    this.#wires = new Set(this.#fields.map((f) => (location === 'header' ? f.wire.toLowerCase() : f.wire)))
     const fast = this.#fields.some((field) => field.array) ? undefined : objectFields(this.schema)
     this.#fast = fast?.every((field, i) => field.key === this.#fields[i]!.key) ? fast : undefined
   }
@@ -99,9 +109,33 @@ export class InputValidator {
 
   /**
    * Reads, coerces and validates. Returns the parsed object, or `undefined` after pushing the
-   * errors (FastAPI's shape, in declaration order) onto `issues`.
+   * errors (FastAPI's shape, in declaration order, then the keys a strict object does not declare)
+   * onto `issues`. `present`: the keys the request has, for a `strict` validator.
    */
-  validate(read: RawReader, issues: ValidationIssue[]): unknown {
+  validate(read: RawReader, issues: ValidationIssue[], present?: Iterable<string>): unknown {
+    if (present === undefined) return this.#validate(read, issues)
+    let extras: ValidationIssue[] | undefined
+    const seen = new Set<string>()
+    for (const key of present) {
+      if (this.#wires.has(key) || seen.has(key)) continue
+      seen.add(key)
+      const raw = read(key)
+      const input = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw
+      extras ??= []
+      extras.push({
+        type: 'extra_forbidden',
+        loc: [this.location, key],
+        msg: 'Extra inputs are not permitted',
+        input,
+      })
+    }
+    const value = this.#validate(read, issues)
+    if (!extras) return value
+    for (const issue of extras) issues.push(issue)
+    return undefined
+  }
+
+  #validate(read: RawReader, issues: ValidationIssue[]): unknown {
     const fast = this.#fast
     if (fast) {
       const generated = this.#generatedCheck(fast)
