@@ -153,9 +153,13 @@ export function writeResponse(response: Response, outgoing: ServerResponse): Pro
     if (!template && body !== null && given !== undefined && checked.has(given)) {
       templates.set(given, { ...headers })
     }
-    // The body's own length, whatever the headers said (a shorter one would corrupt the connection).
-    headers['content-length'] = body === null ? 0 : Buffer.byteLength(body)
-    outgoing.writeHead(parts.status, headers)
+    // The body's own length, whatever the headers said (a shorter one would corrupt the connection);
+    // none on a 204 (RFC 9110 forbids it) or a 304 (it would describe the cached representation).
+    const status = parts.status
+    if (status === 204 || status === 304) {
+      if (status === 204 || body !== null) delete headers['content-length']
+    } else headers['content-length'] = body === null ? 0 : Buffer.byteLength(body)
+    outgoing.writeHead(status, headers)
     outgoing.end(body ?? undefined)
     return undefined
   }
@@ -163,21 +167,61 @@ export function writeResponse(response: Response, outgoing: ServerResponse): Pro
   const headers = toOutgoing(real.headers, false)
   const body = real.body
   if (!body) {
+    if (real.status === 204) delete headers['content-length']
     outgoing.writeHead(real.status, headers)
     outgoing.end()
     return undefined
   }
+  let declared: number | undefined
+  if (headers['content-length'] !== undefined) {
+    if (real.url !== '' && decodedByFetch(headers['content-encoding'])) {
+      // A response from fetch() whose body fetch already decompressed (a proxy returning it as it
+      // came): its length and encoding describe bytes that are no longer there.
+      delete headers['content-length']
+      delete headers['content-encoding']
+    } else {
+      // Held to its word: a stream longer or shorter than it declared would desynchronise the
+      // connection (its extra bytes read as the next response): Node refuses the write instead.
+      declared = Number(headers['content-length'])
+      outgoing.strictContentLength = true
+    }
+  }
   outgoing.writeHead(real.status, headers)
   // Headers now: a stream's first chunk may be a while (server-sent events).
   outgoing.flushHeaders()
-  return pipeBody(body, outgoing)
+  return pipeBody(body, outgoing, declared)
 }
+
+/** The content codings fetch() decodes on its own: a fetched body with these is already plain. */
+const FETCH_DECODES = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'zstd'])
+
+function decodedByFetch(encoding: OutgoingHttpHeaders[string]): boolean {
+  if (typeof encoding !== 'string') return false
+  return encoding.split(',').every((coding) => FETCH_DECODES.has(coding.trim().toLowerCase()))
+}
+
+/**
+ * Headers a response cannot set itself: the connection's framing and lifetime are the server's (a
+ * fetched response passed on brings its upstream's). `Connection: close` stays: it closes the
+ * connection after this response, which a handler may mean.
+ */
+const HOP_BY_HOP = new Set([
+  'transfer-encoding',
+  'keep-alive',
+  'proxy-connection',
+  'upgrade',
+  'te',
+  'trailer',
+])
+const isClose = (value: string) => value.trim().toLowerCase() === 'close'
+const hopByHop = (name: string, value: string) =>
+  HOP_BY_HOP.has(name) || (name === 'connection' && !isClose(value))
 
 /** Node's headers object from a response's headers (names in lower case, cookies as a list). */
 function toOutgoing(init: HeadersInit | undefined, textBody: boolean): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {}
   if (init instanceof NativeHeaders) {
-    for (const [name, value] of init) if (name !== 'set-cookie') out[name] = value
+    for (const [name, value] of init) if (name !== 'set-cookie' && !hopByHop(name, value)) out[name] = value
     const cookies = init.getSetCookie()
     if (cookies.length > 0) out['set-cookie'] = cookies
   } else if (Array.isArray(init)) {
@@ -190,6 +234,7 @@ function toOutgoing(init: HeadersInit | undefined, textBody: boolean): OutgoingH
 }
 
 function add(out: OutgoingHttpHeaders, name: string, value: string): void {
+  if (hopByHop(name, value)) return
   const current = out[name]
   if (current === undefined) out[name] = value
   else if (name === 'set-cookie')
@@ -197,9 +242,14 @@ function add(out: OutgoingHttpHeaders, name: string, value: string): void {
   else out[name] = `${current}, ${value}`
 }
 
-async function pipeBody(body: ReadableStream<Uint8Array>, outgoing: ServerResponse): Promise<void> {
+async function pipeBody(
+  body: ReadableStream<Uint8Array>,
+  outgoing: ServerResponse,
+  declared: number | undefined,
+): Promise<void> {
   const reader = body.getReader()
   let gone = false
+  let sent = 0
   // The client went away before the end (perhaps before the response was even ready): cancel the
   // stream, which runs the response's cleanups and background tasks.
   const leave = () => {
@@ -217,11 +267,24 @@ async function pipeBody(body: ReadableStream<Uint8Array>, outgoing: ServerRespon
         leave()
         break
       }
+      sent += value.byteLength
       if (!outgoing.write(value)) await drained(outgoing)
     }
     if (!gone) outgoing.end()
   } catch (error) {
-    if (!gone) outgoing.destroy(error as Error)
+    if (gone) return
+    gone = true
+    reader.cancel().catch(() => {})
+    outgoing.destroy(error as Error)
+    if ((error as { code?: string }).code === 'ERR_HTTP_CONTENT_LENGTH_MISMATCH') {
+      throw new Error(
+        `A streamed response declared Content-Length: ${declared} but its body was ` +
+          `${sent > (declared ?? 0) ? `longer (${sent}+ bytes)` : `shorter (${sent} bytes)`}: the connection was ` +
+          'closed, so the client sees a cut response. Leave content-length out of a streamed response, ' +
+          'or send exactly that many bytes.',
+        { cause: error },
+      )
+    }
   } finally {
     outgoing.off('close', leave)
   }

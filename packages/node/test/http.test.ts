@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
+import { createServer } from 'node:http'
 import { connect } from 'node:net'
 import { inspect } from 'node:util'
+import { gzipSync } from 'node:zlib'
 import { App, HTTPException } from '@tandem/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
@@ -27,6 +29,7 @@ function raw(port: number, pieces: (string | number)[]): Promise<string> {
 }
 
 const events: string[] = []
+const logged: string[] = []
 
 const app = new App()
 app.post('/orders/:id', { params: { id: z.number().int() }, body: z.object({ sku: z.string() }) }, (ctx) => ({
@@ -99,6 +102,26 @@ app.post('/again', { body: z.object({ a: z.number() }) }, async ({ body, request
 app.post('/nobody', {}, ({ request }) => ({ hasBody: request.body !== null }))
 app.get('/badheader', {}, () => new Response('x', { headers: { 'x-bad': 'a\r\nb' } }))
 app.get('/short', {}, () => new Response('hello world', { headers: { 'content-length': '5' } }))
+const bytes = (text: string) =>
+  new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(text))
+      controller.close()
+    },
+  })
+// Bytes past a declared length would be read as the next response on the connection.
+const smuggled = '0123456789HTTP/1.1 200 OK\r\nX-Injected: yes\r\nContent-Length: 0\r\n\r\n'
+app.get('/stream-long', {}, () => new Response(bytes(smuggled), { headers: { 'content-length': '3' } }))
+app.get('/stream-short', {}, () => new Response(bytes('ab'), { headers: { 'content-length': '10' } }))
+app.get('/stream-exact', {}, () => new Response(bytes('abc'), { headers: { 'content-length': '3' } }))
+app.get(
+  '/framing',
+  {},
+  () => new Response('hello', { headers: { 'transfer-encoding': 'chunked', 'keep-alive': 'x' } }),
+)
+app.delete('/gone', { status: 204 }, () => null)
+app.get('/unchanged', {}, () => new Response(null, { status: 304, headers: { etag: '"v1"' } }))
+app.get('/proxy', { query: { to: z.string() } }, ({ query }) => fetch(query.to))
 app.get('/fail', {}, () => {
   throw new HTTPException(418, 'No coffee here')
 })
@@ -106,7 +129,11 @@ app.get('/fail', {}, () => {
 describe('@tandem/node over real sockets: requests and responses', () => {
   let server: TandemServer
   beforeAll(async () => {
-    server = (await serve(app, { port: 0, pool: false, logger: { error() {}, warn() {} } }))!
+    server = (await serve(app, {
+      port: 0,
+      pool: false,
+      logger: { error: (m, e) => logged.push(`${m}: ${(e as Error)?.message}`), warn() {} },
+    }))!
   })
   afterAll(() => server?.close())
 
@@ -249,6 +276,68 @@ describe('@tandem/node over real sockets: requests and responses', () => {
     const short = await raw(server.port, ['GET /short HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'])
     expect(short).toMatch(/content-length: 11\r\n/i)
     expect(short.endsWith('\r\n\r\nhello world')).toBe(true)
+  })
+
+  it('holds a streamed response to its Content-Length: a longer or shorter body closes the connection', async () => {
+    const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`
+    // Pipelined behind it, /text must not be answered by the smuggled bytes.
+    const long = await raw(server.port, [get('/stream-long') + get('/text')])
+    expect(long).not.toContain('X-Injected')
+    expect(long.match(/HTTP\/1\.1 /g)).toHaveLength(1)
+    expect(long).toMatch(/content-length: 3\r\n/i)
+    const short = await raw(server.port, [get('/stream-short') + get('/text')])
+    expect(short.match(/HTTP\/1\.1 /g)).toHaveLength(1)
+    expect(short).not.toContain('plain words')
+    const exact = await raw(server.port, [
+      `${get('/stream-exact')}GET /text HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+    ])
+    expect(exact.match(/HTTP\/1\.1 200 /g)).toHaveLength(2)
+    expect(exact).toContain('\r\n\r\nabcHTTP/1.1 200 OK')
+    await expect.poll(() => logged.join('\n')).toMatch(/declared Content-Length: 3 but its body was longer/)
+    await expect
+      .poll(() => logged.join('\n'))
+      .toMatch(/declared Content-Length: 10 but its body was shorter \(2 bytes\)/)
+  })
+
+  it('leaves the framing to the server: no Transfer-Encoding from handlers, no length on 204 and 304', async () => {
+    const framing = await raw(server.port, ['GET /framing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'])
+    expect(framing).not.toMatch(/transfer-encoding|keep-alive: x/i)
+    expect(framing).toMatch(/content-length: 5\r\n/i)
+    expect(framing.endsWith('\r\n\r\nhello')).toBe(true)
+    const gone = await raw(server.port, ['DELETE /gone HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'])
+    expect(gone).toMatch(/^HTTP\/1\.1 204 /)
+    expect(gone).not.toMatch(/content-length/i)
+    const unchanged = await raw(server.port, [
+      'GET /unchanged HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    ])
+    expect(unchanged).toMatch(/^HTTP\/1\.1 304 /)
+    expect(unchanged).toMatch(/etag: "v1"/i)
+    expect(unchanged).not.toMatch(/content-length/i)
+  })
+
+  it('passes on a fetched response whose body fetch decompressed without its stale length and encoding', async () => {
+    const text = 'a'.repeat(200)
+    const upstream = createServer((_, res) => {
+      const gz = gzipSync(text)
+      res.writeHead(200, {
+        'content-encoding': 'gzip',
+        'content-length': gz.length,
+        'content-type': 'text/plain',
+      })
+      res.end(gz)
+    })
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r))
+    try {
+      const to = encodeURIComponent(`http://127.0.0.1:${(upstream.address() as { port: number }).port}/`)
+      // Twice on one connection: the second answer is read only if the first was framed right.
+      const get = `GET /proxy?to=${to} HTTP/1.1\r\nHost: x\r\n\r\n`
+      const both = await raw(server.port, [get, 300, `${get.slice(0, -2)}Connection: close\r\n\r\n`])
+      expect(both.match(/HTTP\/1\.1 200 /g)).toHaveLength(2)
+      expect(both).not.toMatch(/content-encoding/i)
+      expect(both.split(text)).toHaveLength(3)
+    } finally {
+      upstream.close()
+    }
   })
 
   it('writes the Host as a URL does, and answers 400 for one that is not a host', async () => {
