@@ -69,25 +69,38 @@ function tooDeep(text: string): number {
   return -1
 }
 
+/**
+ * The path to the first `__proto__` key (or `constructor.prototype`) in a parsed body, or
+ * undefined. One path stack for the whole walk, copied only when something is found, and scalars
+ * skipped before any work: linear in the body's size whatever its depth.
+ */
 function findPollution(value: unknown, path: (string | number)[]): (string | number)[] | undefined {
   if (value === null || typeof value !== 'object') return undefined
-  if (path.length > MAX_DEPTH) return path
+  if (path.length > MAX_DEPTH) return [...path]
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findPollution(value[i], [...path, i])
+      const item = value[i]
+      if (item === null || typeof item !== 'object') continue
+      path.push(i)
+      const found = findPollution(item, path)
+      path.pop()
       if (found) return found
     }
     return undefined
   }
-  if (Object.hasOwn(value, '__proto__')) return [...path, '__proto__']
   const record = value as Record<string, unknown>
-  if (Object.hasOwn(value, 'constructor')) {
+  if (Object.hasOwn(record, '__proto__')) return [...path, '__proto__']
+  if (Object.hasOwn(record, 'constructor')) {
     const ctor = record.constructor
     if (ctor !== null && typeof ctor === 'object' && Object.hasOwn(ctor, 'prototype'))
       return [...path, 'constructor', 'prototype']
   }
   for (const key of Object.keys(record)) {
-    const found = findPollution(record[key], [...path, key])
+    const item = record[key]
+    if (item === null || typeof item !== 'object') continue
+    path.push(key)
+    const found = findPollution(item, path)
+    path.pop()
     if (found) return found
   }
   return undefined
