@@ -89,6 +89,24 @@ describe('string inputs are coerced by the schema type', () => {
     expect((await (await app.request('/q?n=1&n=2')).json()).n).toBe(2)
   })
 
+  it('reads optional fields named like Object.prototype members as absent when they are', async () => {
+    const app = new App()
+    const shape = {
+      tags: z.array(z.string()).optional(),
+      toString: z.string().optional(),
+      constructor: z.string().optional(),
+      valueOf: z.number().optional(),
+    }
+    app.get('/search', { query: shape }, ({ query }) => ({ ...query, own: Object.keys(query) }))
+    expect(await (await app.request('/search')).json()).toEqual({ own: [] })
+    expect(await (await app.request('/search?tags=a')).json()).toEqual({ tags: ['a'], own: ['tags'] })
+    expect(await (await app.request('/search?toString=x&valueOf=2')).json()).toEqual({
+      toString: 'x',
+      valueOf: 2,
+      own: ['toString', 'valueOf'],
+    })
+  })
+
   it('decodes percent-encoding and plus signs in query values', async () => {
     expect((await (await app.request('/q?s=a+b%20c%2B')).json()).s).toBe('a b c+')
   })

@@ -142,7 +142,8 @@ export class InputValidator {
       const valid = generated ? generated(read) : fastValidate(this.#fields, fast, read)
       if (valid !== ASK_ZOD) return valid
     }
-    const record: Record<string, unknown> = {}
+    // No prototype: an optional field named toString or constructor must read as absent, not inherited.
+    const record: Record<string, unknown> = Object.create(null)
     let failed: [order: number, issue: ValidationIssue][] | undefined
     const loc = this.location
     const fields = this.#fields
