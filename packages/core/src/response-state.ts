@@ -1,3 +1,9 @@
+/** A cookie name: an RFC 9110 token. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** A `Path` or `Domain` value: no `;` and no control characters (RFC 6265's av-octets). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const ATTRIBUTE = /^[^\x00-\x1f\x7f;]*$/
+
 /** Options of a cookie set with `ctx.response.cookie()`. */
 export interface CookieOptions {
   maxAge?: number
@@ -38,8 +44,27 @@ export class ResponseState {
     return this.#headers !== undefined
   }
 
-  /** Adds a `Set-Cookie` header. */
+  /**
+   * Adds a `Set-Cookie` header. The value is percent-encoded; the name must be a token and `path` and
+   * `domain` must not hold `;` or control characters (else a value from a request could add
+   * attributes, such as another `Domain`): anything else throws a `TypeError` saying which.
+   */
   cookie(name: string, value: string, options: CookieOptions = {}): void {
+    if (!TOKEN.test(name)) {
+      throw new TypeError(
+        `response.cookie(): the cookie name ${JSON.stringify(name)} is not a token (letters, digits and ` +
+          "!#$%&'*+-.^_`|~ only). Use a fixed name; put data in the value, which is encoded.",
+      )
+    }
+    for (const attribute of ['path', 'domain'] as const) {
+      const given = options[attribute]
+      if (given !== undefined && !ATTRIBUTE.test(given)) {
+        throw new TypeError(
+          `response.cookie(${JSON.stringify(name)}): the ${attribute} ${JSON.stringify(given)} holds a ";" or a ` +
+            'control character, which would end the attribute and start another. Pass a plain path or domain.',
+        )
+      }
+    }
     let header = `${name}=${encodeURIComponent(value)}`
     if (options.maxAge !== undefined) header += `; Max-Age=${Math.floor(options.maxAge)}`
     if (options.expires) header += `; Expires=${options.expires.toUTCString()}`

@@ -61,6 +61,30 @@ describe('responses', () => {
     expect(await res.json()).toEqual({ ok: true })
   })
 
+  it('refuses cookie names and attributes that would add attributes of their own', async () => {
+    const logger = { error: vi.fn(), warn: vi.fn() }
+    const app = new App({ logger })
+    app.get('/c', { query: { name: z.string(), path: z.string() } }, ({ query, response }) => {
+      response.cookie(query.name, 'v', { path: query.path })
+      return { ok: true }
+    })
+    const ok = await app.request('/c?name=s&path=/app')
+    expect(ok.headers.getSetCookie()).toEqual(['s=v; Path=/app'])
+    for (const [name, path] of [
+      ['s', '/; Domain=evil.example'],
+      ['a=b; Domain=evil.example; x', '/'],
+      ['s', '/\u0001'],
+      ['', '/'],
+    ]) {
+      const res = await app.request(`/c?name=${encodeURIComponent(name!)}&path=${encodeURIComponent(path!)}`)
+      expect(res.status, `${name} ${path}`).toBe(500)
+      expect(res.headers.getSetCookie()).toEqual([])
+    }
+    expect(logger.error.mock.calls.map(([, error]) => (error as Error).message).join('\n')).toMatch(
+      /the path "\/; Domain=evil.example" holds a ";"[\s\S]*is not a token/,
+    )
+  })
+
   it('passes a returned Response through untouched', async () => {
     const app = new App()
     app.get('/raw', { response: z.object({ id: z.number() }) }, ({ response }) => {
