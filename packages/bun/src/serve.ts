@@ -89,6 +89,7 @@ export async function serve(
     {
       url,
       stopAccepting: () => Promise.resolve(server.stop(false)),
+      closeConnections: () => void server.stop(true),
       idle: async () => {
         while (server.pendingRequests > 0) await new Promise((resolve) => setTimeout(resolve, 10))
       },

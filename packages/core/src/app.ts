@@ -236,10 +236,19 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     }
   }
 
-  /** Aborts in-flight requests' signals, waits for background tasks and cleanups, then runs the lifespan's teardown. */
-  async close(): Promise<void> {
+  /**
+   * Aborts in-flight requests' signals, waits for background tasks and cleanups (at most `timeout`
+   * ms when given), then runs the lifespan's teardown.
+   *
+   * @example
+   * await app.close() // after the server stopped accepting requests
+   * await app.close({ timeout: 5000 }) // teardown after 5 s even if a background task still runs
+   */
+  async close(options: { timeout?: number } = {}): Promise<void> {
     this.beginShutdown()
-    await this.settled()
+    const settled = this.settled()
+    if (options.timeout === undefined) await settled
+    else await within(settled, options.timeout)
     await this.#lifespan.close()
   }
 
@@ -375,6 +384,25 @@ class RunOutcome implements Outcome {
 }
 
 /** A HEAD answer: the GET answer's status and headers; its body is cancelled (so its cleanups run). */
+/** Whether `promise` settled within `ms` (it keeps running either way). */
+export async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms)
+  })
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      late,
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 async function headOnly(response: Response): Promise<Response> {
   await response.body?.cancel()
   return new Response(null, response)

@@ -1,4 +1,4 @@
-import type { App, Logger } from './app.ts'
+import { type App, type Logger, within } from './app.ts'
 import { blockingRegistry } from './execution/blocking.ts'
 import { type RequestStorage, setRequestStorage } from './execution/request-storage.ts'
 import type { Scheduler } from './execution/scheduler.ts'
@@ -29,11 +29,22 @@ export interface ServingOptions {
   watchdog?: WatchdogOptions | false
   /** Close gracefully on SIGTERM and SIGINT (default true). */
   handleSignals?: boolean
+  /**
+   * How long `close()` (and so SIGTERM) waits for in-flight requests and their background tasks, in
+   * ms (default 25000: inside a container's usual 30 s grace period). Past it, the remaining
+   * connections are closed (their requests' `ctx.signal` aborts) and the teardown goes on.
+   */
+  shutdownTimeout?: number
   /** Where start-up lines and warnings go (default: the app's logger, start-up lines to stdout). */
   logger?: Logger & { info?(message: string): void }
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+/** How long `close()` waits for in-flight work by default (ms). */
+const DEFAULT_SHUTDOWN_TIMEOUT = 25_000
+/** After the deadline, how long the closed connections' requests get to unwind (ms). */
+const LATE_GRACE = 1000
 
 /**
  * The start-up line describing a pool, naming each setting.
@@ -113,18 +124,36 @@ export function runServing(
   const info = options.logger?.info ?? ((message: string) => console.log(`[tandem] ${message}`))
   const stopWatchdog =
     options.watchdog === false ? () => {} : startWatchdog(app, logger, options.watchdog ?? {})
+  const limit = options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT
+  if (!(limit >= 0)) {
+    throw new TypeError(`shutdownTimeout must be a number of milliseconds, 0 or more (got ${limit}).`)
+  }
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
       stopWatchdog()
       app.beginShutdown()
       const stopped = server.stopAccepting()
-      await server.idle()
-      await app.settled()
+      const drained = (async () => {
+        await server.idle()
+        await app.settled()
+      })()
+      let late = false
+      if (!(await within(drained, limit))) {
+        // A client still sending its body, a handler ignoring ctx.signal, a background task that
+        // does not end: the deadline is the server's, not theirs.
+        late = true
+        logger.warn(
+          `Stopping: requests or background tasks were still running ${limit} ms after shutdown began ` +
+            '(shutdownTimeout); closing their connections and going on with the teardown.',
+        )
+        server.closeConnections?.()
+        await within(drained, LATE_GRACE)
+      }
       await scheduler.close()
       setScheduler(undefined)
       setRequestStorage(undefined)
-      await app.close()
+      await app.close(late ? { timeout: LATE_GRACE } : {})
       server.closeConnections?.()
       await stopped
     })()

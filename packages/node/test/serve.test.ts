@@ -1,4 +1,5 @@
 import { pbkdf2Sync } from 'node:crypto'
+import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runToEnd, type ServerProcess, startServer } from './process.ts'
 
@@ -233,6 +234,26 @@ describe('pool limits over HTTP', () => {
     expect(await code).toBe(0)
     expect(server.output()).toContain('SIGTERM: finishing in-flight requests, then stopping.')
     // The main thread's lifespan and the worker's (which started for its blocking handler).
+    expect(server.output().match(/TEARDOWN on thread \d+/g)).toHaveLength(2)
+  }, 30_000)
+
+  it('stops waiting for a client that never finishes its body at shutdownTimeout, and still tears down', async () => {
+    const server = await startServer('server.ts', { POOL_SIZE: '1', SHUTDOWN_TIMEOUT: '300' })
+    await fetch(`${server.url}/sleep/1`)
+    const { port } = new URL(server.url)
+    const socket = connect(Number(port), '127.0.0.1')
+    await new Promise((resolve) => socket.once('connect', resolve))
+    socket.on('error', () => {})
+    // 100 bytes announced, 6 sent, then nothing: the request is in flight until the client sends more.
+    socket.write(
+      'POST /hash HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":',
+    )
+    await new Promise((r) => setTimeout(r, 100))
+    const closed = new Promise((resolve) => socket.once('close', resolve))
+    const code = await server.stop('SIGTERM')
+    expect(code).toBe(0)
+    await closed
+    expect(server.output()).toMatch(/still running 300 ms after shutdown began \(shutdownTimeout\)/)
     expect(server.output().match(/TEARDOWN on thread \d+/g)).toHaveLength(2)
   }, 30_000)
 
