@@ -151,6 +151,15 @@ function normalHost(scheme: string, host: string): string {
   }
 }
 
+function hostHeaders(raw: string[]): number {
+  let count = 0
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!
+    if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host')) count++
+  }
+  return count
+}
+
 /** Thrown for a request whose target or `Host` header makes no URL: answered 400. */
 export class BadRequestTarget extends Error {
   override name = 'BadRequestTarget'
@@ -171,6 +180,11 @@ export function requestUrl(incoming: IncomingMessage, fallbackHost: string): str
     throw new BadRequestTarget(`Invalid request target: ${target}`)
   }
   const given = incoming.headers.host || fallbackHost
+  // Node keeps the first of several Host headers; RFC 9112 answers them with 400 (a proxy in front
+  // may have routed on another one).
+  if (given !== fallbackHost && hostHeaders(incoming.rawHeaders) > 1) {
+    throw new BadRequestTarget('Several Host headers')
+  }
   const scheme = (incoming.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http'
   // Clients send the same Host again and again: the last one is kept as the URL standard wrote it.
   if (given !== lastHost || scheme !== lastScheme) {

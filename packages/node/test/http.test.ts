@@ -349,6 +349,11 @@ describe('@tandem/node over real sockets: requests and responses', () => {
       'GET /echo HTTP/1.1\r\nHost: example.test:99999\r\nConnection: close\r\n\r\n',
     ])
     expect(port).toMatch(/^HTTP\/1\.1 400 /)
+    const two = await raw(server.port, [
+      'GET /echo HTTP/1.1\r\nHost: good.example\r\nHOST: evil.example\r\nConnection: close\r\n\r\n',
+    ])
+    expect(two).toMatch(/^HTTP\/1\.1 400 /)
+    expect(two).toContain('Several Host headers')
   })
 
   it('keeps instanceof right for the runtime’s objects and for subclasses', () => {
