@@ -78,6 +78,7 @@ export type {
   HandlerResult,
   HttpMethod,
   InferObject,
+  OneBody,
   PathParams,
   RouteDeclaration,
   RouteInputs,

@@ -67,6 +67,18 @@ export interface DependencyDeclaration {
   dependencies?: Dependency<any>[]
 }
 
+/**
+ * Refuses, at compile time, a route or dependency declaring both `body` and `form` (a request has
+ * one body; such a declaration also throws a `TandemConfigError` when registered).
+ *
+ * @example
+ * // Type error on `form`: "A declaration has a JSON body or a form, not both: keep one."
+ * app.post('/x', { body: Item, form: { name: z.string() } }, handler)
+ */
+export type OneBody<D> = D extends { body: unknown; form: unknown }
+  ? { form: 'A declaration has a JSON body or a form, not both: keep one.' }
+  : unknown
+
 type Prettify<T> = { [K in keyof T]: T[K] } & {}
 
 /** The value type of an object input: a `z.object(...)` or a plain shape. */

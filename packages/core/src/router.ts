@@ -1,7 +1,7 @@
 import { checkDeclaration, type Dependency } from './di/dependency.ts'
 import { Endpoint } from './endpoint.ts'
 import { TandemConfigError } from './errors.ts'
-import type { Handler, HttpMethod, RouteDeclaration } from './route.ts'
+import type { Handler, HttpMethod, OneBody, RouteDeclaration } from './route.ts'
 
 /** Options of `new Router()` and of `include()`. */
 export interface RouterOptions {
@@ -51,7 +51,7 @@ function mergeTags(...lists: (string[] | undefined)[]): string[] {
 export interface RouteMethod<State, Env, This> {
   <const P extends string, const D extends RouteDeclaration>(
     path: P,
-    route: D,
+    route: D & OneBody<D>,
     handler: Handler<P, D, State, Env>,
   ): This
   <const P extends string>(path: P, handler: Handler<P, {}, State, Env>): This
@@ -107,7 +107,7 @@ export class Router<State = unknown, Env = unknown> {
   route<const P extends string, const D extends RouteDeclaration>(
     method: HttpMethod | Lowercase<HttpMethod>,
     path: P,
-    route: D,
+    route: D & OneBody<D>,
     handler: Handler<P, D, State, Env>,
   ): this {
     return this.#add(method.toUpperCase() as HttpMethod, path, [route, handler])

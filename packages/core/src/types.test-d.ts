@@ -75,5 +75,11 @@ describe('route handler inference', () => {
     router.get('/x/:id', { params: { id: 'number' } }, () => null)
     // @ts-expect-error unknown declaration key
     router.get('/y', { param: { id: z.number() } }, () => null)
+    // @ts-expect-error a JSON body or a form, not both
+    router.post('/z', { body: z.object({ a: z.string() }), form: { b: z.string() } }, () => null)
+    router.post('/z', { form: { b: z.string() } }, ({ form, body }) => {
+      expectTypeOf(form).toEqualTypeOf<{ b: string }>()
+      expectTypeOf(body).toEqualTypeOf<undefined>()
+    })
   })
 })

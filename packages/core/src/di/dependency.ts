@@ -1,7 +1,7 @@
 import { TandemConfigError } from '../errors.ts'
 import { type BlockingFunction, blockingInfo, isBlocking } from '../execution/blocking.ts'
 import type { SecuritySchemeObject } from '../openapi/types.ts'
-import type { DependencyContext, DependencyDeclaration } from '../route.ts'
+import type { DependencyContext, DependencyDeclaration, OneBody } from '../route.ts'
 
 /** When a yield dependency's cleanup runs: after the response (`request`) or after the handler (`function`). */
 export type DependencyScope = 'request' | 'function'
@@ -192,7 +192,7 @@ export function depends<R>(
   fn: DependencyFn<{}> & ((ctx: DependencyContext<{}>) => R),
 ): Dependency<Resolved<R>>
 export function depends<const D extends DependencyDeclaration, R>(
-  declaration: D,
+  declaration: D & OneBody<D>,
   fn: (ctx: DependencyContext<D>) => R,
 ): Dependency<Resolved<R>>
 export function depends(first: unknown, second?: unknown): Dependency<unknown> {
