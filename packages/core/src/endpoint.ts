@@ -174,7 +174,13 @@ export class MountedEndpoint {
     if (!scope.requestExits?.size && !scope.backgroundTasks?.size && scope.remoteRequest === undefined) {
       return response
     }
-    return finisher(response, (error) => finish(scope, error), scope.executionCtx)
+    // The finish runs when the body is done (from the stream's pull, outside this request's async
+    // context): back in it, so blocking background tasks and cleanups go to the request's worker.
+    const storage = requestStorage()
+    const end = storage
+      ? (error?: unknown) => storage.run(scope, () => finish(scope, error))
+      : (error?: unknown) => finish(scope, error)
+    return finisher(response, end, scope.executionCtx)
   }
 
   /** The error path: cleanups see the error (function scope first), background tasks are dropped. */

@@ -164,8 +164,12 @@ export class WorkerCrashedError extends Error {
 export class PoolClosedError extends Error {
   readonly code = 'TANDEM_POOL_CLOSED'
 
-  constructor(fn: string) {
-    super(`${fn} was called after the worker pool was closed (the server is shutting down).`)
+  constructor(fn: string, stopped?: string) {
+    super(
+      stopped
+        ? `${fn} was stopped: ${stopped}.`
+        : `${fn} was called after the worker pool was closed (the server is shutting down).`,
+    )
     this.name = 'PoolClosedError'
   }
 }

@@ -150,7 +150,12 @@ export function runServing(
         server.closeConnections?.()
         await within(drained, LATE_GRACE)
       }
-      await scheduler.close()
+      const poolClosed = scheduler.close()
+      if (!late) await poolClosed
+      else if (!(await within(poolClosed, LATE_GRACE)) && scheduler.terminate) {
+        logger.warn('Stopping: blocking calls were still running; terminating the pool workers.')
+        await scheduler.terminate()
+      }
       setScheduler(undefined)
       setRequestStorage(undefined)
       await app.close(late ? { timeout: LATE_GRACE } : {})

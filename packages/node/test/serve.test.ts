@@ -56,6 +56,28 @@ describe('serve() on a real node process with a worker_threads pool', () => {
     expect(order.lastIndexOf('BACKGROUND')).toBeLessThan(order.lastIndexOf('CLEANUP'))
   })
 
+  it('runs a blocking background task on the worker its request holds, before that request’s cleanup', async () => {
+    const solo = await startServer('server.ts', { POOL_SIZE: '1' })
+    try {
+      // One worker, held by the request's connection until its cleanup: the task must go to it.
+      for (const label of ['a', 'b']) {
+        const res = await fetch(`${solo.url}/conn-bg/${label}`)
+        expect(await res.json()).toEqual({ queued: true })
+        await solo.waitFor(`AUDIT ${label} on thread`)
+      }
+      expect((await fetch(`${solo.url}/sleep/1`)).status).toBe(200)
+      const lines = solo.output().split('\n')
+      const audit = lines.findIndex((line) => line.startsWith('AUDIT a on thread'))
+      const cleanup = lines.findIndex(
+        (line, i) => i > audit && line.startsWith('CLEANUP connection on thread'),
+      )
+      expect(cleanup).toBeGreaterThan(audit)
+      expect(lines[audit]!.split(' on ')[1]).toBe(lines[cleanup]!.split(' on ')[1])
+    } finally {
+      await solo.stop()
+    }
+  }, 30_000)
+
   it('tells clearly when a value kept on a worker is consumed on the event loop', async () => {
     const res = await fetch(`${server.url}/conn-loop`)
     expect(res.status).toBe(500)

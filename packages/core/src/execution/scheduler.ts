@@ -47,6 +47,11 @@ export interface Scheduler {
   stats(): SchedulerStats
   /** Finishes running calls, then stops. */
   close(): Promise<void>
+  /**
+   * Stops at once: running and queued calls fail (a shutdown past its deadline, when `close()` would
+   * wait on a call that does not end). Optional: without it the server only stops waiting.
+   */
+  terminate?(): Promise<void>
 }
 
 /** What a context call on a worker answers: the value (cloned) or a ref to it, and the request's changes. */

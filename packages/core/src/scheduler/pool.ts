@@ -177,6 +177,30 @@ export class ThreadPool implements Scheduler {
     )
   }
 
+  /** Stops every worker now; running and queued calls fail with `PoolClosedError`. */
+  async terminate(): Promise<void> {
+    this.#state = 'closed'
+    const stop = (task: Task) => {
+      this.#settle(task)
+      task.reject(new PoolClosedError(task.label, 'the pool was terminated (a shutdown past its deadline)'))
+    }
+    for (const slot of this.#slots) {
+      slot.dead = true
+      slot.outbox = []
+      for (const task of [...slot.inflight, ...slot.local.splice(0)]) stop(task)
+    }
+    for (let i = this.#queueHead; i < this.#queue.length; i++) {
+      const task = this.#queue[i]
+      if (task) stop(task)
+    }
+    this.#queue.length = 0
+    this.#queueHead = 0
+    const idle = this.#idle
+    this.#idle = undefined
+    idle?.()
+    await Promise.allSettled(this.#slots.map((slot) => slot.handle.terminate()))
+  }
+
   #context(
     info: BlockingInfo,
     request: number,

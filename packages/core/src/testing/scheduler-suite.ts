@@ -248,6 +248,18 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions, 
       if (threads) expect(await caught(run(s, f.add, [1, 1]))).toBeInstanceOf(PoolClosedError)
     })
 
+    it.runIf(threads)('terminates at once: running and queued calls fail, new ones are refused', async () => {
+      const s = await options.create({ size: 1, maxQueue: 1024, timeout: 0 })
+      const running = caught(run(s, f.sleep, [5000]))
+      const queued = caught(run(s, f.add, [1, 1]))
+      const closing = s.close()
+      await s.terminate!()
+      expect(await running).toBeInstanceOf(PoolClosedError)
+      expect((await queued).message).toMatch(/"add" was stopped: the pool was terminated/)
+      await closing
+      expect(await caught(run(s, f.add, [1, 1]))).toBeInstanceOf(PoolClosedError)
+    })
+
     it('counts completed and failed calls', async () => {
       const s = await make()
       await run(s, f.add, [1, 1])
