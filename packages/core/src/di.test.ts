@@ -371,6 +371,82 @@ describe('scopes', () => {
     await app.request('/x')
     expect(seen).toEqual({ leaf: ['read', 'write', 'me'], user: ['read', 'write'], sibling: [], route: [] })
   })
+
+  it('caches by scopes only what reads them: a db under a scoped user is opened once', async () => {
+    const events: string[] = []
+    let opened = 0
+    const db = depends(async function* db() {
+      const n = ++opened
+      events.push(`open ${n}`)
+      yield n
+      events.push(`close ${n}`)
+    })
+    let checks = 0
+    const user = depends({ deps: { db } }, ({ deps, scopes }) => {
+      checks++
+      return { db: deps.db, scopes }
+    })
+    const app = new App()
+    app.get(
+      '/x',
+      { deps: { reader: user.with({ scopes: ['read'] }), writer: user.with({ scopes: ['write'] }), db } },
+      ({ deps }) => deps,
+    )
+    for (let round = 1; round <= 2; round++) {
+      events.length = 0
+      const res = await app.request('/x')
+      const body = await res.json()
+      await app.settled()
+      // One connection for the request; the user, whose value depends on its scopes, once per set.
+      expect(body.reader).toEqual({ db: round, scopes: ['read'] })
+      expect(body.writer).toEqual({ db: round, scopes: ['write'] })
+      expect(body.db).toBe(round)
+      expect(events).toEqual([`open ${round}`, `close ${round}`])
+    }
+    expect(checks).toBe(4)
+  })
+
+  it('keys by scopes a dependency whose sub-dependency reads them', async () => {
+    const calls: string[] = []
+    const scopesOf = depends(({ scopes }) => scopes.join(','))
+    const parent = depends({ deps: { s: scopesOf } }, ({ deps }) => {
+      calls.push(deps.s)
+      return deps.s
+    })
+    const app = new App()
+    app.get(
+      '/y',
+      { deps: { a: parent.with({ scopes: ['a'] }), b: parent.with({ scopes: ['b'] }) } },
+      ({ deps }) => deps,
+    )
+    expect(await (await app.request('/y')).json()).toEqual({ a: 'a', b: 'b' })
+    expect(await (await app.request('/y')).json()).toEqual({ a: 'a', b: 'b' })
+    expect(calls).toEqual(['a', 'b', 'a', 'b'])
+  })
+})
+
+describe('dependency kinds', () => {
+  it('gives a plain or async function’s generator object as its value, not as a yield dependency', async () => {
+    async function* rows(n: number) {
+      for (let i = 0; i < n; i++) yield { row: i }
+    }
+    const plain = depends(function plainRows() {
+      return rows(3)
+    })
+    const later = depends(async function asyncRows() {
+      return rows(2)
+    })
+    const logger = { error: vi.fn(), warn: vi.fn() }
+    const app = new App({ logger })
+    app.get('/plain', { deps: { plain } }, ({ deps }) => deps.plain)
+    app.get('/async', { deps: { later } }, ({ deps }) => deps.later)
+    const res = await app.request('/plain')
+    expect(res.headers.get('content-type')).toMatch(/jsonl/)
+    expect(await res.text()).toBe('{"row":0}\n{"row":1}\n{"row":2}\n')
+    expect(await (await app.request('/async')).text()).toBe('{"row":0}\n{"row":1}\n')
+    await app.settled()
+    expect(logger.error).not.toHaveBeenCalled()
+  })
 })
 
 describe('lifespan', () => {

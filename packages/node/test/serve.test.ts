@@ -78,6 +78,11 @@ describe('serve() on a real node process with a worker_threads pool', () => {
     }
   }, 30_000)
 
+  it('gives every loop-side consumer of a cached blocking dependency the same value, as inline', async () => {
+    const res = await fetch(`${server.url}/shared-value`)
+    expect(await res.json()).toEqual({ count: 1, same: true, computedOn: 'worker' })
+  })
+
   it('tells clearly when a value kept on a worker is consumed on the event loop', async () => {
     const res = await fetch(`${server.url}/conn-loop`)
     expect(res.status).toBe(500)

@@ -15,13 +15,29 @@ export class DependencyContextImpl {
   body: unknown = undefined
   form: unknown = undefined
   deps: Record<string, unknown> = {}
-  readonly scopes: string[]
+  /**
+   * Set once `scopes` is read here, or by a sub-dependency whose value this one received: its value
+   * may then depend on the chain's scopes, so the request cache keys it by them.
+   */
+  scopesRead = false
+  readonly #scopes: string[]
   readonly #scope: RequestScope
 
   constructor(scope: RequestScope, scopes: string[], params: unknown = {}) {
     this.#scope = scope
-    this.scopes = scopes
+    this.#scopes = scopes
     this.params = params
+  }
+
+  /** The security scopes required along the chain (parent's first, no duplicates). */
+  get scopes(): string[] {
+    this.scopesRead = true
+    return this.#scopes
+  }
+
+  /** The chain's scopes, for solving sub-dependencies (reading them here marks nothing). */
+  get chainScopes(): string[] {
+    return this.#scopes
   }
 
   get request(): Request {

@@ -27,7 +27,7 @@ export async function solve(
   if (node.children.length > 0) {
     const deps: Record<string, unknown> = {}
     for (const child of node.children) {
-      const value = await solveDependency(child.dep, scope, ctx.scopes)
+      const value = await solveDependency(child.dep, scope, ctx)
       if (child.name !== undefined) deps[child.name] = value
     }
     ctx.deps = deps
@@ -39,24 +39,39 @@ export async function solve(
 async function solveDependency(
   use: Dependency<unknown>,
   scope: RequestScope,
-  parentScopes: string[],
+  parent: DependencyContextImpl,
 ): Promise<unknown> {
   const base = use.original
   const replacement = scope.runtime.overrides.size > 0 ? scope.runtime.overrides.get(base) : undefined
   const effective = replacement ? replacement.original : base
+  const parentScopes = parent.chainScopes
   const scopes = use.scopes.length === 0 ? parentScopes : [...new Set([...parentScopes, ...use.scopes])]
-  const key = scopes.length === 0 ? use.scope : `${use.scope}|${[...scopes].sort().join(' ')}`
+  // As FastAPI, the chain's scopes are part of the cache key only for a dependency whose value may
+  // depend on them (it, or a sub-dependency, read ctx.scopes: learned on its first call). A `db`
+  // below a scoped `currentUser` is then opened once per request, not once per set of scopes.
+  const scoped = scopes.length > 0 && readsScopes.has(effective)
+  const key = scoped ? `${use.scope}|${[...scopes].sort().join(' ')}` : use.scope
   if (use.cache) {
     const hit = scope.cached(base, key)
-    if (hit !== MISSING) return hit
+    if (hit !== MISSING) {
+      if (scoped) parent.scopesRead = true
+      return hit
+    }
   }
   const ctx = new DependencyContextImpl(scope, scopes)
   const ok = await solve(dependantOf(effective), ctx, scope)
   if (!ok) return SKIPPED
-  const value = await callDependency(effective.fn, effective.name, use.scope, ctx, scope)
-  scope.remember(base, key, value)
+  const value = await callDependency(effective.fn, effective.name, use.scope, ctx, scope, effective.yields)
+  if (ctx.scopesRead && scopes.length > 0) {
+    readsScopes.add(effective)
+    parent.scopesRead = true
+    scope.remember(base, `${use.scope}|${[...scopes].sort().join(' ')}`, value)
+  } else scope.remember(base, key, value)
   return value
 }
+
+/** Dependencies seen reading `ctx.scopes` (themselves or through a sub-dependency's value). */
+const readsScopes = new WeakSet<Dependency<unknown>>()
 
 async function validateInputs(
   node: Dependant,

@@ -22,6 +22,9 @@ import type { RemoteExecution, RemoteResult } from './scheduler.ts'
 
 /** A blocking dependency's value, kept on the worker of its request. */
 export class RemoteValue {
+  /** Its clone on the event loop, fetched once: every loop-side consumer of the request shares it. */
+  fetched: Promise<unknown> | undefined
+
   constructor(
     readonly request: number,
     readonly ref: number,
@@ -52,7 +55,8 @@ async function materialize(ctx: DependencyContextImpl, scope: RequestScope): Pro
   for (const [name, value] of Object.entries(ctx.deps)) {
     if (!(value instanceof RemoteValue)) continue
     try {
-      ctx.deps[name] = await remote.fetch(value.request, value.ref)
+      value.fetched ??= remote.fetch(value.request, value.ref)
+      ctx.deps[name] = await value.fetched
     } catch (error) {
       throw new TypeError(
         `The value of the blocking dependency "${value.name}" cannot cross from its worker to the event loop ` +
@@ -137,6 +141,7 @@ export async function callDependency(
   cleanup: DependencyScope,
   ctx: DependencyContextImpl,
   scope: RequestScope,
+  yields: boolean,
 ): Promise<unknown> {
   const remote = isBlocking(fn) ? scope.runtime.scheduler().remote : undefined
   if (remote) {
@@ -166,7 +171,9 @@ export async function callDependency(
         .scheduler()
         .run(blockingInfo(fn as BlockingFunction), [ctx], { signal: scope.request.signal })
     : await callOnLoop(fn, ctx, scope)
-  if (!isGeneratorObject(result)) return result
+  // A yield dependency by its kind, as FastAPI: a plain or async function returning a generator
+  // object gives that object as its value.
+  if (!yields || !isGeneratorObject(result)) return result
   const step = await result.next()
   if (step.done) {
     throw new Error(
