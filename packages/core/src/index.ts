@@ -84,7 +84,7 @@ export type {
   RouteInputs,
 } from './route.ts'
 export { type MountedRoute, type RouteMethod, Router, type RouterOptions } from './router.ts'
-export { deserializeError, type SerializedError, serializeError } from './scheduler/errors-wire.ts'
+export { deserializeError, errorIs, type SerializedError, serializeError } from './scheduler/errors-wire.ts'
 export { ThreadPool } from './scheduler/pool.ts'
 export {
   checkedNice,

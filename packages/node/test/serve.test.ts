@@ -78,6 +78,12 @@ describe('serve() on a real node process with a worker_threads pool', () => {
     }
   }, 30_000)
 
+  it('lets a blocking yield dependency recognise a handler’s error class with errorIs() and translate it', async () => {
+    const res = await fetch(`${server.url}/missing/9`)
+    expect(res.status).toBe(404)
+    expect((await res.json()).detail).toMatch(/^translated on thread [1-9]\d*: order 9$/)
+  })
+
   it('gives every loop-side consumer of a cached blocking dependency the same value, as inline', async () => {
     const res = await fetch(`${server.url}/shared-value`)
     expect(await res.json()).toEqual({ count: 1, same: true, computedOn: 'worker' })
