@@ -25,6 +25,9 @@ export interface SerializedError {
   classes?: string[]
 }
 
+/** The code of the error a worker answers for a result it cannot send (the pool names the function). */
+export const UNCLONEABLE_RESULT = 'TANDEM_UNCLONEABLE_RESULT'
+
 /** Where a deserialized error keeps the names of its original classes. */
 export const REMOTE_CLASSES: unique symbol = Symbol.for('tandem.remoteClasses')
 
@@ -49,7 +52,7 @@ export function errorIs<T extends Error>(
 ): error is T {
   if (error instanceof errorClass) return true
   const classes = (error as { [REMOTE_CLASSES]?: string[] } | null)?.[REMOTE_CLASSES]
-  return classes !== undefined && classes.includes(errorClass.name)
+  return classes?.includes(errorClass.name) === true
 }
 
 /** Turns any thrown value into plain, cloneable data, keeping what makes it recognisable. */

@@ -8,7 +8,7 @@ import type {
   SchedulerStats,
 } from '../execution/scheduler.ts'
 import { RequestAffinity } from './affinity.ts'
-import { deserializeError, type SerializedError } from './errors-wire.ts'
+import { deserializeError, type SerializedError, UNCLONEABLE_RESULT } from './errors-wire.ts'
 import type { PoolOptions, WorkerFactory } from './pool-types.ts'
 import { ABORT_FLAG_SLOTS, type ContextSnapshot, type FromWorker } from './protocol.ts'
 import { Slot } from './slot.ts'
@@ -436,7 +436,11 @@ export class ThreadPool implements Scheduler {
         } else {
           if (counts) this.#failed++
           if (task.holds && task.request !== undefined) this.#requests.failedToHold(task.request, slot)
-          task.reject(deserializeError(message.error as SerializedError))
+          const error = deserializeError(message.error as SerializedError)
+          if (error instanceof Error && (error as { code?: unknown }).code === UNCLONEABLE_RESULT) {
+            error.message = error.message.replace('The result', `The result of ${task.label}`)
+          }
+          task.reject(error)
         }
         this.#pump()
       }

@@ -11,7 +11,7 @@ import { InlineScheduler } from '../execution/inline.ts'
 import { setScheduler } from '../execution/scheduler-registry.ts'
 import { unwrapTransfer } from '../execution/transfer.ts'
 import { ResponseState } from '../response-state.ts'
-import { deserializeError, type SerializedError, serializeError } from './errors-wire.ts'
+import { deserializeError, type SerializedError, serializeError, UNCLONEABLE_RESULT } from './errors-wire.ts'
 import type { ContextEffects, ContextSnapshot, FromWorker, ToWorker } from './protocol.ts'
 import { REF } from './protocol.ts'
 import { decodeForm, encodeResponse } from './snapshot.ts'
@@ -218,9 +218,13 @@ class WorkerRuntime {
   }
 
   #uncloneable(id: number, error: unknown, took: number): FromWorker {
-    const cause = new TypeError(
-      `The result cannot be sent from the worker to the event loop (${(error as Error).message}). ` +
-        'Return plain data (objects, arrays, strings, numbers, Dates, Maps, ArrayBuffers).',
+    // The pool puts the function's name in ("The result of blocking function "x" cannot...").
+    const cause = Object.assign(
+      new TypeError(
+        `The result cannot be sent from the worker to the event loop (${(error as Error).message}). ` +
+          'Return plain data (objects, arrays, strings, numbers, Dates, Maps, ArrayBuffers).',
+      ),
+      { code: UNCLONEABLE_RESULT },
     )
     return { type: 'error', id, error: serializeError(cause), took }
   }

@@ -145,7 +145,7 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions, 
         /"echo".*cannot be sent/,
       )
       expect(String((await caught(run(s, f.uncloneable, []))).message)).toMatch(
-        /cannot be sent from the worker/,
+        /The result of blocking function "uncloneable" cannot be sent from the worker/,
       )
       expect(await run(s, f.add, [2, 2])).toBe(4)
     })
