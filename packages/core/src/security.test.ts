@@ -67,6 +67,13 @@ describe('security schemes', () => {
     expect((await call(app, '/h', { 'x-api-key': 'k1' })).body).toBe('k1')
     expect((await call(app, '/q?api_key=k2')).body).toBe('k2')
     expect((await call(app, '/c', { cookie: 'session=k3' })).body).toBe('k3')
+    // A header name with underscores reads, and documents, the name with hyphens.
+    const other = new App()
+    other.get('/u', { deps: { key: apiKeyHeader({ name: 'x_key' }) } }, ({ deps }) => deps.key)
+    expect((await call(other, '/u', { 'x-key': 'k4' })).body).toBe('k4')
+    expect(other.openapi().components?.securitySchemes).toEqual({
+      APIKeyHeader: { type: 'apiKey', in: 'header', name: 'x-key' },
+    })
     for (const path of ['/h', '/q', '/c']) {
       expect(await call(app, path)).toEqual({
         status: 401,

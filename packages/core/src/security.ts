@@ -145,7 +145,12 @@ function apiKey<A extends boolean>(
       }
       return key
     },
-    scheme(options, className, { type: 'apiKey', in: where, name: options.name }),
+    // The name the key is read from: a header's as on the wire (`x_key` reads and documents `x-key`).
+    scheme(options, className, {
+      type: 'apiKey',
+      in: where,
+      name: where === 'header' ? options.name.replaceAll('_', '-') : options.name,
+    }),
   ) as Dependency<Maybe<string, A>>
 }
 
