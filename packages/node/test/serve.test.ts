@@ -290,6 +290,19 @@ describe('pool limits over HTTP', () => {
     expect(server.output().match(/TEARDOWN on thread \d+/g)).toHaveLength(2)
   }, 30_000)
 
+  it('stops a blocking call that outlives shutdownTimeout: the pool is terminated and the process exits', async () => {
+    const server = await startServer('server.ts', { POOL_SIZE: '1', SHUTDOWN_TIMEOUT: '300' })
+    const stuck = fetch(`${server.url}/sleep/10000`).catch(() => 'cut')
+    await server.waitFor('SLEEPING 10000')
+    const started = Date.now()
+    expect(await server.stop('SIGTERM')).toBe(0)
+    // Well before the call's own 10 s: 0.3 s of waiting, a second for the requests, one for the pool.
+    expect(Date.now() - started).toBeLessThan(8000)
+    expect(await stuck).toBe('cut')
+    expect(server.output()).toMatch(/blocking calls were still running; terminating the pool workers/)
+    expect(server.output()).toMatch(/TEARDOWN on thread 0/)
+  }, 30_000)
+
   it('refuses to start when a worker registered different blocking functions', async () => {
     const { code, output } = await runToEnd('mismatch.ts')
     expect(code).not.toBe(0)
