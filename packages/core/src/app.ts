@@ -266,7 +266,16 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
       const { spec, securitySchemes } = route.endpoint
         .mount(route.path, route.dependencies)
         .operation(route.tags)
-      Object.assign(schemes, securitySchemes)
+      for (const [name, scheme] of Object.entries(securitySchemes)) {
+        const known = schemes[name]
+        if (known && JSON.stringify(known) !== JSON.stringify(scheme)) {
+          this.logger.warn(
+            `OpenAPI: two different security schemes are named "${name}" (${JSON.stringify(known)} and ` +
+              `${JSON.stringify(scheme)}); the document keeps the last. Give one a schemeName option.`,
+          )
+        }
+        schemes[name] = scheme
+      }
       return spec
     })
     const info = {

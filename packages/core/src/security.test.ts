@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   App,
   apiKeyCookie,
@@ -74,6 +74,17 @@ describe('security schemes', () => {
     expect(other.openapi().components?.securitySchemes).toEqual({
       APIKeyHeader: { type: 'apiKey', in: 'header', name: 'x-key' },
     })
+    // Two different schemes under one name: the document keeps one, and the log says so.
+    const warn = vi.fn()
+    const clash = new App({ logger: { error: vi.fn(), warn } })
+    clash.get('/a', { deps: { key: apiKeyHeader({ name: 'x-a' }) } }, () => null)
+    clash.get('/b', { deps: { key: apiKeyHeader({ name: 'x-b' }) } }, () => null)
+    clash.get('/c', { deps: { key: apiKeyHeader({ name: 'x-c', schemeName: 'PartnerKey' }) } }, () => null)
+    clash.openapi()
+    expect(warn).toHaveBeenCalledTimes(1)
+    expect(warn.mock.calls[0]![0]).toMatch(
+      /two different security schemes are named "APIKeyHeader".*schemeName/,
+    )
     for (const path of ['/h', '/q', '/c']) {
       expect(await call(app, path)).toEqual({
         status: 401,
