@@ -28,12 +28,23 @@ describe('routing', () => {
     expect(await wrong.json()).toEqual({ detail: 'Method Not Allowed' })
   })
 
-  it('answers HEAD for GET routes without a body', async () => {
+  it('answers HEAD for GET routes without a body, with the length GET would send', async () => {
     const app = new App()
     app.get('/items', () => [1, 2])
+    app.get('/named', ({ response }) => {
+      response.headers.set('x-kind', 'menu')
+      return { name: 'crème brûlée' }
+    })
     const res = await app.request('/items', { method: 'HEAD' })
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('')
+    expect(res.headers.get('content-length')).toBe('5')
+    const named = await app.request('/named', { method: 'HEAD' })
+    expect(named.headers.get('x-kind')).toBe('menu')
+    const get = await app.request('/named')
+    const bytes = (await get.arrayBuffer()).byteLength
+    expect(named.headers.get('content-length')).toBe(String(bytes))
+    expect(get.headers.get('content-length')).toBeNull()
   })
 
   it('redirects slashes with 307, keeping the query, unless disabled', async () => {

@@ -170,7 +170,13 @@ export class MountedEndpoint {
   }
 
   #build(result: unknown, scope: RequestScope, finisher: Finisher): Response {
-    const response = serializeResult(result, this.#serialize, scope.responseState, scope.runtime.logError)
+    const response = serializeResult(
+      result,
+      this.#serialize,
+      scope.responseState,
+      scope.runtime.logError,
+      scope.request.method === 'HEAD',
+    )
     if (!scope.requestExits?.size && !scope.backgroundTasks?.size && scope.remoteRequest === undefined) {
       return response
     }

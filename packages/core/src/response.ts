@@ -102,13 +102,15 @@ export type LogError = (message: string, error: unknown) => void
 /**
  * Turns a handler's result into a `Response`: a `Response` passes through; an async iterable or a
  * generator streams as JSON Lines; `null`/`undefined` with a body-less status sends no body; other
- * data is sent as JSON (through the response model when declared).
+ * data is sent as JSON (through the response model when declared). For a `HEAD` request (`head`),
+ * the JSON's length goes in `Content-Length`, as a `GET` would send it, since the body is dropped.
  */
 export function serializeResult(
   result: unknown,
   options: SerializeOptions,
   state: ResponseState | undefined,
   logError: LogError,
+  head = false,
 ): Response {
   if (result instanceof Response) return result
   const status = state?.status ?? options.status
@@ -118,13 +120,16 @@ export function serializeResult(
   else {
     body = modelJson(options, result)
   }
-  if (!state?.touched) {
+  if (!state?.touched && !(head && body !== null)) {
     return new Response(body, body === null ? { status } : { status, headers: JSON_HEADERS })
   }
   const headers = new Headers(body === null ? undefined : { 'content-type': JSON_TYPE })
   mergeHeaders(headers, state)
+  if (head && body !== null) headers.set('content-length', String(utf8.encode(body).byteLength))
   return new Response(body, { status, headers })
 }
+
+const utf8 = new TextEncoder()
 
 function streamJsonLines(
   source: AsyncIterable<unknown> | Iterator<unknown>,

@@ -299,6 +299,15 @@ describe('@tandem/node over real sockets: requests and responses', () => {
       .toMatch(/declared Content-Length: 10 but its body was shorter \(2 bytes\)/)
   })
 
+  it('answers HEAD with the headers of GET, Content-Length included, and no body', async () => {
+    const get = await raw(server.port, ['GET /items/abc HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'])
+    const head = await raw(server.port, ['HEAD /items/abc HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'])
+    const length = /content-length: (\d+)/i.exec(get)![1]
+    expect(head).toMatch(new RegExp(`content-length: ${length}\\r\\n`, 'i'))
+    expect(head).toMatch(/content-type: application\/json/i)
+    expect(head.endsWith('\r\n\r\n')).toBe(true)
+  })
+
   it('leaves the framing to the server: no Transfer-Encoding from handlers, no length on 204 and 304', async () => {
     const framing = await raw(server.port, ['GET /framing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'])
     expect(framing).not.toMatch(/transfer-encoding|keep-alive: x/i)
