@@ -4,6 +4,11 @@ import type { App, Logger } from './app.ts'
 export interface WatchdogOptions {
   /** Milliseconds the event loop may be held before a warning (default 100). */
   threshold?: number
+  /**
+   * Milliseconds during which the same warning (same routes, same kind) is not logged again, only
+   * counted, so an overloaded server does not flood its log (default 10000; 0 logs every one).
+   */
+  quietFor?: number
 }
 
 interface Span {
@@ -40,6 +45,9 @@ export function startWatchdog(app: App<any, any>, logger: Logger, options: Watch
       ;(token as Span).end = performance.now()
     },
   })
+  const quietFor = options.quietFor ?? 10_000
+  // Per warning (routes and kind): when it was last logged, and the repeats not logged since.
+  const said = new Map<string, { at: number; repeats: number; longest: number }>()
   let last = performance.now()
   let lastCpu = threadCpu()
   const timer = setInterval(() => {
@@ -67,9 +75,21 @@ export function startWatchdog(app: App<any, any>, logger: Logger, options: Watch
         ? ` The loop used ${Math.round(used)} ms of CPU meanwhile: it was waiting (synchronous I/O, Atomics.wait, ` +
           'execSync), or the machine had no core to give it (overloaded).'
         : ''
+    const key = `${who}|${waited !== ''}`
+    const before = said.get(key)
+    if (before && now - before.at < quietFor) {
+      before.repeats++
+      before.longest = Math.max(before.longest, held)
+      return
+    }
+    const repeats = before?.repeats
+      ? ` (${before.repeats} more like it since the last warning, the longest ${Math.round(before.longest)} ms.)`
+      : ''
+    if (said.size > 1000) said.clear()
+    said.set(key, { at: now, repeats: 0, longest: 0 })
     logger.warn(
       `The event loop was blocked for ${Math.round(held)} ms ${who}. Every other request waited.${waited} ` +
-        'Move CPU-heavy or synchronous work off the loop with blocking(fn), or make it async.',
+        `Move CPU-heavy or synchronous work off the loop with blocking(fn), or make it async.${repeats}`,
     )
   }, interval)
   ;(timer as { unref?: () => void }).unref?.()
