@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import {
   type App,
   abandonServing,
+  checkServingOptions,
   describePool,
   InlineScheduler,
   isPoolWorker,
@@ -56,6 +57,7 @@ export async function serve(
     registerWorkerApp(app)
     return undefined
   }
+  checkServingOptions(options)
   const poolOptions = options.pool ?? {}
   let scheduler: Scheduler
   if (poolOptions === false) scheduler = new InlineScheduler()

@@ -1,19 +1,21 @@
 import type { MiddlewareHandler } from 'hono'
 import { DependencyOverrides } from './di/overrides.ts'
 import type { AppRuntime } from './di/scope.ts'
-import type { Finisher, MountedEndpoint, Outcome } from './endpoint.ts'
+import type { Finisher, MountedEndpoint } from './endpoint.ts'
 import { TandemConfigError } from './errors.ts'
 import { type ExceptionHandler, ExceptionHandlers, internalError } from './exception-handlers.ts'
 import type { ExecutionContextLike } from './execution/execution-context.ts'
 import { currentScheduler } from './execution/scheduler-registry.ts'
 import { Engine } from './http/engine.ts'
 import { finishAfterBody } from './http/finish.ts'
+import { RunOutcome } from './http/outcome.ts'
 import { Lifespan } from './lifespan.ts'
 import { createOpenAPIDocument, type OpenAPIDocument } from './openapi/document.ts'
 import { type DocsOptions, mountDocs } from './openapi/routes.ts'
 import type { SecuritySchemeObject } from './openapi/types.ts'
 import { DEFAULT_BODY_LIMIT } from './request/body.ts'
 import { type MountedRoute, Router, type RouterOptions } from './router.ts'
+import { within } from './within.ts'
 
 /** Where the app reports errors it handles (unhandled errors, failed cleanups). */
 export interface Logger {
@@ -358,61 +360,4 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     // A plain handler's answer comes back synchronously: no promise, so adapters write it at once.
     return mounted.handle(request, params, env, this.#runtime, this.#finisher, executionCtx, outcome)
   }
-}
-
-/** What becomes of one request's response or error (one object per request, no closures). */
-class RunOutcome implements Outcome {
-  readonly #request: Request
-  readonly #label: string
-  readonly #observer: RequestObserver | undefined
-  readonly #token: unknown
-  readonly #answer: (error: unknown, request: Request, label: string) => Promise<Response>
-
-  constructor(
-    request: Request,
-    label: string,
-    observer: RequestObserver | undefined,
-    token: unknown,
-    answer: (error: unknown, request: Request, label: string) => Promise<Response>,
-  ) {
-    this.#request = request
-    this.#label = label
-    this.#observer = observer
-    this.#token = token
-    this.#answer = answer
-  }
-
-  done(response: Response): Response | Promise<Response> {
-    if (this.#observer) this.#observer.end(this.#token)
-    return this.#request.method === 'HEAD' ? headOnly(response) : response
-  }
-
-  failed(error: unknown): Promise<Response> {
-    return this.#answer(error, this.#request, this.#label).then((response) => this.done(response))
-  }
-}
-
-/** A HEAD answer: the GET answer's status and headers; its body is cancelled (so its cleanups run). */
-/** Whether `promise` settled within `ms` (it keeps running either way). */
-export async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms)
-  })
-  try {
-    return await Promise.race([
-      promise.then(
-        () => true,
-        () => true,
-      ),
-      late,
-    ])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-async function headOnly(response: Response): Promise<Response> {
-  await response.body?.cancel()
-  return new Response(null, response)
 }

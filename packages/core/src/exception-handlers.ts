@@ -50,12 +50,7 @@ function detailResponse(status: number, detail: string, headers: Record<string, 
  * request"), which no client reads.
  */
 function clientLeft(error: unknown, request: Request): boolean {
-  let signal: AbortSignal | undefined
-  try {
-    signal = request.signal
-  } catch {
-    return false
-  }
+  const signal = request.signal
   if (!signal?.aborted) return false
   return error === signal.reason || (error instanceof Error && error.name === 'AbortError')
 }

@@ -112,6 +112,7 @@ export {
 } from './security.ts'
 export {
   abandonServing,
+  checkServingOptions,
   describePool,
   type ListeningServer,
   prepareServing,

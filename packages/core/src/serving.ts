@@ -1,10 +1,11 @@
-import { type App, type Logger, within } from './app.ts'
+import type { App, Logger } from './app.ts'
 import { blockingRegistry } from './execution/blocking.ts'
 import { type RequestStorage, setRequestStorage } from './execution/request-storage.ts'
 import type { Scheduler } from './execution/scheduler.ts'
 import { setScheduler } from './execution/scheduler-registry.ts'
 import { DEFAULT_POOL_NICE, niceIsPerThread } from './scheduler/pool-types.ts'
 import { startWatchdog, type WatchdogOptions } from './watchdog.ts'
+import { within } from './within.ts'
 
 /**
  * The serving lifecycle shared by the server adapters (`@tandem/node`, `@tandem/bun`): install the
@@ -69,6 +70,29 @@ export function describePool(
 }
 
 /**
+ * Refuses, before anything starts, serving options that are not numbers of milliseconds
+ * (`shutdownTimeout`, `watchdog.threshold`, `watchdog.quietFor`), naming the option. Adapters call it
+ * first in `serve()`.
+ *
+ * @example
+ * checkServingOptions({ shutdownTimeout: 10_000 })
+ */
+export function checkServingOptions(options: ServingOptions): void {
+  const numbers: [string, unknown][] = [
+    ['shutdownTimeout', options.shutdownTimeout],
+    ['watchdog.threshold', options.watchdog ? options.watchdog.threshold : undefined],
+    ['watchdog.quietFor', options.watchdog ? options.watchdog.quietFor : undefined],
+  ]
+  for (const [name, value] of numbers) {
+    if (value !== undefined && !(typeof value === 'number' && value >= 0)) {
+      throw new TypeError(
+        `serve(): ${name} must be a number of milliseconds, 0 or more (got ${String(value)}).`,
+      )
+    }
+  }
+}
+
+/**
  * Before listening: makes `scheduler` the one blocking functions run on, installs the request
  * storage (so utilities follow their request's worker), and runs the lifespan's startup.
  *
@@ -125,9 +149,6 @@ export function runServing(
   const stopWatchdog =
     options.watchdog === false ? () => {} : startWatchdog(app, logger, options.watchdog ?? {})
   const limit = options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT
-  if (!(limit >= 0)) {
-    throw new TypeError(`shutdownTimeout must be a number of milliseconds, 0 or more (got ${limit}).`)
-  }
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {

@@ -5,6 +5,7 @@ import { isMainThread, workerData } from 'node:worker_threads'
 import {
   type App,
   abandonServing,
+  checkServingOptions,
   describePool,
   InlineScheduler,
   prepareServing,
@@ -67,6 +68,7 @@ export async function serve(
     registerWorkerApp(app)
     return undefined
   }
+  checkServingOptions(options)
   const poolOptions = options.pool ?? {}
   let scheduler: Scheduler
   if (poolOptions === false) scheduler = new InlineScheduler()

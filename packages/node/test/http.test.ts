@@ -28,6 +28,15 @@ function raw(port: number, pieces: (string | number)[]): Promise<string> {
   })
 }
 
+/** Asks for `url`, then goes away after `ms`: resolves with 'aborted' once the client gave up. */
+async function leaveAfter(url: string, ms: number): Promise<unknown> {
+  const controller = new AbortController()
+  const pending = fetch(url, { signal: controller.signal }).catch(() => 'aborted')
+  await new Promise((r) => setTimeout(r, ms))
+  controller.abort()
+  return pending
+}
+
 const events: string[] = []
 const logged: string[] = []
 
@@ -247,11 +256,7 @@ describe('@tandem/node over real sockets: requests and responses', () => {
   })
 
   it('cancels a stream whose client left before it was ready, so its cleanups and tasks still run', async () => {
-    const controller = new AbortController()
-    const pending = fetch(`${server.url}/late`, { signal: controller.signal }).catch(() => 'aborted')
-    await new Promise((r) => setTimeout(r, 50))
-    controller.abort()
-    expect(await pending).toBe('aborted')
+    expect(await leaveAfter(`${server.url}/late`, 50)).toBe('aborted')
     await expect.poll(() => events).toContain('late cancelled')
     await expect.poll(() => events).toContain('late background')
   })
@@ -376,12 +381,17 @@ describe('@tandem/node over real sockets: requests and responses', () => {
     expect(new MyRequest('http://x/') instanceof Request).toBe(true)
   })
 
+  it('refuses serving options that are not milliseconds before it starts anything', async () => {
+    await expect(serve(new App(), { port: 0, pool: false, shutdownTimeout: -1 })).rejects.toThrow(
+      /serve\(\): shutdownTimeout must be a number of milliseconds, 0 or more \(got -1\)/,
+    )
+    await expect(
+      serve(new App(), { port: 0, pool: false, watchdog: { quietFor: Number.NaN } }),
+    ).rejects.toThrow(/watchdog\.quietFor must be a number of milliseconds/)
+  })
+
   it('aborts the request’s signal when the client goes away', async () => {
-    const controller = new AbortController()
-    const pending = fetch(`${server.url}/slow`, { signal: controller.signal }).catch(() => 'aborted')
-    await new Promise((r) => setTimeout(r, 50))
-    controller.abort()
-    expect(await pending).toBe('aborted')
+    expect(await leaveAfter(`${server.url}/slow`, 50)).toBe('aborted')
     await expect.poll(() => events).toContain('slow aborted')
   })
 })

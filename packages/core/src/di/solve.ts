@@ -49,8 +49,9 @@ async function solveDependency(
   // As FastAPI, the chain's scopes are part of the cache key only for a dependency whose value may
   // depend on them (it, or a sub-dependency, read ctx.scopes: learned on its first call). A `db`
   // below a scoped `currentUser` is then opened once per request, not once per set of scopes.
+  const scopedKey = scopes.length === 0 ? use.scope : `${use.scope}|${[...scopes].sort().join(' ')}`
   const scoped = scopes.length > 0 && readsScopes.has(effective)
-  const key = scoped ? `${use.scope}|${[...scopes].sort().join(' ')}` : use.scope
+  const key = scoped ? scopedKey : use.scope
   if (use.cache) {
     const hit = scope.cached(base, key)
     if (hit !== MISSING) {
@@ -62,11 +63,12 @@ async function solveDependency(
   const ok = await solve(dependantOf(effective), ctx, scope)
   if (!ok) return SKIPPED
   const value = await callDependency(effective.fn, effective.name, use.scope, ctx, scope, effective.yields)
-  if (ctx.scopesRead && scopes.length > 0) {
+  const reads = ctx.scopesRead && scopes.length > 0
+  if (reads) {
     readsScopes.add(effective)
     parent.scopesRead = true
-    scope.remember(base, `${use.scope}|${[...scopes].sort().join(' ')}`, value)
-  } else scope.remember(base, key, value)
+  }
+  scope.remember(base, reads ? scopedKey : key, value)
   return value
 }
 

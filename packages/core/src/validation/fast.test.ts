@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { setCodeCompiler } from './compiler.ts'
 import { ASK_ZOD, fastParse } from './fast.ts'
+import { sharedTree, ZOD_ONLY_CASES } from './fixtures.ts'
 
 // The fast path's promise: whatever it accepts, Zod accepts with the very same output (same keys,
 // same order, same `undefined` keys); everything else is left to Zod. Checked by comparing both on
@@ -297,43 +298,8 @@ describe.each([
   })
 
   it('leaves refinements on any type, exact optionals and NaN bounds to Zod', () => {
-    const cases: [z.ZodType, unknown][] = [
-      [z.object({ a: z.boolean().refine((b) => b) }), { a: false }],
-      [
-        z.object({
-          a: z
-            .string()
-            .optional()
-            .refine((s) => s !== 'bad'),
-        }),
-        { a: 'bad' },
-      ],
-      [
-        z.object({
-          a: z
-            .string()
-            .optional()
-            .refine((s) => s !== undefined),
-        }),
-        {},
-      ],
-      [
-        z.object({
-          a: z
-            .number()
-            .default(1)
-            .refine((n) => n > 5),
-        }),
-        {},
-      ],
-      [z.object({ a: z.any().refine((x) => x !== 1) }), { a: 1 }],
-      [z.object({ a: z.string().exactOptional() }), { a: undefined }],
-      [z.string().min(Number.NaN), 'x'],
-      [z.array(z.number()).max(Number.NaN), []],
-      [z.number().lt(Number.NaN), 1],
-    ]
     let refused = 0
-    for (const [schema, value] of cases) {
+    for (const [schema, value] of ZOD_ONLY_CASES) {
       const zod = schema.safeParse(value)
       const fast = fastParse(schema, value)
       // What Zod refuses is Zod's to report; what it accepts, the fast path gives the same or leaves.
@@ -347,11 +313,6 @@ describe.each([
   })
 
   it('keeps generation bounded for a schema shared many times over', () => {
-    const sharedTree = (depth: number) => {
-      let shared: z.ZodType = z.object({ leaf: z.number() })
-      for (let i = 0; i < depth; i++) shared = z.object({ l: shared, r: shared })
-      return shared
-    }
     // 21 schemas, 2^20 paths through them: the check is made (whole, before any value) from the
     // schemas, not the paths; made per path it would not finish within the test's timeout.
     expect(fastParse(sharedTree(20), { l: 'not an object', r: {} })).toBe(ASK_ZOD)

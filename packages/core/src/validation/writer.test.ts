@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { App } from '../index.ts'
 import { setCodeCompiler } from './compiler.ts'
 import { ASK_ZOD } from './fast.ts'
+import { sharedTree, ZOD_ONLY_CASES } from './fixtures.ts'
 import { compileWriter } from './writer.ts'
 
 const compile = (parameters: readonly string[], body: string) =>
@@ -155,35 +156,7 @@ describe('compiled response writers', () => {
   })
 
   it('leave refinements, exact optionals, NaN bounds and toJSON(key) to Zod, as it answers', () => {
-    const cases: [z.ZodType, unknown][] = [
-      [z.object({ a: z.boolean().refine((b) => b) }), { a: false }],
-      [
-        z.object({
-          a: z
-            .string()
-            .optional()
-            .refine((s) => s !== 'bad'),
-        }),
-        { a: 'bad' },
-      ],
-      [
-        z.object({
-          a: z
-            .string()
-            .nullable()
-            .refine((s) => s !== null),
-        }),
-        { a: null },
-      ],
-      [z.object({ a: z.any().refine((x) => x !== 1) }), { a: 1 }],
-      [z.object({ a: z.string().exactOptional() }), { a: undefined }],
-      [z.array(z.string().exactOptional()), [undefined]],
-      [z.object({ a: z.array(z.number()).max(Number.NaN) }), { a: [] }],
-      [z.object({ a: z.number().min(Number.NaN) }), { a: 1 }],
-      [z.object({ a: z.any() }), { a: { toJSON: (key: string) => `key=${key}` } }],
-      [z.array(z.unknown()), [{ toJSON: (key: string) => `key=${key}` }]],
-    ]
-    for (const [model, value] of cases) {
+    for (const [model, value] of ZOD_ONLY_CASES) {
       const write = compileWriter(model)
       const text = write ? write(value) : ASK_ZOD
       const parsed = model.safeParse(value)
@@ -195,10 +168,8 @@ describe('compiled response writers', () => {
   })
 
   it('give up on a model too large to write out (a schema shared many times over)', () => {
-    let shared: z.ZodType = z.object({ leaf: z.number() })
-    for (let i = 0; i < 20; i++) shared = z.object({ l: shared, r: shared })
     // Given up by its node budget: written out path by path, it would not finish within the timeout.
-    expect(compileWriter(shared)).toBeUndefined()
+    expect(compileWriter(sharedTree(20))).toBeUndefined()
   })
 
   it('make no writer without a compiler', () => {
