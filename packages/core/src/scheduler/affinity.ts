@@ -75,14 +75,14 @@ export class RequestAffinity {
   }
 
   /**
-   * A worker died: its requests are unbound; those whose values were on it (anchored, or the one
-   * whose step was running) are lost.
+   * A worker died: its requests are unbound; those whose values were on it (`stranded`: anchored,
+   * or with a step that ran there) are lost.
    */
-  workerLost(slot: Slot, running: number | undefined): void {
+  workerLost(slot: Slot, stranded: ReadonlySet<number>): void {
     for (const request of slot.requests) {
       this.#bound.delete(request)
       this.#holds.delete(request)
-      if (this.#anchored.has(request) || request === running) this.#lost.add(request)
     }
+    for (const request of stranded) this.#lost.add(request)
   }
 }

@@ -10,9 +10,12 @@ import type {
 import { RequestAffinity } from './affinity.ts'
 import { deserializeError, type SerializedError, UNCLONEABLE_RESULT } from './errors-wire.ts'
 import type { PoolOptions, WorkerFactory } from './pool-types.ts'
-import { ABORT_FLAG_SLOTS, type ContextSnapshot, type FromWorker } from './protocol.ts'
+import { type ContextSnapshot, callMemory, clockNow, type FromWorker } from './protocol.ts'
 import { Slot } from './slot.ts'
 import type { Task } from './task.ts'
+
+/** How long the answers a lost worker had posted may take to arrive after it stopped (ms). */
+const ANSWER_GRACE = 1000
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The operation was aborted.', 'AbortError')
@@ -53,6 +56,8 @@ export class ThreadPool implements Scheduler {
   #queueHead = 0
   readonly #tasks = new Map<number, Task>()
   readonly #requests = new RequestAffinity()
+  /** Workers lost with answers posted but not received yet: their calls wait for them a moment. */
+  readonly #dying = new Set<Slot>()
   #nextId = 1
   #nextRequest = 1
   #completed = 0
@@ -184,11 +189,12 @@ export class ThreadPool implements Scheduler {
       this.#settle(task)
       task.reject(new PoolClosedError(task.label, 'the pool was terminated (a shutdown past its deadline)'))
     }
-    for (const slot of this.#slots) {
+    for (const slot of [...this.#slots, ...this.#dying]) {
       slot.dead = true
       slot.outbox = []
       for (const task of [...slot.inflight, ...slot.local.splice(0)]) stop(task)
     }
+    this.#dying.clear()
     for (let i = this.#queueHead; i < this.#queue.length; i++) {
       const task = this.#queue[i]
       if (task) stop(task)
@@ -278,8 +284,8 @@ export class ThreadPool implements Scheduler {
       id: this.#nextId++,
       onAbort: undefined,
       slot: undefined,
-      flag: 0,
-      timer: undefined,
+      flag: -1,
+      sentAt: 0,
     }
   }
 
@@ -340,9 +346,11 @@ export class ThreadPool implements Scheduler {
     if (task.holds && task.request !== undefined) slot.heldBy = task.request
     task.slot = slot
     task.flag = slot.takeFlag()
+    if (task.flag < 0) task.sentAt = clockNow()
     slot.inflight.push(task)
     this.#tasks.set(task.id, task)
-    if (slot.inflight.length === 1) this.#startTimer(task)
+    // No call can run past the limit before `timeout` from now: it has not started yet.
+    if (this.options.timeout > 0 && !slot.timer) this.#checkTimeAfter(slot, this.options.timeout)
     const message = task.message as Task['message'] & { id: number; flag: number }
     message.id = task.id
     message.flag = task.flag
@@ -386,25 +394,19 @@ export class ThreadPool implements Scheduler {
     }
   }
 
-  #startTimer(task: Task): void {
-    if (this.options.timeout > 0 && !task.timer) {
-      task.timer = setTimeout(() => this.#timedOut(task), this.options.timeout)
-      ;(task.timer as { unref?: () => void }).unref?.()
-    }
-  }
-
-  /** Removes a task from its worker's list; starts the timer of the next one. */
+  /** Removes a task from its worker's list. */
   #settle(task: Task): void {
     const slot = task.slot
     this.#tasks.delete(task.id)
-    if (task.timer) clearTimeout(task.timer)
     if (task.onAbort) task.signal?.removeEventListener('abort', task.onAbort)
     if (!slot) return
     const index = slot.inflight.indexOf(task)
     if (index !== -1) slot.inflight.splice(index, 1)
     slot.freeFlag(task.flag)
-    const head = slot.inflight[0]
-    if (index === 0 && head) this.#startTimer(head)
+    if (slot.inflight.length === 0 && slot.timer) {
+      clearTimeout(slot.timer)
+      slot.timer = undefined
+    }
   }
 
   #onMessage(slot: Slot, message: FromWorker): void {
@@ -418,14 +420,19 @@ export class ThreadPool implements Scheduler {
       case 'closed':
         slot.onClosed?.()
         return
-      case 'batch':
-        for (const inner of message.messages) this.#onMessage(slot, inner)
-        return
       case 'result':
       case 'error': {
         const task = this.#tasks.get(message.id)
         if (!task) return
         this.#settle(task)
+        if (slot.dead && this.#keptOnLostWorker(task)) {
+          if (!task.direct) this.#failed++
+          task.reject(
+            new WorkerCrashedError(task.label, 'its worker died with the value it kept for this request'),
+          )
+          this.#pump()
+          return
+        }
         slot.recordTook(message.took)
         const counts = !task.direct
         if (task.request !== undefined) this.#requests.anchor(task.request)
@@ -445,6 +452,12 @@ export class ThreadPool implements Scheduler {
         this.#pump()
       }
     }
+  }
+
+  /** A call whose answer refers to values kept on its worker, for a request lost with that worker. */
+  #keptOnLostWorker(task: Task): boolean {
+    if (task.request === undefined || !this.#requests.isLost(task.request)) return false
+    return task.holds || (task.message as { keep?: boolean }).keep === true || task.message.type === 'fetch'
   }
 
   #ready(slot: Slot, fingerprint: string[]): void {
@@ -487,66 +500,129 @@ export class ThreadPool implements Scheduler {
   }
 
   #spawn(index: number): Slot {
-    const flags = new SharedArrayBuffer(ABORT_FLAG_SLOTS * 4)
+    const flags = callMemory()
     const handle = this.#factory({ index, flags })
     const slot = new Slot(index, handle, flags)
     this.#slots[index] = slot
     handle.onMessage((message) => this.#onMessage(slot, message))
     handle.onExit((reason) => {
-      if (!slot.dead) this.#lose(slot, reason, undefined)
+      if (!slot.dead) this.#lose(slot, reason)
     })
     return slot
   }
 
-  #timedOut(task: Task): void {
-    const slot = task.slot
-    if (!slot || !this.#tasks.has(task.id)) return
-    this.#settle(task)
-    this.#failed++
-    task.reject(new PoolTimeoutError(task.label, this.options.timeout))
-    this.#lose(slot, `${task.label} ran past the ${this.options.timeout} ms timeout`, task)
+  #checkTimeAfter(slot: Slot, ms: number): void {
+    slot.timer = setTimeout(() => {
+      slot.timer = undefined
+      this.#checkTime(slot)
+    }, ms)
+    ;(slot.timer as { unref?: () => void }).unref?.()
   }
 
   /**
-   * A worker is gone (crashed, or stopped after a timeout): its running call fails, calls sent
-   * behind it that had not started go back to the queue, its requests' values are lost, and a
-   * replacement starts.
+   * The time limit, per call, from the moment the worker started it (as it marked it in shared
+   * memory, so a call sent ahead waits unclocked, and an answer in transit is not mistaken for a
+   * call still running): the call that ran past it fails with PoolTimeoutError and its worker is
+   * replaced. Otherwise the check comes back at the soonest deadline.
    */
-  #lose(slot: Slot, reason: string, timedOut: Task | undefined): void {
+  #checkTime(slot: Slot): void {
+    if (slot.dead || slot.inflight.length === 0) return
+    const limit = this.options.timeout
+    const now = clockNow()
+    let next = limit
+    for (const task of slot.inflight) {
+      const started = slot.startedAt(task.flag) ?? (task.flag < 0 ? task.sentAt : undefined)
+      if (started === undefined) continue
+      const left = started + limit - now
+      if (left <= 0) {
+        this.#settle(task)
+        this.#failed++
+        task.reject(new PoolTimeoutError(task.label, limit))
+        this.#lose(slot, `${task.label} ran past the ${limit} ms timeout`, true)
+        return
+      }
+      if (left < next) next = left
+    }
+    this.#checkTimeAfter(slot, Math.max(1, Math.ceil(next)))
+  }
+
+  /**
+   * A worker is gone (crashed, or stopped after a timeout). What each of its calls gets depends on
+   * what the worker itself marked, not on messages in transit: a call it started and did not answer
+   * fails with WorkerCrashedError and is never run again (at most once); a call it answered keeps its
+   * answer, which is on its way; a call it never started runs on another worker, unless its request's
+   * values were on this one. Its requests' values are lost, and a replacement starts.
+   */
+  #lose(slot: Slot, reason: string, stopped = false): void {
     if (slot.dead) return
     slot.dead = true
-    void slot.handle.terminate()
+    if (slot.timer) clearTimeout(slot.timer)
+    slot.timer = undefined
+    slot.outbox = []
     if (this.#state === 'starting') {
+      void slot.handle.terminate()
       this.#startupFailed(slot, new Error(`Pool worker ${slot.index} died while starting: ${reason}`))
       return
     }
-    if (!timedOut) this.options.logger?.error(`Pool worker ${slot.index} died (${reason}); replacing it.`)
+    if (!stopped) this.options.logger?.error(`Pool worker ${slot.index} died (${reason}); replacing it.`)
     else this.options.logger?.warn(`Pool worker ${slot.index} was stopped (${reason}); replacing it.`)
-    slot.outbox = []
-    const [running, ...waiting] = slot.inflight.splice(0)
-    const crashed = (task: Task) => {
+    const crashed = (task: Task, why = reason) => {
       this.#settle(task)
       if (!task.direct) this.#failed++
-      task.reject(new WorkerCrashedError(task.label, reason))
+      task.reject(new WorkerCrashedError(task.label, why))
     }
-    if (running) crashed(running)
+    // Requests with values on this worker: anchored ones, and those with a call that ran here.
+    const stranded = new Set<number>()
+    for (const task of slot.inflight) {
+      if (task.request !== undefined && slot.started(task.flag)) stranded.add(task.request)
+    }
+    for (const request of slot.requests) if (this.#requests.isAnchored(request)) stranded.add(request)
     const requeue: Task[] = []
-    // A request that has nothing on this worker yet can start again elsewhere: it loses nothing.
-    const movable = (task: Task) =>
-      !task.direct &&
-      (task.request === undefined || (!this.#requests.isAnchored(task.request) && task !== running))
-    for (const task of [...waiting, ...slot.local.splice(0)]) {
-      if (movable(task)) {
+    const answered: Task[] = []
+    for (const task of [...slot.inflight, ...slot.local.splice(0)]) {
+      if (task.slot === slot && slot.answered(task.flag)) answered.push(task)
+      else if (task.slot === slot && slot.started(task.flag)) crashed(task)
+      else if (task.direct || (task.request !== undefined && stranded.has(task.request))) {
+        crashed(task, `${reason}; it held this request’s values`)
+      } else {
         this.#settle(task)
         task.slot = undefined
+        task.flag = -1
         requeue.push(task)
         if (task.signal && task.onAbort) task.signal.addEventListener('abort', task.onAbort, { once: true })
-      } else crashed(task)
+      }
     }
-    this.#requests.workerLost(slot, running?.request)
+    this.#requests.workerLost(slot, stranded)
+    if (answered.length > 0) this.#awaitAnswers(slot, answered)
+    else void slot.handle.terminate()
     this.#queue.splice(this.#queueHead, 0, ...requeue)
     if (this.#state === 'running' || this.#state === 'closing') this.#spawn(slot.index)
     this.#pump()
+  }
+
+  /**
+   * Calls a lost worker had answered: their answers were posted before it went, and arrive (Node
+   * delivers a worker's messages before its exit). Any still missing after the worker is stopped
+   * and a grace period fails with WorkerCrashedError, never runs again.
+   */
+  #awaitAnswers(slot: Slot, answered: Task[]): void {
+    this.#dying.add(slot)
+    const giveUp = () => {
+      this.#dying.delete(slot)
+      for (const task of answered) {
+        if (!this.#tasks.has(task.id)) continue
+        this.#settle(task)
+        if (!task.direct) this.#failed++
+        task.reject(
+          new WorkerCrashedError(task.label, `its worker finished it but died before the answer arrived`),
+        )
+      }
+      this.#pump()
+    }
+    void slot.handle.terminate().then(() => {
+      const timer = setTimeout(giveUp, ANSWER_GRACE)
+      ;(timer as { unref?: () => void }).unref?.()
+    })
   }
 
   #abort(task: Task): void {
@@ -562,7 +638,7 @@ export class ThreadPool implements Scheduler {
       this.#pump()
       return
     }
-    Atomics.store(task.slot.flags, task.flag, 1)
+    if (task.flag >= 0) Atomics.store(task.slot.cells.aborts, task.flag, 1)
     try {
       task.slot.handle.postMessage({ type: 'abort', id: task.id })
     } catch {
@@ -601,6 +677,7 @@ export class ThreadPool implements Scheduler {
 
   #isIdle(): boolean {
     if (this.#queue.length > this.#queueHead) return false
+    for (const slot of this.#dying) if (slot.inflight.length > 0) return false
     return this.#slots.every((slot) => slot.dead || (slot.inflight.length === 0 && slot.local.length === 0))
   }
 }

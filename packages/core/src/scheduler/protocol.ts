@@ -41,11 +41,11 @@ export type ToWorker =
       flag: number
     }
   /** Send back (clone) a value kept for a request. */
-  | { type: 'fetch'; id: number; request: number; ref: number }
+  | { type: 'fetch'; id: number; request: number; ref: number; flag: number }
   /** Exit a blocking yield dependency: `next()`, or `throw(error)` at its yield. */
-  | { type: 'exit'; id: number; request: number; exit: number; error?: SerializedError }
+  | { type: 'exit'; id: number; request: number; exit: number; error?: SerializedError; flag: number }
   /** Run a background task the worker kept (a non-blocking function added there). */
-  | { type: 'task'; id: number; request: number; task: number }
+  | { type: 'task'; id: number; request: number; task: number; flag: number }
   /** Forget everything kept for a request. */
   | { type: 'release'; request: number }
   /** A running call was aborted (its flag is set too, for synchronous code that polls `signal.aborted`). */
@@ -81,8 +81,47 @@ export type FromWorker =
     }
   | { type: 'error'; id: number; error: SerializedError; took: number }
   | { type: 'closed' }
-  /** Several answers sent in one. */
-  | { type: 'batch'; messages: FromWorker[] }
 
-/** Each worker's slot in the shared abort flags: a call sets it to tell a running call it was aborted. */
-export const ABORT_FLAG_SLOTS = 1024
+/**
+ * Each worker shares one block of memory with the main side, with a cell per call sent to it (the
+ * call's `flag`, unique among the calls the worker has not answered):
+ * - `aborts[flag]`: set by the main side when the call is aborted (synchronous code polls it);
+ * - `marks[flag]`: set by the worker when the call starts (`RUNNING`) and when its answer is posted
+ *   (`ANSWERED`), so the main side knows, whatever the messages in transit, which calls ran: a call
+ *   that started is never run again, and a time limit is charged to the call that ran past it;
+ * - `starts[flag]`: when the call started (`clockNow()`, milliseconds), for its time limit.
+ */
+export const CALL_CELLS = 1024
+
+/** `marks[flag]`: the call has not started on the worker. */
+export const NOT_STARTED = 0
+/** `marks[flag]`: the call is running on the worker (or the worker died while it ran). */
+export const RUNNING = 1
+/** `marks[flag]`: the call settled and its answer was posted. */
+export const ANSWERED = 2
+
+/** The shared cells of one worker's calls. */
+export interface CallCells {
+  aborts: Int32Array
+  marks: Int32Array
+  starts: Float64Array
+}
+
+/** Memory for one worker's call cells (shared with the worker at its start). */
+export function callMemory(): SharedArrayBuffer {
+  return new SharedArrayBuffer(CALL_CELLS * (4 + 4 + 8))
+}
+
+/** Views over a worker's call memory (the same layout on both sides). */
+export function callCells(memory: SharedArrayBuffer): CallCells {
+  return {
+    aborts: new Int32Array(memory, 0, CALL_CELLS),
+    marks: new Int32Array(memory, CALL_CELLS * 4, CALL_CELLS),
+    starts: new Float64Array(memory, CALL_CELLS * 8, CALL_CELLS),
+  }
+}
+
+/** Milliseconds on a clock both sides of a worker share (each thread's `timeOrigin` differs). */
+export function clockNow(): number {
+  return performance.timeOrigin + performance.now()
+}

@@ -1,13 +1,13 @@
 import type { WorkerHandle } from './pool-types.ts'
-import { ABORT_FLAG_SLOTS } from './protocol.ts'
+import { ANSWERED, CALL_CELLS, type CallCells, callCells, NOT_STARTED, RUNNING } from './protocol.ts'
 import type { Task } from './task.ts'
 
 /** One worker of the pool, as the main side sees it. */
 export class Slot {
   readonly index: number
   readonly handle: WorkerHandle
-  readonly flags: Int32Array
-  /** Tasks sent to the worker, in the order it runs them; the head is running. */
+  readonly cells: CallCells
+  /** Tasks sent to the worker and not answered yet, in the order it starts them. */
   readonly inflight: Task[] = []
   /** Calls sent this turn, posted together at its end (one message for many small calls). */
   outbox: Task[] = []
@@ -23,13 +23,15 @@ export class Slot {
   onClosed: (() => void) | undefined
   /** Moving average of how long calls run on this worker (ms), to decide how many to send ahead. */
   averageTook = -1
+  /** The next check of this worker's calls against the pool's time limit. */
+  timer: ReturnType<typeof setTimeout> | undefined
   readonly #freeFlags: number[] = []
 
-  constructor(index: number, handle: WorkerHandle, flags: SharedArrayBuffer) {
+  constructor(index: number, handle: WorkerHandle, memory: SharedArrayBuffer) {
     this.index = index
     this.handle = handle
-    this.flags = new Int32Array(flags)
-    for (let i = ABORT_FLAG_SLOTS - 1; i >= 0; i--) this.#freeFlags.push(i)
+    this.cells = callCells(memory)
+    for (let i = CALL_CELLS - 1; i >= 0; i--) this.#freeFlags.push(i)
   }
 
   /** How many calls may be sent ahead: many when calls are tiny (the round trip dominates), else one. */
@@ -45,15 +47,40 @@ export class Slot {
     return this.ready && !this.dead && this.heldBy === undefined && this.inflight.length < this.depth
   }
 
+  /** A free call cell, cleared; -1 when all are taken (the call then counts as started once sent). */
   takeFlag(): number {
-    const flag = this.#freeFlags.pop() ?? 0
-    Atomics.store(this.flags, flag, 0)
+    const flag = this.#freeFlags.pop()
+    if (flag === undefined) return -1
+    Atomics.store(this.cells.aborts, flag, 0)
+    Atomics.store(this.cells.marks, flag, NOT_STARTED)
     return flag
   }
 
   freeFlag(flag: number): void {
-    Atomics.store(this.flags, flag, 0)
+    if (flag < 0) return
+    Atomics.store(this.cells.aborts, flag, 0)
     this.#freeFlags.push(flag)
+  }
+
+  /**
+   * Whether the call in cell `flag` has started on the worker (as the worker marked it: messages in
+   * transit do not matter). A call without a cell counts as started: it is never run twice.
+   */
+  started(flag: number): boolean {
+    return flag < 0 || Atomics.load(this.cells.marks, flag) !== NOT_STARTED
+  }
+
+  /** Whether the call in cell `flag` settled on the worker and its answer was posted. */
+  answered(flag: number): boolean {
+    return flag >= 0 && Atomics.load(this.cells.marks, flag) === ANSWERED
+  }
+
+  /** When the call in cell `flag` started (`clockNow()` ms), or undefined if it has not, or is done. */
+  startedAt(flag: number): number | undefined {
+    if (flag < 0) return undefined
+    // The mark is stored after the start time: an atomic load of RUNNING makes the time visible.
+    if (Atomics.load(this.cells.marks, flag) !== RUNNING) return undefined
+    return this.cells.starts[flag]
   }
 
   recordTook(took: number): void {

@@ -18,8 +18,10 @@ export interface Task {
   /** Sent straight to its worker, past the queue and the depth limit (cleanups, fetches, releases). */
   direct: boolean
   slot: Slot | undefined
+  /** The call's cell in its worker's shared memory (-1: none was free). */
   flag: number
-  timer: ReturnType<typeof setTimeout> | undefined
+  /** When a call without a cell was sent (`clockNow()` ms): its time limit counts from there. */
+  sentAt: number
   /** The call holds its worker for its request when it succeeds (a blocking yield dependency). */
   holds: boolean
 }

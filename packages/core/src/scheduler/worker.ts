@@ -12,8 +12,8 @@ import { setScheduler } from '../execution/scheduler-registry.ts'
 import { unwrapTransfer } from '../execution/transfer.ts'
 import { ResponseState } from '../response-state.ts'
 import { deserializeError, type SerializedError, serializeError, UNCLONEABLE_RESULT } from './errors-wire.ts'
-import type { ContextEffects, ContextSnapshot, FromWorker, ToWorker } from './protocol.ts'
-import { REF } from './protocol.ts'
+import type { CallCells, ContextEffects, ContextSnapshot, FromWorker, ToWorker } from './protocol.ts'
+import { ANSWERED, callCells, clockNow, REF, RUNNING } from './protocol.ts'
 import { decodeForm, encodeResponse } from './snapshot.ts'
 
 /** The worker side of a port to the main thread (Node's `parentPort`, a Web Worker's `self`). */
@@ -50,10 +50,10 @@ export function registerWorkerApp(app: App<any, any>): void {
 const abortedGetter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!
 
 /** A signal whose `aborted` also reads the shared flag, so synchronous code polling it sees an abort. */
-function callSignal(flags: Int32Array, flag: number): AbortController {
+function callSignal(aborts: Int32Array, flag: number): AbortController {
   const controller = new AbortController()
   Object.defineProperty(controller.signal, 'aborted', {
-    get: () => abortedGetter.call(controller.signal) || Atomics.load(flags, flag) === 1,
+    get: () => abortedGetter.call(controller.signal) || Atomics.load(aborts, flag) === 1,
   })
   return controller
 }
@@ -85,20 +85,20 @@ export async function runPoolWorker(
   }
   port.postMessage({ type: 'ready', fingerprint: blockingFingerprint() })
   sealBlockingRegistry('this pool worker')
-  const runtime = new WorkerRuntime(port, new Int32Array(options.flags))
+  const runtime = new WorkerRuntime(port, callCells(options.flags))
   handle = (message) => runtime.handle(message)
   for (const message of early) runtime.handle(message)
 }
 
 class WorkerRuntime {
   readonly #port: WorkerPort
-  readonly #flags: Int32Array
+  readonly #cells: CallCells
   readonly #requests = new Map<number, RequestState>()
   readonly #controllers = new Map<number, AbortController>()
 
-  constructor(port: WorkerPort, flags: Int32Array) {
+  constructor(port: WorkerPort, cells: CallCells) {
     this.#port = port
-    this.#flags = flags
+    this.#cells = cells
   }
 
   handle(message: ToWorker): void {
@@ -114,13 +114,13 @@ class WorkerRuntime {
         this.#run(message.id, message.flag, (signal) => this.#context(message, signal), true)
         return
       case 'fetch':
-        this.#run(message.id, -1, () => this.#request(message.request).values.get(message.ref))
+        this.#run(message.id, message.flag, () => this.#request(message.request).values.get(message.ref))
         return
       case 'exit':
-        this.#run(message.id, -1, () => this.#exit(message.request, message.exit, message.error))
+        this.#run(message.id, message.flag, () => this.#exit(message.request, message.exit, message.error))
         return
       case 'task':
-        this.#run(message.id, -1, async () => {
+        this.#run(message.id, message.flag, async () => {
           const task = this.#request(message.request).tasks.get(message.task)
           if (task) await task.fn(...task.args)
         })
@@ -153,67 +153,60 @@ class WorkerRuntime {
     return state
   }
 
-  /** Runs one call and answers it; a call already aborted never starts. */
+  /**
+   * Runs one call and answers it; a call already aborted never starts. The call's cell marks when it
+   * starts and when its answer is posted, for the main side (at most once; the time limit).
+   */
   #run(id: number, flag: number, fn: (signal: AbortSignal | undefined) => unknown, withSignal = false): void {
-    if (flag >= 0 && Atomics.load(this.#flags, flag) === 1) {
-      this.#fail(id, new DOMException('The call was aborted before it started.', 'AbortError'), 0)
+    const cells = this.#cells
+    if (flag >= 0 && Atomics.load(cells.aborts, flag) === 1) {
+      this.#fail(id, flag, new DOMException('The call was aborted before it started.', 'AbortError'), 0)
       return
     }
-    const controller = flag >= 0 && withSignal ? callSignal(this.#flags, flag) : undefined
+    const controller = flag >= 0 && withSignal ? callSignal(cells.aborts, flag) : undefined
     if (controller) this.#controllers.set(id, controller)
+    if (flag >= 0) {
+      cells.starts[flag] = clockNow()
+      Atomics.store(cells.marks, flag, RUNNING)
+    }
     const started = performance.now()
     let result: unknown
     try {
       result = fn(controller?.signal)
     } catch (error) {
       this.#controllers.delete(id)
-      this.#fail(id, error, performance.now() - started)
+      this.#fail(id, flag, error, performance.now() - started)
       return
     }
     const finish = (outcome: unknown) => {
       this.#controllers.delete(id)
       const took = performance.now() - started
       if (outcome instanceof ContextOutcome) {
-        this.#reply({ type: 'result', id, took, ...outcome.message }, outcome.transfer)
+        this.#answer({ type: 'result', id, took, ...outcome.message }, flag, outcome.transfer)
       } else {
         const { value, list } = unwrapTransfer(outcome)
-        this.#reply({ type: 'result', id, took, value }, list)
+        this.#answer({ type: 'result', id, took, value }, flag, list)
       }
     }
     if (result instanceof Promise) {
       result.then(finish, (error) => {
         this.#controllers.delete(id)
-        this.#fail(id, error, performance.now() - started)
+        this.#fail(id, flag, error, performance.now() - started)
       })
     } else finish(result)
   }
 
-  /** Answers of this turn, posted together at its end. */
-  #outbox: FromWorker[] = []
-
-  #answer(message: FromWorker): void {
-    this.#outbox.push(message)
-    if (this.#outbox.length === 1) queueMicrotask(() => this.#flush())
-  }
-
-  #flush(): void {
-    const messages = this.#outbox
-    this.#outbox = []
-    if (messages.length > 1) {
-      try {
-        this.#port.postMessage({ type: 'batch', messages })
-        return
-      } catch {
-        // One answer cannot be cloned: post them one by one, so only that one fails.
-      }
-    }
-    for (const message of messages) {
-      try {
-        this.#port.postMessage(message)
-      } catch (error) {
-        if (message.type === 'result')
-          this.#port.postMessage(this.#uncloneable(message.id, error, message.took))
-      }
+  /**
+   * Posts an answer at once: never held back behind the next call (which may run for long). Marked
+   * answered first, so a main side that loses this worker waits for it instead of failing the call.
+   */
+  #answer(message: FromWorker & { id: number }, flag: number, transfer?: Transferable[]): void {
+    if (flag >= 0) Atomics.store(this.#cells.marks, flag, ANSWERED)
+    try {
+      this.#port.postMessage(message, transfer)
+    } catch (error) {
+      if (message.type !== 'result') throw error
+      this.#port.postMessage(this.#uncloneable(message.id, error, message.took))
     }
   }
 
@@ -229,21 +222,8 @@ class WorkerRuntime {
     return { type: 'error', id, error: serializeError(cause), took }
   }
 
-  #reply(message: FromWorker & { type: 'result' }, transfer: Transferable[] | undefined): void {
-    if (!transfer) {
-      this.#answer(message)
-      return
-    }
-    this.#flush()
-    try {
-      this.#port.postMessage(message, transfer)
-    } catch (error) {
-      this.#answer(this.#uncloneable(message.id, error, message.took))
-    }
-  }
-
-  #fail(id: number, error: unknown, took: number): void {
-    this.#answer({ type: 'error', id, error: serializeError(error), took })
+  #fail(id: number, flag: number, error: unknown, took: number): void {
+    this.#answer({ type: 'error', id, error: serializeError(error), took }, flag)
   }
 
   async #context(

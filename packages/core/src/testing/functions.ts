@@ -59,6 +59,27 @@ export function schedulerSuiteFunctions() {
     identity: blocking(function identity() {
       return threadIdentity()
     }),
+    /** Marks its start (cell 0) and end (cell 1) in shared memory around a synchronous sleep. */
+    park: blocking(function park(cells: SharedArrayBuffer, ms: number) {
+      const view = new Int32Array(cells)
+      Atomics.store(view, 0, 1)
+      sleepSync(ms)
+      Atomics.store(view, 1, 1)
+      return ms
+    }),
+    /** Spins forever, ignoring its signal: only a time limit stops it. */
+    loop: blocking(function loop() {
+      let spins = 0
+      while (spins >= 0) spins = (spins + 1) % 1_000_000
+      return spins
+    }),
+    /** Counts its run (slot 0), then exits its worker's process: a call that dies while it runs. */
+    countThenCrash: blocking(function countThenCrash(counter: SharedArrayBuffer) {
+      Atomics.add(new Int32Array(counter), 0, 1)
+      const proc = (globalThis as { process?: { exit(code: number): never } }).process
+      if (!proc) throw new Error('countThenCrash() needs process.exit (Node or Bun)')
+      proc.exit(9)
+    }),
     crash: blocking(function crash() {
       const proc = (globalThis as { process?: { exit(code: number): never } }).process
       if (!proc) throw new Error('crash() needs process.exit (Node or Bun)')

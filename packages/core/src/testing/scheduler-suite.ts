@@ -5,11 +5,12 @@ import {
   PoolTimeoutError,
   WorkerCrashedError,
 } from '../errors.ts'
-import { type BlockingFunction, blockingInfo } from '../execution/blocking.ts'
+import { blockingInfo } from '../execution/blocking.ts'
 import type { Scheduler } from '../execution/scheduler.ts'
-import type { ContextSnapshot } from '../scheduler/protocol.ts'
 import { REF } from '../scheduler/protocol.ts'
+import { faultCases } from './fault-cases.ts'
 import type { SchedulerSuiteFunctions } from './functions.ts'
+import { caught, run, snapshot } from './suite-helpers.ts'
 
 /**
  * The test runner's functions the suite uses: vitest's and `bun:test`'s both fit.
@@ -30,39 +31,6 @@ export interface SchedulerSuiteOptions {
   functions: SchedulerSuiteFunctions
   /** A scheduler with real threads: queues, limits, crashes and affinity apply. */
   threads: boolean
-}
-
-function run<A extends unknown[]>(
-  scheduler: Scheduler,
-  fn: BlockingFunction<A>,
-  args: A,
-  signal?: AbortSignal,
-) {
-  return scheduler.run(blockingInfo(fn), args, signal ? { signal } : {})
-}
-
-/** The rejection of a call that must fail (runner-neutral: no `.rejects`). */
-async function caught(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('Expected the call to fail, but it succeeded.')
-}
-
-function snapshot(body: unknown, deps: Record<string, unknown> = {}): ContextSnapshot {
-  return {
-    params: {},
-    query: {},
-    headers: {},
-    cookies: {},
-    body,
-    form: undefined,
-    deps,
-    scopes: [],
-    request: { url: 'http://localhost/suite', method: 'POST', headers: [], body: null },
-  }
 }
 
 /**
@@ -319,5 +287,7 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions, 
         }
       },
     )
+
+    if (threads) faultCases(it, expect, make, f)
   })
 }
