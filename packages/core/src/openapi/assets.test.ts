@@ -17,6 +17,16 @@ describe('loadDocsAsset', () => {
     expect((await loadDocsAsset('oauth2-redirect.js'))?.body).toContain('swaggerUIRedirectOauth2')
   })
 
+  it('serves bundles that load no image from outside the app (Redoc: no Redocly logo from its CDN)', async () => {
+    const redoc = (await loadDocsAsset('redoc.standalone.js'))?.body as string
+    // Matches, not the bundles themselves, so that a failure prints a few characters, not 1 MB.
+    expect(redoc.match(/.{0,60}cdn\.redoc\.ly.{0,20}/g)).toBeNull()
+    expect(redoc.includes('alt:"redocly logo",onError:()=>t(!1),src:"data:,"')).toBe(true)
+    for (const bundle of [redoc, (await loadDocsAsset('swagger-ui-bundle.js'))?.body as string]) {
+      expect(bundle.match(/\bsrc:"(?!data:)[a-z][a-z0-9+.-]*:[^"]{0,80}"/gi)).toBeNull()
+    }
+  })
+
   it('serves the licenses the bundles point to', async () => {
     expect((await loadDocsAsset('swagger-ui-bundle.js.LICENSE.txt'))?.body).toContain('license')
     expect((await loadDocsAsset('redoc.standalone.js.LICENSE.txt'))?.body).toContain('ReDoc')

@@ -107,7 +107,8 @@ ${initOAuth}</script>
 
 /**
  * The Redoc page FastAPI serves at `/redoc`, loading the document from `openapiUrl`. Unlike
- * FastAPI's, it loads no Google Fonts, so the local mode makes no request outside the app.
+ * FastAPI's, it loads no Google Fonts, and the bundle the app serves draws no Redocly logo from
+ * Redocly's CDN (assets-data.ts), so the local mode makes no request outside the app.
  *
  * @example
  * redocHtml({ title: 'Shop - ReDoc', openapiUrl: '/openapi.json', assets: { mode: 'cdn' } })
