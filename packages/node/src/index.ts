@@ -1,2 +1,9 @@
-export { createNodePool, type Entry, type NodePoolOptions, nodeWorkerFactory } from './pool.ts'
+export {
+  createNodePool,
+  DEFAULT_WORKER_HEAP_MB,
+  type Entry,
+  type NodePoolOptions,
+  nodeWorkerFactory,
+  workerLimits,
+} from './pool.ts'
 export { type ServeOptions, serve, type TandemServer } from './serve.ts'

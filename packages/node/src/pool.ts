@@ -14,8 +14,31 @@ import {
 
 /** Options of the worker_threads pool: the shared pool settings, and what this runtime adds. */
 export interface NodePoolOptions extends PoolSettings {
-  /** V8 heap limits per worker (`worker_threads` `resourceLimits`); a worker over them is replaced. */
+  /**
+   * V8 heap limits per worker (`worker_threads` `resourceLimits`); a call that takes its worker over
+   * them fails with 500 (`WorkerCrashedError`) and the worker is replaced. Default:
+   * `{ maxOldGenerationSizeMb: 1024 }` (`DEFAULT_WORKER_HEAP_MB`), so a runaway call fails in about a
+   * second instead of growing to the machine's V8 default (4 GB and half a minute on a 24 GB machine).
+   */
   resourceLimits?: ResourceLimits
+}
+
+/**
+ * The default old-generation heap limit of each Node pool worker, in MB.
+ *
+ * @example
+ * createNodePool(entry, { resourceLimits: { maxOldGenerationSizeMb: DEFAULT_WORKER_HEAP_MB * 2 } })
+ */
+export const DEFAULT_WORKER_HEAP_MB = 1024
+
+/**
+ * The resource limits a pool worker gets: the user's, with the default heap limit when they set none.
+ *
+ * @example
+ * workerLimits({}) // { maxOldGenerationSizeMb: 1024 }
+ */
+export function workerLimits(limits: ResourceLimits | undefined): ResourceLimits {
+  return { maxOldGenerationSizeMb: DEFAULT_WORKER_HEAP_MB, ...limits }
 }
 
 /** The module each worker loads: a path, a `file:` URL string or a URL. */
@@ -39,7 +62,7 @@ export function nodeWorkerFactory(
     const worker = new Worker(workerUrl, {
       workerData: { tandemPool: true, entry: url, flags, nice },
       name: `tandem-pool-${index}`,
-      ...(resourceLimits ? { resourceLimits } : {}),
+      resourceLimits: workerLimits(resourceLimits),
     })
     let exitListener: ((reason: string) => void) | undefined
     let gone = false

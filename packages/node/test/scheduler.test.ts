@@ -1,9 +1,9 @@
 import { getPriority } from 'node:os'
-import { setScheduler } from '@tandem/core'
+import { setScheduler, WorkerCrashedError } from '@tandem/core'
 import { runSchedulerSuite } from '@tandem/core/testing'
 import { createNodePool } from '@tandem/node'
 import { afterEach, describe, expect, it } from 'vitest'
-import { functions, niceness } from './fixtures/suite-entry.ts'
+import { functions, heapLimit, hog, niceness } from './fixtures/suite-entry.ts'
 
 const entry = new URL('./fixtures/suite-entry.ts', import.meta.url)
 
@@ -46,4 +46,48 @@ describe.runIf(process.platform === 'linux')('pool.nice: workers below the event
     expect(() => createNodePool(entry, { nice: 25 })).toThrow(/pool\.nice must be a whole number from 0/)
     expect(() => createNodePool(entry, { nice: -5 })).toThrow(RangeError)
   })
+})
+
+describe('pool.resourceLimits: a bounded heap per worker', () => {
+  it('gives each worker a 1024 MB heap by default, or the limit asked for', async () => {
+    for (const [options, expected] of [
+      [{}, 1024],
+      [{ resourceLimits: { maxOldGenerationSizeMb: 256 } }, 256],
+    ] as const) {
+      const pool = createNodePool(entry, { size: 1, nice: 0, ...options })
+      await pool.start()
+      setScheduler(pool)
+      try {
+        // heap_size_limit adds the young generation's space to the old one's limit.
+        const limit = await heapLimit()
+        expect(limit).toBeGreaterThanOrEqual(expected)
+        expect(limit).toBeLessThan(expected + 256)
+      } finally {
+        setScheduler(undefined)
+        await pool.close()
+      }
+    }
+  })
+
+  it('fails a call that runs its worker out of heap, once, and only that call', async () => {
+    const pool = createNodePool(entry, { size: 1, nice: 0, resourceLimits: { maxOldGenerationSizeMb: 48 } })
+    await pool.start()
+    setScheduler(pool)
+    try {
+      const counter = new SharedArrayBuffer(4)
+      const results = await Promise.allSettled([
+        functions.echo('before'),
+        hog(counter),
+        functions.echo('after'),
+      ])
+      expect(results[0]).toEqual({ status: 'fulfilled', value: 'before' })
+      expect(results[1]!.status === 'rejected' && results[1]!.reason).toBeInstanceOf(WorkerCrashedError)
+      expect(String((results[1] as PromiseRejectedResult).reason.message)).toMatch(/memory limit/)
+      expect(results[2]).toEqual({ status: 'fulfilled', value: 'after' })
+      expect(Atomics.load(new Int32Array(counter), 0)).toBe(1)
+    } finally {
+      setScheduler(undefined)
+      await pool.close()
+    }
+  }, 30_000)
 })
