@@ -14,6 +14,7 @@ import {
   setCodeCompiler,
 } from '@tandem/core'
 import { type BunPoolOptions, createBunPool, type Entry } from './pool.ts'
+import { bunFetch } from './requests.ts'
 
 /** Options of `serve()`: the same as `@tandem/node`'s. */
 export interface ServeOptions extends ServingOptions {
@@ -77,7 +78,11 @@ export async function serve(
   const hostname = options.hostname ?? '127.0.0.1'
   let server: ReturnType<typeof Bun.serve>
   try {
-    server = Bun.serve({ port, hostname, fetch: (request) => app.fetch(request) })
+    const fetch = bunFetch(
+      (request) => app.fetch(request),
+      () => `${hostname.includes(':') ? `[${hostname}]` : hostname}:${server.port}`,
+    )
+    server = Bun.serve({ port, hostname, fetch })
   } catch (error) {
     await abandonServing(scheduler)
     throw new Error(`serve(): could not listen on ${hostname}:${port}: ${(error as Error).message}`, {
