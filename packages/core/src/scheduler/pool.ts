@@ -529,11 +529,15 @@ export class ThreadPool implements Scheduler {
     if (slot.dead || slot.inflight.length === 0) return
     const limit = this.options.timeout
     const now = clockNow()
+    // The call holding the worker's thread: a pending async call past its limit because of it is not
+    // charged (the holder is, at its own deadline, and the pending call fails with the worker).
+    const holder = Atomics.load(slot.cells.current, 0) - 1
     let next = limit
     for (const task of slot.inflight) {
       const started = slot.startedAt(task.flag) ?? (task.flag < 0 ? task.sentAt : undefined)
       if (started === undefined) continue
       const left = started + limit - now
+      if (left <= 0 && holder >= 0 && holder !== task.flag) continue
       if (left <= 0) {
         this.#settle(task)
         this.#failed++

@@ -89,7 +89,8 @@ export type FromWorker =
  * - `marks[flag]`: set by the worker when the call starts (`RUNNING`) and when its answer is posted
  *   (`ANSWERED`), so the main side knows, whatever the messages in transit, which calls ran: a call
  *   that started is never run again, and a time limit is charged to the call that ran past it;
- * - `starts[flag]`: when the call started (`clockNow()`, milliseconds), for its time limit.
+ * - `starts[flag]`: when the call started (`clockNow()`, milliseconds), for its time limit;
+ * - `current[0]`: `flag + 1` of the call whose synchronous part holds the worker's thread (0: none).
  */
 export const CALL_CELLS = 1024
 
@@ -105,11 +106,12 @@ export interface CallCells {
   aborts: Int32Array
   marks: Int32Array
   starts: Float64Array
+  current: Int32Array
 }
 
 /** Memory for one worker's call cells (shared with the worker at its start). */
 export function callMemory(): SharedArrayBuffer {
-  return new SharedArrayBuffer(CALL_CELLS * (4 + 4 + 8))
+  return new SharedArrayBuffer(CALL_CELLS * (4 + 4 + 8) + 8)
 }
 
 /** Views over a worker's call memory (the same layout on both sides). */
@@ -118,6 +120,7 @@ export function callCells(memory: SharedArrayBuffer): CallCells {
     aborts: new Int32Array(memory, 0, CALL_CELLS),
     marks: new Int32Array(memory, CALL_CELLS * 4, CALL_CELLS),
     starts: new Float64Array(memory, CALL_CELLS * 8, CALL_CELLS),
+    current: new Int32Array(memory, CALL_CELLS * 16, 1),
   }
 }
 

@@ -49,6 +49,10 @@ export function registerWorkerApp(app: App<any, any>): void {
 
 const abortedGetter = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!
 
+/** Runs `fn` as a task of its own, once the microtasks queued before it have run. */
+const nextTask: (fn: () => void) => void =
+  (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate ?? ((fn) => setTimeout(fn, 0))
+
 /** A signal whose `aborted` also reads the shared flag, so synchronous code polling it sees an abort. */
 function callSignal(aborts: Int32Array, flag: number): AbortController {
   const controller = new AbortController()
@@ -79,6 +83,12 @@ export async function runPoolWorker(
   port.onMessage((message) => handle(message))
   try {
     await options.load()
+    // The app's lifespan starts before the worker takes calls: a call never waits for it on a worker
+    // where the calls sent behind it could run (and exit the worker) first.
+    if (workerApp) {
+      appStarted = workerApp.start()
+      await appStarted
+    }
   } catch (error) {
     port.postMessage({ type: 'startup-error', error: serializeError(error) })
     return
@@ -86,6 +96,7 @@ export async function runPoolWorker(
   port.postMessage({ type: 'ready', fingerprint: blockingFingerprint() })
   sealBlockingRegistry('this pool worker')
   const runtime = new WorkerRuntime(port, callCells(options.flags))
+  runtime.watchExit()
   handle = (message) => runtime.handle(message)
   for (const message of early) runtime.handle(message)
 }
@@ -96,51 +107,102 @@ class WorkerRuntime {
   readonly #requests = new Map<number, RequestState>()
   readonly #controllers = new Map<number, AbortController>()
 
+  /** Set once a call asked the process to exit: nothing more starts or answers here. */
+  #exiting = false
+
   constructor(port: WorkerPort, cells: CallCells) {
     this.#port = port
     this.#cells = cells
   }
 
+  /**
+   * A call that exits the worker (`process.exit()`) is the last to run on it. Node stops a worker at
+   * once; Bun lets it run on for a moment, and would start the calls sent behind: they stay
+   * unstarted here, so the main side runs them on another worker, once.
+   */
+  watchExit(): void {
+    const proc = (globalThis as { process?: { exit?: (code?: number) => never } }).process
+    const exit = proc?.exit
+    if (!proc || typeof exit !== 'function') return
+    proc.exit = ((code?: number) => {
+      this.#exiting = true
+      return exit.call(proc, code)
+    }) as typeof exit
+  }
+
+  /** Messages received and not handled yet, in order. */
+  #backlog: ToWorker[] = []
+  #next = 0
+  #waiting = false
+
+  /**
+   * Takes a message from the main side. Calls run in the order they came; a call that is still
+   * pending (async: its awaits run as microtasks) lets them run before the next call starts, so a
+   * call sent behind it (which may run for long) never holds its answer back.
+   */
   handle(message: ToWorker): void {
+    if (message.type === 'abort') {
+      this.#controllers.get(message.id)?.abort()
+      return
+    }
+    if (message.type === 'batch') for (const inner of message.messages) this.#backlog.push(inner)
+    else this.#backlog.push(message)
+    if (!this.#waiting) this.#drain()
+  }
+
+  #drain(): void {
+    const backlog = this.#backlog
+    while (this.#next < backlog.length) {
+      const message = backlog[this.#next++]!
+      if (this.#dispatch(message) && this.#next < backlog.length) {
+        this.#waiting = true
+        nextTask(() => {
+          this.#waiting = false
+          this.#drain()
+        })
+        return
+      }
+    }
+    this.#backlog = []
+    this.#next = 0
+  }
+
+  /** Handles one message; true when it started a call that is still pending. */
+  #dispatch(message: ToWorker): boolean {
     switch (message.type) {
       case 'call':
         // A utility gets its arguments only, no signal: nothing to make per call beyond the flag check.
-        this.#run(message.id, message.flag, () => {
+        return this.#run(message.id, message.flag, () => {
           const info = blockingRegistry()[message.fn]!
           return info.fn(...message.args)
         })
-        return
       case 'context':
-        this.#run(message.id, message.flag, (signal) => this.#context(message, signal), true)
-        return
+        return this.#run(message.id, message.flag, (signal) => this.#context(message, signal), true)
       case 'fetch':
-        this.#run(message.id, message.flag, () => this.#request(message.request).values.get(message.ref))
-        return
+        return this.#run(message.id, message.flag, () =>
+          this.#request(message.request).values.get(message.ref),
+        )
       case 'exit':
-        this.#run(message.id, message.flag, () => this.#exit(message.request, message.exit, message.error))
-        return
+        return this.#run(message.id, message.flag, () =>
+          this.#exit(message.request, message.exit, message.error),
+        )
       case 'task':
-        this.#run(message.id, message.flag, async () => {
+        return this.#run(message.id, message.flag, async () => {
           const task = this.#request(message.request).tasks.get(message.task)
           if (task) await task.fn(...task.args)
         })
-        return
       case 'release':
         this.#release(message.request)
-        return
-      case 'abort':
-        this.#controllers.get(message.id)?.abort()
-        return
-      case 'batch':
-        for (const inner of message.messages) this.handle(inner)
-        return
+        return false
       case 'close':
         void (async () => {
           for (const request of [...this.#requests.keys()]) this.#release(request)
           if (workerApp && appStarted) await workerApp.close()
           this.#port.postMessage({ type: 'closed' })
         })()
-        return
+        return false
+      default:
+        return false
     }
   }
 
@@ -157,11 +219,17 @@ class WorkerRuntime {
    * Runs one call and answers it; a call already aborted never starts. The call's cell marks when it
    * starts and when its answer is posted, for the main side (at most once; the time limit).
    */
-  #run(id: number, flag: number, fn: (signal: AbortSignal | undefined) => unknown, withSignal = false): void {
+  #run(
+    id: number,
+    flag: number,
+    fn: (signal: AbortSignal | undefined) => unknown,
+    withSignal = false,
+  ): boolean {
+    if (this.#exiting) return false
     const cells = this.#cells
     if (flag >= 0 && Atomics.load(cells.aborts, flag) === 1) {
       this.#fail(id, flag, new DOMException('The call was aborted before it started.', 'AbortError'), 0)
-      return
+      return false
     }
     const controller = flag >= 0 && withSignal ? callSignal(cells.aborts, flag) : undefined
     if (controller) this.#controllers.set(id, controller)
@@ -171,13 +239,18 @@ class WorkerRuntime {
     }
     const started = performance.now()
     let result: unknown
+    // While the call's synchronous part runs, it holds the thread: a time limit passing for another
+    // call meanwhile is this one's doing.
+    Atomics.store(cells.current, 0, flag + 1)
     try {
       result = fn(controller?.signal)
     } catch (error) {
+      Atomics.store(cells.current, 0, 0)
       this.#controllers.delete(id)
       this.#fail(id, flag, error, performance.now() - started)
-      return
+      return false
     }
+    Atomics.store(cells.current, 0, 0)
     const finish = (outcome: unknown) => {
       this.#controllers.delete(id)
       const took = performance.now() - started
@@ -193,7 +266,10 @@ class WorkerRuntime {
         this.#controllers.delete(id)
         this.#fail(id, flag, error, performance.now() - started)
       })
-    } else finish(result)
+      return true
+    }
+    finish(result)
+    return false
   }
 
   /**
@@ -201,6 +277,8 @@ class WorkerRuntime {
    * answered first, so a main side that loses this worker waits for it instead of failing the call.
    */
   #answer(message: FromWorker & { id: number }, flag: number, transfer?: Transferable[]): void {
+    // The call that exited, or one that settled after it: the main side fails it with the worker.
+    if (this.#exiting) return
     if (flag >= 0) Atomics.store(this.#cells.marks, flag, ANSWERED)
     try {
       this.#port.postMessage(message, transfer)
@@ -230,10 +308,6 @@ class WorkerRuntime {
     message: ToWorker & { type: 'context' },
     signal: AbortSignal | undefined,
   ): Promise<ContextOutcome> {
-    if (workerApp) {
-      appStarted ??= workerApp.start()
-      await appStarted
-    }
     const state = this.#request(message.request)
     const info = blockingRegistry()[message.fn]!
     const ctx = new WorkerContext(message.ctx, state, signal)
