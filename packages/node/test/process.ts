@@ -7,8 +7,11 @@ export interface ServerProcess {
   child: ChildProcess
   output: () => string
   stop: (signal?: NodeJS.Signals) => Promise<number | null>
-  /** Resolves once the output contains `text`; rejects after `timeout` ms with the output. */
-  waitFor: (text: string, timeout?: number) => Promise<void>
+  /**
+   * Resolves once the output contains `text` (or `text(output)` holds); rejects after `timeout` ms
+   * with the output.
+   */
+  waitFor: (text: string | ((output: string) => boolean), timeout?: number) => Promise<void>
 }
 
 /** Starts `node <fixture>` and resolves once it prints `READY <url>` (or rejects with its output). */
@@ -47,9 +50,10 @@ export async function startServer(fixture: string, env: Record<string, string> =
     output: () => output,
     waitFor: async (text, timeout = 5000) => {
       const deadline = Date.now() + timeout
-      while (!output.includes(text)) {
+      const seen = typeof text === 'string' ? () => output.includes(text) : () => text(output)
+      while (!seen()) {
         if (Date.now() > deadline)
-          throw new Error(`${fixture} did not print "${text}" in ${timeout} ms:\n${output}`)
+          throw new Error(`${fixture} did not print "${String(text)}" in ${timeout} ms:\n${output}`)
         await new Promise((r) => setTimeout(r, 20))
       }
     },
