@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
 import { BadRequestTarget, isNodeRequest, NativeRequest, nodeRequest, realRequest } from './request.ts'
-import { NodeResponse, writeResponse } from './response.ts'
+import { discardResponse, NodeResponse, writeResponse } from './response.ts'
 
 /** What a Node request's `env` holds for the app (`@tandem/node`'s body reader uses `incoming`). */
 export interface NodeEnv {
@@ -53,6 +53,11 @@ export function createListener(
   }
 
   const send = (response: Response, outgoing: ServerResponse) => {
+    if (outgoing.writableEnded) {
+      // Answered already (503 at the shutdown deadline): the app's answer has nowhere to go.
+      discardResponse(response)
+      return
+    }
     let streaming: Promise<void> | undefined
     try {
       streaming = writeResponse(response, outgoing)
@@ -68,6 +73,7 @@ export function createListener(
       'The app did not answer a request (this is a bug in Tandem or an adapter: please report it)',
       error,
     )
+    if (outgoing.writableEnded) return
     if (outgoing.headersSent) {
       outgoing.destroy()
       return

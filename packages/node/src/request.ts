@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
+import { refusedAtShutdown } from './drain.ts'
 import { answerFromReal } from './lazy.ts'
 
 /**
@@ -235,15 +236,19 @@ class NodeRequest {
     return this.#headers as unknown as Headers
   }
 
-  /** Aborted when the client goes away before the response is complete. */
+  /**
+   * Aborted when the client goes away before the response is complete, or when the server answered
+   * the request itself (503 at the shutdown deadline).
+   */
   get signal(): AbortSignal {
     if (!this.#signal) {
       const controller = new AbortController()
       const outgoing = this.#outgoing
-      if (outgoing.closed && !outgoing.writableFinished) controller.abort()
+      const left = () => !outgoing.writableFinished || refusedAtShutdown(outgoing)
+      if (outgoing.closed && left()) controller.abort()
       else {
         outgoing.once('close', () => {
-          if (!outgoing.writableFinished) controller.abort()
+          if (left()) controller.abort()
         })
       }
       this.#signal = controller.signal

@@ -192,6 +192,16 @@ export function writeResponse(response: Response, outgoing: ServerResponse): Pro
   return pipeBody(body, outgoing, declared)
 }
 
+/**
+ * Drops a response that will not be written (the server answered its request already): a streamed
+ * body is cancelled, so its cleanups and background tasks run.
+ */
+export function discardResponse(response: Response): void {
+  if ((response as unknown as LightResponse)[PARTS]) return
+  const real = (response as unknown as LightResponse)[REAL] ?? response
+  real.body?.cancel().catch(() => {})
+}
+
 /** The content codings fetch() decodes on its own: a fetched body with these is already plain. */
 const FETCH_DECODES = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'zstd'])
 

@@ -17,6 +17,7 @@ import {
   setCodeCompiler,
 } from '@tandem/core'
 import { nodeBodyReader } from './body.ts'
+import { drainable } from './drain.ts'
 import { compileFunction, createListener, installFetchGlobals, type NodeEnv } from './listener.ts'
 import { createNodePool, type Entry, type NodePoolOptions } from './pool.ts'
 
@@ -42,8 +43,10 @@ export interface TandemServer {
   /** The underlying `node:http` server. */
   server: HttpServer
   /**
-   * Stops accepting connections, finishes in-flight requests, their background tasks and cleanups
-   * and the pool's calls, stops the workers, then runs the lifespan's teardown.
+   * Stops accepting connections, finishes in-flight requests (their answers say `Connection: close`;
+   * idle keep-alive connections close cleanly; past `shutdownTimeout` a request still running is
+   * answered 503 with `Retry-After`), their background tasks and cleanups and the pool's calls, stops
+   * the workers, then runs the lifespan's teardown.
    */
   close(): Promise<void>
 }
@@ -99,7 +102,8 @@ export async function serve(
     () => host,
     (message, error) => logger.error(message, error),
   )
-  const server = createServer(listener)
+  const server = createServer()
+  const drain = drainable(server, listener)
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -116,31 +120,16 @@ export async function serve(
   }
   const actualPort = (server.address() as AddressInfo).port
   host = `${hostname.includes(':') ? `[${hostname}]` : hostname}:${actualPort}`
-  let stopped: Promise<void> | undefined
   const url = `http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${actualPort}`
   const close = runServing(
     app,
     scheduler,
     {
       url,
-      stopAccepting: () => {
-        stopped = new Promise<void>((resolve) => server.close(() => resolve()))
-        server.closeIdleConnections()
-        return stopped
-      },
-      // In-flight requests are done when every connection has gone idle and been closed: nothing to
-      // track per request. Keep-alive connections go idle after their response; close them as they do.
-      idle: async () => {
-        let done = false
-        void stopped?.then(() => {
-          done = true
-        })
-        while (!done) {
-          server.closeIdleConnections()
-          await new Promise((resolve) => setTimeout(resolve, 20))
-        }
-      },
-      closeConnections: () => server.closeAllConnections(),
+      // Stops listening; connections close as their last answer goes out (see drain.ts).
+      stopAccepting: () => drain.stopAccepting(),
+      idle: () => drain.idle(),
+      closeConnections: () => drain.closeConnections(),
     },
     options,
     describePool('worker thread', scheduler.stats().size, poolOptions),

@@ -1,7 +1,7 @@
 import { pbkdf2Sync } from 'node:crypto'
-import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runToEnd, type ServerProcess, startServer } from './process.ts'
+import { isAnswer, openRaw } from './raw-http.ts'
 
 const json = async (res: Response) => ({ status: res.status, body: await res.json() })
 
@@ -270,35 +270,39 @@ describe('pool limits over HTTP', () => {
     expect(server.output().match(/TEARDOWN on thread \d+/g)).toHaveLength(2)
   }, 30_000)
 
-  it('stops waiting for a client that never finishes its body at shutdownTimeout, and still tears down', async () => {
+  it('stops waiting for a client that never finishes its body at shutdownTimeout (503, retry), and still tears down', async () => {
     const server = await startServer('server.ts', { POOL_SIZE: '1', SHUTDOWN_TIMEOUT: '300' })
     await fetch(`${server.url}/sleep/1`)
     const { port } = new URL(server.url)
-    const socket = connect(Number(port), '127.0.0.1')
-    await new Promise((resolve) => socket.once('connect', resolve))
-    socket.on('error', () => {})
+    const connection = await openRaw(Number(port))
     // 100 bytes announced, 6 sent, then nothing: the request is in flight until the client sends more.
-    socket.write(
+    connection.write(
       'POST /hash HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":',
     )
     await new Promise((r) => setTimeout(r, 100))
-    const closed = new Promise((resolve) => socket.once('close', resolve))
     const code = await server.stop('SIGTERM')
     expect(code).toBe(0)
-    await closed
+    // Read already, so told to retry (not cut), then a clean close.
+    const answer = await connection.next()
+    expect(isAnswer(answer) && [answer.status, answer.headers['retry-after']]).toEqual([503, '1'])
+    expect(await connection.ended).toEqual({ how: 'fin' })
     expect(server.output()).toMatch(/still running 300 ms after shutdown began \(shutdownTimeout\)/)
     expect(server.output().match(/TEARDOWN on thread \d+/g)).toHaveLength(2)
   }, 30_000)
 
-  it('stops a blocking call that outlives shutdownTimeout: the pool is terminated and the process exits', async () => {
+  it('stops a blocking call that outlives shutdownTimeout: its client is told to retry, the pool is terminated and the process exits', async () => {
     const server = await startServer('server.ts', { POOL_SIZE: '1', SHUTDOWN_TIMEOUT: '300' })
-    const stuck = fetch(`${server.url}/sleep/10000`).catch(() => 'cut')
+    const stuck = fetch(`${server.url}/sleep/10000`).then(
+      (res) => [res.status, res.headers.get('retry-after')],
+      () => 'cut',
+    )
     await server.waitFor('SLEEPING 10000')
     const started = Date.now()
     expect(await server.stop('SIGTERM')).toBe(0)
     // Well before the call's own 10 s: 0.3 s of waiting, a second for the requests, one for the pool.
     expect(Date.now() - started).toBeLessThan(8000)
-    expect(await stuck).toBe('cut')
+    // Told to retry at the deadline, rather than cut.
+    expect(await stuck).toEqual([503, '1'])
     expect(server.output()).toMatch(/blocking calls were still running; terminating the pool workers/)
     expect(server.output()).toMatch(/TEARDOWN on thread 0/)
   }, 30_000)
