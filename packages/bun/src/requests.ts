@@ -19,24 +19,41 @@ const HOST_BREAKERS = /[/?#@\\\s,]/
  *   the bare path) gets the server's own host, as on Node; a `Host` that makes no URL (`a b/c`) and
  *   an authority-form `CONNECT` are answered 400 by Tandem, as `@tandem/node` answers them.
  *
- * Ordinary requests (an absolute `http://` URL, any method but `CONNECT`) go to `fetch` unchanged.
+ * - An absolute URL whose host is not one (`Host: x:99999`: Bun writes `http://x:99999/`, which no
+ *   URL parser accepts) is answered 400, as on Node, instead of failing inside the app.
+ *
+ * Ordinary requests go to `fetch` unchanged. Like `@tandem/node`, it keeps the last host it checked:
+ * a request to that host costs one `startsWith`.
  *
  * @example
  * Bun.serve({ port: 8000, fetch: bunFetch(app.fetch, () => `127.0.0.1:${server.port}`) })
  */
 export function bunFetch(fetch: Fetch, host: () => string): Fetch {
+  /** `http://<host>/` of the last request whose host made a valid URL. */
+  const checked = { origin: '\0' }
   return (request) => {
-    if (request.url.startsWith('http') && request.method !== 'CONNECT') return fetch(request)
-    return unusual(request, fetch, host)
+    if (request.url.startsWith(checked.origin) && request.method !== 'CONNECT') return fetch(request)
+    return unusual(request, fetch, host, checked)
   }
 }
 
-function unusual(request: Request, fetch: Fetch, host: () => string): Response | Promise<Response> {
+function unusual(
+  request: Request,
+  fetch: Fetch,
+  host: () => string,
+  checked: { origin: string },
+): Response | Promise<Response> {
   const url = request.url
   const connect = request.method === 'CONNECT'
   let answer: Response | Promise<Response>
-  if (url.startsWith('http')) answer = fetch(request)
-  else if (url.startsWith('/')) {
+  if (url.startsWith('http://') || url.startsWith('https://')) {
+    const end = url.indexOf('/', url.indexOf('//') + 2)
+    const origin = end < 0 ? `${url}/` : url.slice(0, end + 1)
+    if (URL.canParse(origin)) {
+      if (!connect) checked.origin = origin
+      answer = fetch(request)
+    } else answer = badRequest(`Invalid Host header: ${request.headers.get('host')}`)
+  } else if (url.startsWith('/')) {
     const given = request.headers.get('host')
     const rebuilt =
       given && HOST_BREAKERS.test(given) ? undefined : withUrl(request, `http://${given || host()}${url}`)
@@ -65,10 +82,25 @@ function badRequest(what: string): Response {
   })
 }
 
-/** `response` with `Connection: close`: Bun closes the connection once it is sent. */
 async function closing(response: Response | Promise<Response>): Promise<Response> {
-  const sent = await response
-  const headers = new Headers(sent.headers)
-  headers.set('connection', 'close')
-  return new Response(sent.body, { status: sent.status, statusText: sent.statusText, headers })
+  return withConnectionClose(await response)
+}
+
+/**
+ * `response` with `Connection: close`: Bun closes the connection once it is sent. Its headers are
+ * changed in place when they can be; a response whose headers cannot change (one from `fetch()`)
+ * is copied around its body.
+ *
+ * @example
+ * return withConnectionClose(await app.fetch(request))
+ */
+export function withConnectionClose(response: Response): Response {
+  try {
+    response.headers.set('connection', 'close')
+    return response
+  } catch {
+    const headers = new Headers(response.headers)
+    headers.set('connection', 'close')
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers })
+  }
 }

@@ -48,6 +48,17 @@ describe('what Tandem answers on Bun', () => {
     )
   })
 
+  it('answers 400 for a Host whose port makes no URL, and serves the next host again', async () => {
+    const got = await exchange(server.port, `GET /health HTTP/1.1\r\nHost: x:99999\r\n\r\n${health}`)
+    expect(got.statuses).toEqual([400, 200])
+    expect(got.text).toContain('Bad request: Invalid Host header: x:99999.')
+    const other = await exchange(
+      server.port,
+      'GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+    )
+    expect(other.statuses).toEqual([200])
+  })
+
   it('keeps the body of a request rebuilt with the server host', async () => {
     const body = '{"input":"a"}'
     const got = await exchange(
