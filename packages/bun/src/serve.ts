@@ -13,6 +13,7 @@ import {
   type ServingOptions,
   setCodeCompiler,
 } from '@tandem/core'
+import { bunDrain } from './drain.ts'
 import { type BunPoolOptions, createBunPool, type Entry } from './pool.ts'
 import { bunFetch } from './requests.ts'
 
@@ -77,12 +78,14 @@ export async function serve(
   const port = options.port ?? (Number(process.env.PORT) || 8000)
   const hostname = options.hostname ?? '127.0.0.1'
   let server: ReturnType<typeof Bun.serve>
-  try {
-    const fetch = bunFetch(
+  const drain = bunDrain(
+    bunFetch(
       (request) => app.fetch(request),
       () => `${hostname.includes(':') ? `[${hostname}]` : hostname}:${server.port}`,
-    )
-    server = Bun.serve({ port, hostname, fetch })
+    ),
+  )
+  try {
+    server = Bun.serve({ port, hostname, fetch: drain.fetch })
   } catch (error) {
     await abandonServing(scheduler)
     throw new Error(`serve(): could not listen on ${hostname}:${port}: ${(error as Error).message}`, {
@@ -93,14 +96,7 @@ export async function serve(
   const close = runServing(
     app,
     scheduler,
-    {
-      url,
-      stopAccepting: () => Promise.resolve(server.stop(false)),
-      closeConnections: () => void server.stop(true),
-      idle: async () => {
-        while (server.pendingRequests > 0) await new Promise((resolve) => setTimeout(resolve, 10))
-      },
-    },
+    drain.lifecycle(server, url),
     options,
     describePool('web worker', scheduler.stats().size, poolOptions),
   )
