@@ -19,7 +19,7 @@ import {
 import { nodeBodyReader } from './body.ts'
 import { drainable } from './drain.ts'
 import { compileFunction, createListener, installFetchGlobals, type NodeEnv } from './listener.ts'
-import { createNodePool, type Entry, type NodePoolOptions } from './pool.ts'
+import { createNodePool, type Entry, type NodePoolOptions, workerLimits } from './pool.ts'
 
 /** Options of `serve()`. */
 export interface ServeOptions extends ServingOptions {
@@ -132,7 +132,11 @@ export async function serve(
       closeConnections: () => drain.closeConnections(),
     },
     options,
-    describePool('worker thread', scheduler.stats().size, poolOptions),
+    poolOptions === false
+      ? describePool('worker thread', 0, false)
+      : `${describePool('worker thread', scheduler.stats().size, poolOptions)}, heap up to ${
+          workerLimits(poolOptions.resourceLimits).maxOldGenerationSizeMb
+        } MB per worker (pool.resourceLimits)`,
   )
   return { url, port: actualPort, scheduler, server, close }
 }

@@ -15,7 +15,7 @@ describe('serve() on a real node process with a worker_threads pool', () => {
   it('logs where it listens and the pool it runs, with each setting named', () => {
     expect(server.output()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(docs: .*\/docs\)/)
     expect(server.output()).toContain(
-      'pool: 2 worker threads (pool.size), queue up to 1024 calls (pool.maxQueue), timeout none (pool.timeout), nice 10 (pool.nice)',
+      'pool: 2 worker threads (pool.size), queue up to 1024 calls (pool.maxQueue), timeout none (pool.timeout), nice 10 (pool.nice), heap up to 1024 MB per worker (pool.resourceLimits)',
     )
   })
 
