@@ -1,33 +1,18 @@
 import type { App } from '../app.ts'
-import { BackgroundTasks } from '../background.ts'
-import {
-  blockingFingerprint,
-  blockingInfo,
-  blockingRegistry,
-  isBlocking,
-  sealBlockingRegistry,
-} from '../execution/blocking.ts'
+import { blockingFingerprint, blockingRegistry, sealBlockingRegistry } from '../execution/blocking.ts'
 import { InlineScheduler } from '../execution/inline.ts'
 import { setScheduler } from '../execution/scheduler-registry.ts'
 import { unwrapTransfer } from '../execution/transfer.ts'
-import { ResponseState } from '../response-state.ts'
 import { deserializeError, type SerializedError, serializeError, UNCLONEABLE_RESULT } from './errors-wire.ts'
-import type { CallCells, ContextEffects, ContextSnapshot, FromWorker, ToWorker } from './protocol.ts'
-import { ANSWERED, callCells, clockNow, REF, RUNNING } from './protocol.ts'
-import { decodeForm, encodeResponse } from './snapshot.ts'
+import type { CallCells, ContextEffects, FromWorker, ToWorker } from './protocol.ts'
+import { ANSWERED, callCells, clockNow, RUNNING } from './protocol.ts'
+import { encodeResponse } from './snapshot.ts'
+import { type RequestState, WorkerContext } from './worker-context.ts'
 
 /** The worker side of a port to the main thread (Node's `parentPort`, a Web Worker's `self`). */
 export interface WorkerPort {
   postMessage(message: FromWorker, transfer?: Transferable[]): void
   onMessage(listener: (message: ToWorker) => void): void
-}
-
-/** What a worker keeps for one request until the main side releases it. */
-interface RequestState {
-  values: Map<number, unknown>
-  exits: Map<number, Generator | AsyncGenerator>
-  tasks: Map<number, { fn: Function; args: unknown[] }>
-  next: number
 }
 
 let poolWorker = false
@@ -276,15 +261,23 @@ class WorkerRuntime {
    * Posts an answer at once: never held back behind the next call (which may run for long). Marked
    * answered first, so a main side that loses this worker waits for it instead of failing the call.
    */
-  #answer(message: FromWorker & { id: number }, flag: number, transfer?: Transferable[]): void {
+  #answer(message: FromWorker & { type: 'result' | 'error' }, flag: number, transfer?: Transferable[]): void {
     // The call that exited, or one that settled after it: the main side fails it with the worker.
     if (this.#exiting) return
     if (flag >= 0) Atomics.store(this.#cells.marks, flag, ANSWERED)
     try {
       this.#port.postMessage(message, transfer)
     } catch (error) {
-      if (message.type !== 'result') throw error
-      this.#port.postMessage(this.#uncloneable(message.id, error, message.took))
+      this.#port.postMessage(
+        message.type === 'result'
+          ? this.#uncloneable(message.id, error, message.took)
+          : {
+              ...message,
+              error: serializeError(
+                new Error(`An error could not be sent from the worker (${(error as Error).message}).`),
+              ),
+            },
+      )
     }
   }
 
@@ -310,7 +303,7 @@ class WorkerRuntime {
   ): Promise<ContextOutcome> {
     const state = this.#request(message.request)
     const info = blockingRegistry()[message.fn]!
-    const ctx = new WorkerContext(message.ctx, state, signal)
+    const ctx = new WorkerContext(message.ctx, state, signal, () => workerApp?.state)
     let { value, list } = unwrapTransfer(await info.fn(ctx))
     const out: { ref?: number; exit?: number; value?: unknown; effects?: ContextEffects } = {}
     if (message.yields) {
@@ -365,94 +358,4 @@ class ContextOutcome {
     readonly message: { ref?: number; exit?: number; value?: unknown; effects?: ContextEffects },
     readonly transfer: Transferable[] | undefined,
   ) {}
-}
-
-/** The context a blocking handler or dependency sees on a worker, rebuilt from its snapshot. */
-class WorkerContext {
-  readonly params: unknown
-  readonly query: unknown
-  readonly headers: unknown
-  readonly cookies: unknown
-  readonly body: unknown
-  readonly form: unknown
-  readonly deps: Record<string, unknown>
-  readonly scopes: string[]
-  readonly signal: AbortSignal
-  readonly response = new ResponseState()
-  readonly env = undefined
-  readonly #snapshot: ContextSnapshot
-  readonly #state: RequestState
-  readonly #tasks: NonNullable<ContextEffects['tasks']> = []
-  #request: Request | undefined
-  #background: BackgroundTasks | undefined
-
-  constructor(snapshot: ContextSnapshot, state: RequestState, signal: AbortSignal | undefined) {
-    this.#snapshot = snapshot
-    this.#state = state
-    this.params = snapshot.params
-    this.query = snapshot.query
-    this.headers = snapshot.headers
-    this.cookies = snapshot.cookies
-    this.body = snapshot.body
-    this.form = decodeForm(snapshot.form)
-    this.scopes = snapshot.scopes
-    this.signal = signal ?? new AbortController().signal
-    this.deps = {}
-    for (const [name, value] of Object.entries(snapshot.deps)) {
-      const ref =
-        value !== null && typeof value === 'object' && REF in value
-          ? (value as Record<string, number>)[REF]
-          : undefined
-      this.deps[name] = ref === undefined ? value : state.values.get(ref)
-    }
-  }
-
-  /** The request, rebuilt from its URL, method, headers and body. */
-  get request(): Request {
-    const r = this.#snapshot.request
-    this.#request ??= new Request(r.url, {
-      method: r.method,
-      headers: r.headers,
-      body: r.method === 'GET' || r.method === 'HEAD' ? null : r.body,
-    })
-    return this.#request
-  }
-
-  get state(): unknown {
-    return workerApp?.state
-  }
-
-  /** Tasks added here run after the response, as on the loop: blocking ones on the pool, others on this worker. */
-  get background(): BackgroundTasks {
-    if (!this.#background) {
-      const tasks = this.#tasks
-      const state = this.#state
-      const background = new BackgroundTasks('a blocking function')
-      background.add = <A extends unknown[]>(fn: (...args: A) => unknown, ...args: A) => {
-        if (isBlocking(fn)) tasks.push({ fn: blockingInfo(fn).id, args })
-        else {
-          const local = state.next++
-          state.tasks.set(local, { fn, args })
-          tasks.push({ local, name: fn.name || 'anonymous' })
-        }
-      }
-      this.#background = background
-    }
-    return this.#background
-  }
-
-  effects(): ContextEffects | undefined {
-    const response = this.response
-    if (response.status === undefined && !response.touched && this.#tasks.length === 0) return undefined
-    const effects: ContextEffects = {}
-    if (response.status !== undefined) effects.status = response.status
-    if (response.touched) {
-      const headers: [string, string][] = []
-      for (const [name, value] of response.headers) if (name !== 'set-cookie') headers.push([name, value])
-      for (const cookie of response.headers.getSetCookie()) headers.push(['set-cookie', cookie])
-      effects.headers = headers
-    }
-    if (this.#tasks.length > 0) effects.tasks = this.#tasks
-    return effects
-  }
 }
