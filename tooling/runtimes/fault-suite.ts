@@ -42,6 +42,20 @@ async function recorded(file: string, line: string, timeout = 15_000): Promise<v
   }
 }
 
+/** Sends a request, and leaves (aborts it) once `ready` resolves; resolves once the client has left. */
+async function leaveAfter(url: string, ready: () => Promise<void>): Promise<void> {
+  const controller = new AbortController()
+  const answer = fetch(url, { signal: controller.signal }).then(
+    (response) => {
+      throw new Error(`${url} answered ${response.status} before the client left`)
+    },
+    () => undefined,
+  )
+  await ready()
+  controller.abort()
+  await answer
+}
+
 /**
  * The reliability suite of a server adapter, against a real process of faults-app.ts: steady mixed
  * load with every fault (nothing lost, healthy calls all succeed, every call runs exactly once),
@@ -120,23 +134,11 @@ export function runFaultSuite(
         expect([0, 1, 2, 3].map((i) => runs.get(`gone${i}`) ?? 0)).toEqual([0, 0, 0, 0])
 
         // A running blocking handler sees the client leave.
-        const watcher = new AbortController()
-        const watching = fetch(`${server.url}/watch?id=w&ms=8000`, { signal: watcher.signal }).catch(
-          () => 'left',
-        )
-        await recorded(record, 'run w')
-        watcher.abort()
-        expect(await watching).toBe('left')
+        await leaveAfter(`${server.url}/watch?id=w&ms=8000`, () => recorded(record, 'run w'))
         await recorded(record, 'aborted w')
 
         // A client that leaves while its yield dependency is open: the cleanup runs, once.
-        const leaver = new AbortController()
-        const leaving2 = fetch(`${server.url}/held?id=k&ms=400`, { signal: leaver.signal }).catch(
-          () => 'left',
-        )
-        await recorded(record, 'open k')
-        leaver.abort()
-        expect(await leaving2).toBe('left')
+        await leaveAfter(`${server.url}/held?id=k&ms=400`, () => recorded(record, 'open k'))
         await recorded(record, 'close k')
         expect((await fetch(`${server.url}/tiny?id=last`)).status).toBe(200)
         expect([

@@ -115,3 +115,16 @@ app.get(
     return deps.resource
   }),
 )
+
+/**
+ * The pool settings of a fault-injection server, from its environment (FAULT_POOL_SIZE,
+ * FAULT_MAX_QUEUE, FAULT_TIMEOUT): 2 workers, 1024 calls, a 1000 ms limit by default.
+ */
+export function faultPool(env: Record<string, string | undefined> = process.env) {
+  return {
+    size: Number(env.FAULT_POOL_SIZE ?? 2),
+    maxQueue: Number(env.FAULT_MAX_QUEUE ?? 1024),
+    timeout: Number(env.FAULT_TIMEOUT ?? 1000),
+    nice: 0,
+  }
+}

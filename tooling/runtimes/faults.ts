@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import type { FaultKind } from './faults-app.ts'
+import { prng } from './malformed.ts'
 
 /**
  * The fault-injection load of the reliability suite: steady mixed traffic against a server of
@@ -40,18 +41,6 @@ export interface FaultLoadOptions {
   /** The server's pid, to sample its memory (Linux). */
   pid?: number
   seed?: number
-}
-
-/** A small seeded PRNG (mulberry32): the same seed, the same traffic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** What each route answers; a runaway allocation is stopped by the heap limit or the time limit, whichever comes first. */

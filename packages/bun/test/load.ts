@@ -19,6 +19,19 @@ export interface ClientCounts {
   afterClose: number
 }
 
+/** Counts of a client that has sent nothing yet. */
+function noCounts(): ClientCounts {
+  return {
+    sent: 0,
+    answered: {},
+    closing: 0,
+    closedBeforeAnswer: 0,
+    resetBeforeAnswer: 0,
+    closedIdle: 0,
+    afterClose: 0,
+  }
+}
+
 /**
  * A client that sends `path` on one keep-alive connection, one request at a time, until the server
  * closes the connection, `stop()` is called, or `max` requests were sent. Resolves to its counts.
@@ -28,15 +41,7 @@ export function keepAliveClient(
   path: string,
   max: number,
 ): { counts: ClientCounts; done: Promise<ClientCounts>; stop: () => void } {
-  const counts: ClientCounts = {
-    sent: 0,
-    answered: {},
-    closing: 0,
-    closedBeforeAnswer: 0,
-    resetBeforeAnswer: 0,
-    closedIdle: 0,
-    afterClose: 0,
-  }
+  const counts = noCounts()
   let stopping = false
   let outstanding = false
   let saidClose = false
@@ -93,15 +98,7 @@ export function keepAliveClient(
 
 /** The counts of several clients, added up. */
 export function total(all: ClientCounts[]): ClientCounts & { lost: number } {
-  const sum: ClientCounts = {
-    sent: 0,
-    answered: {},
-    closing: 0,
-    closedBeforeAnswer: 0,
-    resetBeforeAnswer: 0,
-    closedIdle: 0,
-    afterClose: 0,
-  }
+  const sum = noCounts()
   for (const c of all) {
     sum.sent += c.sent
     for (const [status, n] of Object.entries(c.answered))

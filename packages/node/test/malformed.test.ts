@@ -1,55 +1,12 @@
-import { type Answer, describeCase, report, storm, summarize } from '@tandem/runtimes/malformed'
+import { runMalformedSuite } from '@tandem/runtimes/malformed-suite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type ServerProcess, startServer } from './process.ts'
 
-// The malformed-request storm of the reliability suite (tooling/runtimes/malformed.ts): a failure
-// names its seed and case; MALFORMED_SEED and MALFORMED_COUNT replay or widen a run.
-const seed = Number(process.env.MALFORMED_SEED ?? 0x7a4d3)
-const count = Number(process.env.MALFORMED_COUNT ?? 10_000)
-
-/**
- * What Node's own HTTP parser answers before the app sees a request (its `clientError` default, and
- * the server's 417 for an unknown `Expect`): a status line, `Connection: close` and no body.
- */
-const nodeAnswer = (answer: Answer) =>
-  answer.status >= 400 && answer.headers['content-type'] === undefined && answer.body === ''
-
-describe('serve() on a real node process under a storm of malformed requests', () => {
-  let server: ServerProcess
-  beforeAll(async () => {
-    server = await startServer('malformed.ts')
-  }, 30_000)
-  afterAll(() => server?.stop())
-
-  it(`answers ${count} malformed requests without a 5xx, a hang, or a leaked stack`, async () => {
-    const port = Number(new URL(server.url).port)
-    const results = await storm({ port, seed, count, connections: 16 })
-    const summary = summarize(results, nodeAnswer)
-    console.log(report('node', summary))
-    const show = (list: { result: { index: number }; answer?: Answer; why?: string }[]) =>
-      list
-        .slice(0, 5)
-        .map(({ result, answer, why }) => `${why ?? ''} ${describeCase(seed, result.index, answer)}`)
-    expect(show(summary.app5xx)).toEqual([])
-    expect(show(summary.badBodies)).toEqual([])
-    expect(summary.hung.map((result) => describeCase(seed, result.index))).toEqual([])
-    expect(results.filter(Boolean)).toHaveLength(count)
-    expect(server.output()).not.toMatch(/did not answer a request|Unhandled error/)
-  }, 120_000)
-
-  it('still answers healthy requests after the storm', async () => {
-    expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ ok: true })
-    const created = await fetch(`${server.url}/items`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"name":"fries","price":2.5,"kind":"fries"}',
-    })
-    expect(created.status).toBe(201)
-    const hashed = await fetch(`${server.url}/hash`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"input":"after"}',
-    })
-    expect(hashed.status).toBe(200)
-  })
+// The malformed-request storm (tooling/runtimes/malformed.ts) against a real node process. What
+// Node's own parser answers (400, 431, and the server's 417 for an unknown Expect) is counted apart.
+runMalformedSuite('node', new URL('./fixtures/malformed.ts', import.meta.url).pathname, {
+  describe,
+  it,
+  beforeAll,
+  afterAll,
+  expect,
 })
