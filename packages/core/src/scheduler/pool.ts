@@ -9,6 +9,7 @@ import type {
 } from '../execution/scheduler.ts'
 import { RequestAffinity } from './affinity.ts'
 import { deserializeError, type SerializedError, UNCLONEABLE_RESULT } from './errors-wire.ts'
+import { overdueCall, sortLostCalls } from './marks.ts'
 import type { PoolOptions, WorkerFactory } from './pool-types.ts'
 import { type ContextSnapshot, callMemory, clockNow, type FromWorker } from './protocol.ts'
 import { Slot } from './slot.ts'
@@ -528,26 +529,15 @@ export class ThreadPool implements Scheduler {
   #checkTime(slot: Slot): void {
     if (slot.dead || slot.inflight.length === 0) return
     const limit = this.options.timeout
-    const now = clockNow()
-    // The call holding the worker's thread: a pending async call past its limit because of it is not
-    // charged (the holder is, at its own deadline, and the pending call fails with the worker).
-    const holder = Atomics.load(slot.cells.current, 0) - 1
-    let next = limit
-    for (const task of slot.inflight) {
-      const started = slot.startedAt(task.flag) ?? (task.flag < 0 ? task.sentAt : undefined)
-      if (started === undefined) continue
-      const left = started + limit - now
-      if (left <= 0 && holder >= 0 && holder !== task.flag) continue
-      if (left <= 0) {
-        this.#settle(task)
-        this.#failed++
-        task.reject(new PoolTimeoutError(task.label, limit))
-        this.#lose(slot, `${task.label} ran past the ${limit} ms timeout`, true)
-        return
-      }
-      if (left < next) next = left
+    const overdue = overdueCall(slot, limit, clockNow())
+    if (typeof overdue === 'number') {
+      this.#checkTimeAfter(slot, overdue)
+      return
     }
-    this.#checkTimeAfter(slot, Math.max(1, Math.ceil(next)))
+    this.#settle(overdue)
+    this.#failed++
+    overdue.reject(new PoolTimeoutError(overdue.label, limit))
+    this.#lose(slot, `${overdue.label} ran past the ${limit} ms timeout`, true)
   }
 
   /**
@@ -575,31 +565,20 @@ export class ThreadPool implements Scheduler {
       if (!task.direct) this.#failed++
       task.reject(new WorkerCrashedError(task.label, why))
     }
-    // Requests with values on this worker: anchored ones, and those with a call that ran here.
-    const stranded = new Set<number>()
-    for (const task of slot.inflight) {
-      if (task.request !== undefined && slot.started(task.flag)) stranded.add(task.request)
+    const lost = sortLostCalls(slot, (request) => this.#requests.isAnchored(request))
+    slot.local.length = 0
+    for (const task of lost.ran) crashed(task)
+    for (const task of lost.stranded) crashed(task, `${reason}; it held this request’s values`)
+    for (const task of lost.movable) {
+      this.#settle(task)
+      task.slot = undefined
+      task.flag = -1
+      if (task.signal && task.onAbort) task.signal.addEventListener('abort', task.onAbort, { once: true })
     }
-    for (const request of slot.requests) if (this.#requests.isAnchored(request)) stranded.add(request)
-    const requeue: Task[] = []
-    const answered: Task[] = []
-    for (const task of [...slot.inflight, ...slot.local.splice(0)]) {
-      if (task.slot === slot && slot.answered(task.flag)) answered.push(task)
-      else if (task.slot === slot && slot.started(task.flag)) crashed(task)
-      else if (task.direct || (task.request !== undefined && stranded.has(task.request))) {
-        crashed(task, `${reason}; it held this request’s values`)
-      } else {
-        this.#settle(task)
-        task.slot = undefined
-        task.flag = -1
-        requeue.push(task)
-        if (task.signal && task.onAbort) task.signal.addEventListener('abort', task.onAbort, { once: true })
-      }
-    }
-    this.#requests.workerLost(slot, stranded)
-    if (answered.length > 0) this.#awaitAnswers(slot, answered)
+    this.#requests.workerLost(slot, lost.requests)
+    if (lost.answered.length > 0) this.#awaitAnswers(slot, lost.answered)
     else void slot.handle.terminate()
-    this.#queue.splice(this.#queueHead, 0, ...requeue)
+    this.#queue.splice(this.#queueHead, 0, ...lost.movable)
     if (this.#state === 'running' || this.#state === 'closing') this.#spawn(slot.index)
     this.#pump()
   }
