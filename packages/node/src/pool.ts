@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { type ResourceLimits, Worker } from 'node:worker_threads'
+import { MessageChannel, type ResourceLimits, receiveMessageOnPort, Worker } from 'node:worker_threads'
 import {
   checkedNice,
   DEFAULT_POOL_NICE,
@@ -59,29 +59,51 @@ export function nodeWorkerFactory(
   const workerUrl = new URL('./worker.js', import.meta.url)
   const url = entryUrl(entry)
   return ({ index, flags }) => {
+    // Answers come over a channel of their own, read with receiveMessageOnPort when the worker wakes
+    // the loop: one 'message' event for every answer posted while the loop was busy, not one each
+    // (a worker posts each answer the moment its call ends).
+    const { port1: answers, port2 } = new MessageChannel()
+    const wake = new Int32Array(new SharedArrayBuffer(4))
     const worker = new Worker(workerUrl, {
-      workerData: { tandemPool: true, entry: url, flags, nice },
+      workerData: { tandemPool: true, entry: url, flags, nice, answers: port2, wake: wake.buffer },
+      transferList: [port2],
       name: `tandem-pool-${index}`,
       resourceLimits: workerLimits(resourceLimits),
     })
+    let listener: ((message: FromWorker) => void) | undefined
+    const drain = () => {
+      // Cleared first: an answer posted from now on wakes the loop again.
+      Atomics.store(wake, 0, 0)
+      for (let next = receiveMessageOnPort(answers); next; next = receiveMessageOnPort(answers)) {
+        listener?.(next.message as FromWorker)
+      }
+    }
+    worker.on('message', drain)
     let exitListener: ((reason: string) => void) | undefined
     let gone = false
     const exited = (reason: string) => {
       if (gone) return
       gone = true
+      // What the worker answered before it went is still in the channel.
+      drain()
+      answers.close()
       exitListener?.(reason)
     }
     worker.on('error', (error) => exited(`${error.name}: ${error.message}`))
     worker.on('exit', (code) => exited(`exit code ${code}`))
     return {
       postMessage: (message, transfer) => worker.postMessage(message, transfer as never),
-      onMessage: (listener) => worker.on('message', (message: FromWorker) => listener(message)),
-      onExit: (listener) => {
-        exitListener = listener
+      onMessage: (fn) => {
+        listener = fn
+      },
+      onExit: (fn) => {
+        exitListener = fn
       },
       terminate: async () => {
         gone = true
         await worker.terminate()
+        drain()
+        answers.close()
       },
     }
   }
