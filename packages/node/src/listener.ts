@@ -1,6 +1,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
-import { BadRequestTarget, isNodeRequest, NativeRequest, nodeRequest, realRequest } from './request.ts'
-import { discardResponse, NodeResponse, writeResponse } from './response.ts'
+import { isNodeRequest, NativeRequest, nodeRequest, realRequest } from './request.ts'
+import { BadRequestTarget } from './request-url.ts'
+import { NodeResponse } from './response.ts'
+import { discardResponse, writeResponse } from './write-response.ts'
 
 /** What a Node request's `env` holds for the app (`@tandem/node`'s body reader uses `incoming`). */
 export interface NodeEnv {

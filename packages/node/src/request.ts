@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Readable } from 'node:stream'
 import { refusedAtShutdown } from './drain.ts'
 import { answerFromReal } from './lazy.ts'
+import { INCOMING, NodeRequestHeaders, REAL, rawHeaders } from './request-headers.ts'
+import { requestUrl } from './request-url.ts'
 
 /**
  * The Web `Request` a Node request becomes, made lazily: method, URL and header lookups come
@@ -10,199 +12,10 @@ import { answerFromReal } from './lazy.ts'
  * `Request` for every request costs more than the rest of a small route's work.
  */
 
-/** The runtime's own classes, kept before `installFetchGlobals()` replaces the globals. */
+/** The runtime's own class, kept before `installFetchGlobals()` replaces the globals. */
 export const NativeRequest: typeof Request = globalThis.Request
-export const NativeHeaders: typeof Headers = globalThis.Headers
 
-const INCOMING = Symbol('tandem.incoming')
-const REAL = Symbol('tandem.request')
 const REAL_REQUEST = Symbol('tandem.realRequest')
-
-/** A header name as the Fetch standard accepts it (a token). */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/
-/**
- * Headers Node keeps only the first of when a request repeats them (its `headers` object drops the
- * rest), where the Fetch standard joins them all: read from the raw list.
- */
-const FIRST_ONLY = new Set([
-  'age',
-  'authorization',
-  'content-length',
-  'content-type',
-  'etag',
-  'expires',
-  'from',
-  'host',
-  'if-modified-since',
-  'if-unmodified-since',
-  'last-modified',
-  'location',
-  'max-forwards',
-  'proxy-authorization',
-  'referer',
-  'retry-after',
-  'server',
-  'user-agent',
-])
-
-/** A request's headers: `get` and `has` read Node's parsed headers; the rest builds real `Headers`. */
-class NodeRequestHeaders {
-  readonly [INCOMING]: IncomingMessage;
-  [REAL]: Headers | undefined
-
-  constructor(incoming: IncomingMessage) {
-    this[INCOMING] = incoming
-  }
-
-  #real(): Headers {
-    if (!this[REAL]) {
-      const raw = this[INCOMING].rawHeaders
-      const headers = new NativeHeaders()
-      for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!)
-      this[REAL] = headers
-    }
-    return this[REAL]
-  }
-
-  get(name: string): string | null {
-    if (this[REAL] || typeof name !== 'string') return this.#real().get(name)
-    const key = name.toLowerCase()
-    const headers = this[INCOMING].headers
-    const value = Object.hasOwn(headers, key) ? headers[key] : undefined
-    if (typeof value === 'string')
-      return FIRST_ONLY.has(key) ? joinedRaw(this[INCOMING].rawHeaders, key) : value
-    if (value === undefined && TOKEN.test(key)) return null
-    return this.#real().get(name)
-  }
-
-  has(name: string): boolean {
-    if (this[REAL] || typeof name !== 'string') return this.#real().has(name)
-    const key = name.toLowerCase()
-    if (Object.hasOwn(this[INCOMING].headers, key)) return true
-    if (TOKEN.test(key)) return false
-    return this.#real().has(name)
-  }
-
-  append(name: string, value: string): void {
-    this.#real().append(name, value)
-  }
-  delete(name: string): void {
-    this.#real().delete(name)
-  }
-  set(name: string, value: string): void {
-    this.#real().set(name, value)
-  }
-  getSetCookie(): string[] {
-    return this.#real().getSetCookie()
-  }
-  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
-    this.#real().forEach((value, key) => {
-      callback.call(thisArg, value, key, this as unknown as Headers)
-    })
-  }
-  keys(): HeadersIterator<string> {
-    return this.#real().keys()
-  }
-  values(): HeadersIterator<string> {
-    return this.#real().values()
-  }
-  entries(): HeadersIterator<[string, string]> {
-    return this.#real().entries()
-  }
-  [Symbol.iterator](): HeadersIterator<[string, string]> {
-    return this.#real().entries()
-  }
-
-  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: object, inspect: Function): string {
-    return `Headers ${inspect(Object.fromEntries(this.#real()), options)}`
-  }
-}
-Object.setPrototypeOf(NodeRequestHeaders.prototype, NativeHeaders.prototype)
-
-/** Every value of a header in the raw list, joined as the Fetch standard does. */
-function joinedRaw(raw: string[], key: string): string | null {
-  let value: string | null = null
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!
-    if (name.length === key.length && name.toLowerCase() === key) {
-      value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]}`
-    }
-  }
-  return value
-}
-
-/** What a `Host` header may not hold (it would change what the URL means). */
-const HOST_BREAKERS = /[/?#@\\\s]/
-/** A request target that is already a URL path as the URL standard would write it. */
-const SIMPLE_PATH = /^\/[!#$&(-;=?-[\]_a-z~]*$/
-/** `.` and `..` segments, which the URL standard removes. */
-const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/
-
-let lastHost = ''
-let lastScheme = ''
-let lastNormalHost = ''
-
-/** A `Host` as the URL standard writes it (lower case, default port dropped), or 400. */
-function normalHost(scheme: string, host: string): string {
-  if (!host || HOST_BREAKERS.test(host)) throw new BadRequestTarget(`Invalid Host header: ${host}`)
-  try {
-    return new URL(`${scheme}://${host}`).host
-  } catch {
-    throw new BadRequestTarget(`Invalid Host header: ${host}`)
-  }
-}
-
-function hostHeaders(raw: string[]): number {
-  let count = 0
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!
-    if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host')) count++
-  }
-  return count
-}
-
-/** Thrown for a request whose target or `Host` header makes no URL: answered 400. */
-export class BadRequestTarget extends Error {
-  override name = 'BadRequestTarget'
-}
-
-/** The request's URL: `http://` + its `Host` (else `fallbackHost`) + its target, as the URL standard writes it. */
-export function requestUrl(incoming: IncomingMessage, fallbackHost: string): string {
-  const target = incoming.url ?? '/'
-  if (target.charCodeAt(0) !== 47) {
-    // The absolute form (`GET http://host/path`), as proxies send it.
-    if (/^https?:\/\//i.test(target)) {
-      try {
-        return new URL(target).href
-      } catch {
-        throw new BadRequestTarget(`Invalid request target: ${target}`)
-      }
-    }
-    throw new BadRequestTarget(`Invalid request target: ${target}`)
-  }
-  const given = incoming.headers.host || fallbackHost
-  // Node keeps the first of several Host headers; RFC 9112 answers them with 400 (a proxy in front
-  // may have routed on another one).
-  if (given !== fallbackHost && hostHeaders(incoming.rawHeaders) > 1) {
-    throw new BadRequestTarget('Several Host headers')
-  }
-  const scheme = (incoming.socket as { encrypted?: boolean } | null)?.encrypted ? 'https' : 'http'
-  // Clients send the same Host again and again: the last one is kept as the URL standard wrote it.
-  if (given !== lastHost || scheme !== lastScheme) {
-    lastNormalHost = normalHost(scheme, given)
-    lastHost = given
-    lastScheme = scheme
-  }
-  const url = `${scheme}://${lastNormalHost}${target}`
-  if (SIMPLE_PATH.test(target) && (!target.includes('/.') || !DOT_SEGMENT.test(target))) return url
-  // Spaces, non-ASCII, backslashes or dot segments: the URL standard's own normal form.
-  try {
-    return new URL(url).href
-  } catch {
-    throw new BadRequestTarget(`Invalid request target: ${target}`)
-  }
-}
-
 const KEPT = Symbol('tandem.keptBody')
 
 /** The lazy `Request` of one Node request. */
@@ -309,13 +122,6 @@ class NodeRequest {
     }
     return this[REAL]
   }
-}
-
-function rawHeaders(incoming: IncomingMessage): [string, string][] {
-  const raw = incoming.rawHeaders
-  const pairs: [string, string][] = []
-  for (let i = 0; i < raw.length; i += 2) pairs.push([raw[i]!, raw[i + 1]!])
-  return pairs
 }
 
 // Everything else a Request has answers from the real one.
