@@ -1,9 +1,11 @@
 import type { z } from 'zod'
 import type { BackgroundTasks } from './background.ts'
-import type { Dependency } from './di/dependency.ts'
+import type { Dependency, DependencyDeclaration } from './di/dependency-class.ts'
 import type { ResponseSpec } from './openapi/types.ts'
 import type { ResponseState } from './response-state.ts'
 import type { ObjectInput, Shape } from './validation/inputs.ts'
+
+export type { DependencyDeclaration } from './di/dependency-class.ts'
 
 /** The HTTP methods a route can be declared for. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
@@ -36,35 +38,6 @@ export interface RouteDeclaration extends DependencyDeclaration {
   responses?: Record<number | string, ResponseSpec>
   /** Leave the route out of the OpenAPI document (default true: included). */
   includeInSchema?: boolean
-}
-
-/**
- * What a dependency declares: the route's input keys, plus `deps` (injected sub-dependencies) and
- * `dependencies` (run for their effects).
- *
- * @example
- * const currentUser = depends(
- *   { headers: { authorization: z.string() }, deps: { db } },
- *   async ({ headers, deps }) => deps.db.userForToken(headers.authorization),
- * )
- */
-export interface DependencyDeclaration {
-  /** Path parameters; strings from the URL are coerced by the schema's type. */
-  params?: ObjectInput
-  /** Query parameters; an array schema takes every occurrence of its key. */
-  query?: ObjectInput
-  /** Headers, named as on the wire in lower case (`'x-token'`); `x_token` reads `x-token` too. */
-  headers?: ObjectInput
-  /** Cookies. */
-  cookies?: ObjectInput
-  /** A JSON body (`application/json` or `application/*+json`), validated as sent. */
-  body?: z.ZodType
-  /** A urlencoded or multipart form; files are `File` values. */
-  form?: ObjectInput
-  /** Injected values: `{ name: dependency }`, resolved in declaration order, typed in `ctx.deps`. */
-  deps?: Record<string, Dependency<any>>
-  /** Dependencies run for their effects only, before `deps`. */
-  dependencies?: Dependency<any>[]
 }
 
 /**

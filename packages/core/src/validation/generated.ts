@@ -1,13 +1,9 @@
 import type { z } from 'zod'
+import { ASK_ZOD, type Check, closureCheck, codePoints, defaultOf } from './closures.ts'
 import { canCompile, compileSource, SourceBuilder, TOO_BIG } from './compiler.ts'
 import {
-  ASK_ZOD,
-  type Check,
-  closureCheck,
-  codePoints,
   DEFAULT,
-  defaultOf,
-  type FastField,
+  type FieldPlan,
   lengthPlan,
   numberPlan,
   OMIT,
@@ -15,17 +11,17 @@ import {
   REFUSE,
   stringPlan,
   zodOnly,
-} from './fast.ts'
+} from './plan.ts'
 import { acceptsMissing, defOf } from './schema.ts'
 
 /**
  * The validation fast path as generated code, for runtimes whose adapter provides a compiler (Node,
- * Bun): the same decisions as the closures in `fast.ts`, made from the same plans, without their
+ * Bun): the same decisions as the closures in `closures.ts`, made from the same plans (`plan.ts`), without their
  * calls and generic property access. A part the generator does not write inline calls its closure.
  */
 
 /**
- * The check of `schema` as generated code, mirroring the closures above decision for decision: a
+ * The check of `schema` as generated code, mirroring the closures decision for decision: a
  * part the generator does not write inline calls its closure. Undefined without a compiler.
  */
 export function generateCheck(schema: z.ZodType): Check | undefined {
@@ -58,7 +54,7 @@ export interface InputFieldSpec {
  */
 export function generateFieldsCheck(
   fields: readonly InputFieldSpec[],
-  plans: readonly FastField[],
+  plans: readonly FieldPlan[],
   failure: Function,
 ): ((read: (wire: string) => unknown) => unknown) | undefined {
   if (!canCompile()) return undefined
@@ -72,7 +68,7 @@ export function generateFieldsCheck(
 
 function generateFields(
   fields: readonly InputFieldSpec[],
-  plans: readonly FastField[],
+  plans: readonly FieldPlan[],
   failure: Function,
 ): ((read: (wire: string) => unknown) => unknown) | undefined {
   const gen = new CheckGenerator()
@@ -230,7 +226,7 @@ class CheckGenerator extends SourceBuilder<z.ZodType> {
   }
 
   #object(schema: z.ZodType, def: Record<string, unknown>, v: string, out: string): string {
-    const plan = planObject(def, new Map())
+    const plan = planObject(def)
     if (!plan) return this.#call(schema, v, out)
     const record = this.name('o')
     const proto = this.name('p')
@@ -240,7 +236,6 @@ class CheckGenerator extends SourceBuilder<z.ZodType> {
       `if (${proto} !== Object.prototype && ${proto} !== null) return ASK;`,
       `const ${record} = {};`,
     ]
-    const shape = def.shape as Record<string, z.ZodType>
     for (const field of plan.fields) {
       const key = JSON.stringify(field.key)
       const raw = this.name('f')
@@ -258,7 +253,7 @@ class CheckGenerator extends SourceBuilder<z.ZodType> {
       lines.push(
         '} else {',
         `let ${parsed};`,
-        this.check(shape[field.key]!, raw, parsed),
+        this.check(field.schema, raw, parsed),
         `${record}[${key}] = ${parsed};`,
         '}',
       )

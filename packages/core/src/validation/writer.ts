@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { canCompile, compileSource, SourceBuilder, TOO_BIG } from './compiler.ts'
-import { ASK_ZOD, compiledCheck, lengthPlan, zodOnly } from './fast.ts'
+import { ASK_ZOD, compiledCheck } from './fast.ts'
+import { lengthPlan, zodOnly } from './plan.ts'
 import { defOf } from './schema.ts'
 
 /**
