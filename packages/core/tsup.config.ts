@@ -2,8 +2,15 @@ import { preset } from '@tandem/tsup-config'
 
 export default {
   ...preset({
-    // `testing` (the scheduler conformance suite for adapter authors) is its own entry.
-    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    // One entry per audience: apps (index), runtime adapters, pools and schedulers, docs pages,
+    // scheduler tests. Shared code lands in chunks the entries share (one module state).
+    entry: {
+      index: 'src/index.ts',
+      adapter: 'src/adapter/index.ts',
+      pool: 'src/pool/index.ts',
+      openapi: 'src/openapi/index.ts',
+      testing: 'src/testing/index.ts',
+    },
     platform: 'neutral',
   }),
   // The docs assets (src/openapi/assets-data.ts) import Swagger UI's stylesheet as text. tsup's own

@@ -1,4 +1,4 @@
-import type { ListeningServer } from '@tandem/core'
+import type { ListeningServer } from '@tandem/core/adapter'
 import { withConnectionClose } from './requests.ts'
 
 /**

@@ -1,2 +1,2 @@
-export { type BunPoolOptions, bunWorkerFactory, createBunPool, type Entry } from './pool.ts'
+export { type BunPoolOptions, bunTransport, createBunPool, type Entry } from './pool.ts'
 export { type ServeOptions, serve, type TandemServer } from './serve.ts'

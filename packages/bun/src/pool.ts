@@ -1,15 +1,15 @@
 import { availableParallelism } from 'node:os'
-import { isAbsolute, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import {
   checkedNice,
   DEFAULT_POOL_NICE,
+  type Entry,
+  entryHref,
   type FromWorker,
   type PoolSettings,
   poolOptions,
   ThreadPool,
-  type WorkerFactory,
-} from '@tandem/core'
+  type TransportFactory,
+} from '@tandem/core/pool'
 
 /** Options of the Web Worker pool: the shared pool settings, and what this runtime adds. */
 export interface BunPoolOptions extends PoolSettings {
@@ -17,23 +17,21 @@ export interface BunPoolOptions extends PoolSettings {
   smol?: boolean
 }
 
-/** The module each worker loads: a path, a `file:` URL string or a URL. */
-export type Entry = string | URL
+export type { Entry }
 
-function entryUrl(entry: Entry): string {
-  if (entry instanceof URL) return entry.href
-  if (entry.startsWith('file:')) return entry
-  return pathToFileURL(isAbsolute(entry) ? entry : resolve(entry)).href
-}
-
-/** A `WorkerFactory` over Bun's Web Workers: each runs Tandem's worker entry, which loads `entry`. */
-export function bunWorkerFactory(
+/**
+ * The pool's transport over Bun's Web Workers: each runs Tandem's worker entry, which loads `entry`.
+ *
+ * @example
+ * new ThreadPool(bunTransport(new URL('./app.ts', import.meta.url)), poolOptions({ size: 2 }, 2, 'bun-web-workers'))
+ */
+export function bunTransport(
   entry: Entry,
   options: { smol?: boolean; nice?: number } = {},
-): WorkerFactory {
+): TransportFactory {
   const nice = options.nice ?? DEFAULT_POOL_NICE
   const workerUrl = new URL('./worker.js', import.meta.url)
-  const url = entryUrl(entry)
+  const url = entryHref(entry, process.cwd())
   return ({ index, flags }) => {
     const worker = new Worker(workerUrl, {
       name: `tandem-pool-${index}`,
@@ -50,8 +48,8 @@ export function bunWorkerFactory(
     worker.addEventListener('close', (event) => exited(`exit code ${(event as CloseEvent).code}`))
     worker.postMessage({ tandemPool: { entry: url, flags, nice } })
     return {
-      postMessage: (message, transfer) => worker.postMessage(message, transfer ?? []),
-      onMessage: (listener) =>
+      send: (message, transfer) => worker.postMessage(message, transfer ?? []),
+      onReceive: (listener) =>
         worker.addEventListener('message', (event) => listener((event as MessageEvent).data as FromWorker)),
       onExit: (listener) => {
         exitListener = listener
@@ -77,7 +75,7 @@ export function createBunPool(
   options: BunPoolOptions & { logger?: ConstructorParameters<typeof ThreadPool>[1]['logger'] } = {},
 ): ThreadPool {
   return new ThreadPool(
-    bunWorkerFactory(entry, { smol: options.smol === true, nice: checkedNice(options.nice) }),
+    bunTransport(entry, { smol: options.smol === true, nice: checkedNice(options.nice) }),
     poolOptions(options, availableParallelism(), 'bun-web-workers', options.logger),
   )
 }

@@ -1,7 +1,7 @@
 // The entry of every pool worker (a Bun Web Worker): it waits for its start message, loads the
 // app's entry module (whose serve() does not listen in a worker), then answers calls.
 import { setPriority } from 'node:os'
-import { type FromWorker, lowerWorkerPriority, runPoolWorker, type ToWorker } from '@tandem/core'
+import { type FromWorker, lowerWorkerPriority, runPoolWorker, type ToWorker } from '@tandem/core/pool'
 
 declare const self: {
   postMessage(message: unknown, transfer?: Transferable[]): void
@@ -23,8 +23,8 @@ lowerWorkerPriority(start.nice, setPriority)
 
 await runPoolWorker(
   {
-    postMessage: (message: FromWorker, transfer?: Transferable[]) => self.postMessage(message, transfer),
-    onMessage: (listener: (message: ToWorker) => void) =>
+    send: (message: FromWorker, transfer?: Transferable[]) => self.postMessage(message, transfer),
+    onReceive: (listener: (message: ToWorker) => void) =>
       self.addEventListener('message', (event) => listener(event.data as ToWorker)),
   },
   { flags: start.flags, load: () => import(start.entry) },

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'bun:test'
 import { getPriority } from 'node:os'
 import { createBunPool } from '@tandem/bun'
-import { setScheduler } from '@tandem/core'
+import { setScheduler } from '@tandem/core/adapter'
 import { runSchedulerSuite } from '@tandem/core/testing'
 import { functions, niceness } from './fixtures/suite-entry.ts'
 

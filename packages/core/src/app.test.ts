@@ -1,6 +1,7 @@
 import { cors } from 'hono/cors'
 import { describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
+import { setBodyReader } from './adapter/index.ts'
 import {
   App,
   blocking,
@@ -8,7 +9,6 @@ import {
   RequestValidationError,
   ResponseValidationError,
   Router,
-  setBodyReader,
   TandemConfigError,
 } from './index.ts'
 

@@ -5,17 +5,33 @@ import type { Finisher, MountedEndpoint } from './endpoint.ts'
 import { TandemConfigError } from './errors.ts'
 import { type ExceptionHandler, ExceptionHandlers, internalError } from './exception-handlers.ts'
 import type { ExecutionContextLike } from './execution/execution-context.ts'
-import { currentScheduler } from './execution/scheduler-registry.ts'
-import { Engine } from './http/engine.ts'
+import { currentScheduler, isPoolWorker } from './execution/scheduler-registry.ts'
+import type { Engine } from './http/engine.ts'
 import { finishAfterBody } from './http/finish.ts'
-import { RunOutcome } from './http/outcome.ts'
+import { type RequestObserver, RunOutcome } from './http/outcome.ts'
 import { Lifespan } from './lifespan.ts'
-import { createOpenAPIDocument, type OpenAPIDocument } from './openapi/document.ts'
-import { type DocsOptions, mountDocs } from './openapi/routes.ts'
+import type { OpenAPIDocument } from './openapi/document.ts'
+import type { DocsOptions } from './openapi/routes.ts'
 import type { SecuritySchemeObject } from './openapi/types.ts'
 import { DEFAULT_BODY_LIMIT } from './request/body.ts'
 import { type MountedRoute, Router, type RouterOptions } from './router.ts'
 import { within } from './within.ts'
+
+export type { RequestObserver }
+
+/**
+ * The routing engine and the OpenAPI code, loaded before any app exists, except in a pool worker:
+ * there the app only lends its blocking functions, lifespan and overrides, and neither is loaded.
+ */
+const web: typeof import('./web.ts') | undefined = isPoolWorker() ? undefined : await import('./web.ts')
+
+function webPart(what: string): typeof import('./web.ts') {
+  if (web) return web
+  throw new TandemConfigError(
+    `${what} is not available inside a pool worker: workers run blocking calls only, and load neither ` +
+      'the routing engine nor the OpenAPI code. Call it from the main thread (not from a blocking function).',
+  )
+}
 
 /** Where the app reports errors it handles (unhandled errors, failed cleanups). */
 export interface Logger {
@@ -45,15 +61,6 @@ export interface AppOptions<State = unknown, Env = unknown> extends RouterOption
    * `ctx.state`, and tears down after the yield (on `app.close()` or server close).
    */
   lifespan?: (app: App<State, Env>) => AsyncGenerator<State, void, unknown> | Generator<State, void, unknown>
-}
-
-/**
- * Sees every request the app routes: `start` when it begins (with the route, `GET /items/:id`),
- * `end` when its response is ready. Adapters use it for the loop-blocking watchdog and metrics.
- */
-export interface RequestObserver {
-  start(route: string): unknown
-  end(token: unknown): void
 }
 
 /**
@@ -265,9 +272,10 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     if (this.#document) return this.#document
     const schemes: Record<string, SecuritySchemeObject> = {}
     const operations = this.mounted().map((route) => {
-      const { spec, securitySchemes } = route.endpoint
-        .mount(route.path, route.dependencies)
-        .operation(route.tags)
+      const { spec, securitySchemes } = webPart('app.openapi()').operationOf(
+        route.endpoint.mount(route.path, route.dependencies),
+        route.tags,
+      )
       for (const [name, scheme] of Object.entries(securitySchemes)) {
         const known = schemes[name]
         if (known && JSON.stringify(known) !== JSON.stringify(scheme)) {
@@ -286,7 +294,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
       ...(this.config.description ? { description: this.config.description } : {}),
       ...(this.config.servers ? { servers: this.config.servers } : {}),
     }
-    this.#document = createOpenAPIDocument(
+    this.#document = webPart('app.openapi()').createOpenAPIDocument(
       info,
       operations,
       Object.keys(schemes).length > 0 ? schemes : undefined,
@@ -315,6 +323,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
   }
 
   #build(): Engine {
+    const { Engine, mountDocs } = webPart('app.fetch()')
     this.#engine = new Engine(
       {
         middleware: this.#middleware,

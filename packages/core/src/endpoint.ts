@@ -1,5 +1,5 @@
 import { DependencyContextImpl } from './di/context.ts'
-import { Dependant, declaredPathParams, operationInputs, STRING_SCHEMA } from './di/dependant.ts'
+import { Dependant, declaredPathParams } from './di/dependant.ts'
 import type { Dependency } from './di/dependency.ts'
 import { type AppRuntime, RequestScope } from './di/scope.ts'
 import { solve, validateBodyInputs, validateSyncInputs } from './di/solve.ts'
@@ -7,10 +7,9 @@ import { RequestValidationError, TandemConfigError } from './errors.ts'
 import { callHandler } from './execution/execution.ts'
 import type { ExecutionContextLike } from './execution/execution-context.ts'
 import { requestStorage } from './execution/request-storage.ts'
-import { toOpenAPIPaths } from './openapi/paths.ts'
-import type { OperationSpec, SecuritySchemeObject } from './openapi/types.ts'
 import { type SerializeOptions, serializeResult } from './response.ts'
 import type { HttpMethod, RouteDeclaration } from './route.ts'
+import { parseRoutePath } from './route-path.ts'
 
 /**
  * One declared route. Its declaration is analysed when declared (mistakes throw then); mounted at a
@@ -67,7 +66,8 @@ export class MountedEndpoint {
   readonly #leaf: boolean
   /** Declares a body or a form (the request's body is read). */
   readonly #reads: boolean
-  readonly #status: number
+  /** The status of a successful answer (`status` of the declaration, else 200). */
+  readonly status: number
   readonly #serialize: SerializeOptions
   /** True when the path has parameters (Hono's param() is skipped otherwise). */
   readonly hasParams: boolean
@@ -80,7 +80,7 @@ export class MountedEndpoint {
     this.label = `${endpoint.method} ${path}`
     this.dependant = new Dependant(endpoint.declaration, `Route ${this.label}`, effects)
     // As Hono names them (`:name`, `:name?`, `:name{pattern}`); the longest variant has them all.
-    this.paramNames = toOpenAPIPaths(path)[0]!.params
+    this.paramNames = parseRoutePath(path).params
     const inPath = new Set(this.paramNames)
     for (const name of declaredPathParams(this.dependant)) {
       if (!inPath.has(name)) {
@@ -94,8 +94,8 @@ export class MountedEndpoint {
     this.#solves = this.dependant.children.length > 0 || this.dependant.hasInputs
     this.#leaf = this.dependant.children.length === 0
     this.#reads = this.dependant.inputs.body !== undefined || this.dependant.inputs.form !== undefined
-    this.#status = endpoint.declaration.status ?? 200
-    this.#serialize = { status: this.#status, model: endpoint.declaration.response, route: this.label }
+    this.status = endpoint.declaration.status ?? 200
+    this.#serialize = { status: this.status, model: endpoint.declaration.response, route: this.label }
     this.hasParams = path.includes(':')
   }
 
@@ -197,38 +197,6 @@ export class MountedEndpoint {
     scope.backgroundTasks?.discard()
     release(scope)
     throw current.error
-  }
-
-  /** What the OpenAPI document says about this route. */
-  operation(tags: string[]): { spec: OperationSpec; securitySchemes: Record<string, SecuritySchemeObject> } {
-    const d = this.endpoint.declaration
-    const inputs = operationInputs(this.dependant)
-    const parameters = inputs.parameters
-    const declared = new Set(parameters.filter((p) => p.in === 'path').map((p) => p.name))
-    const pathParams = this.paramNames
-    const implicit = pathParams
-      .filter((name) => !declared.has(name))
-      .map((name) => ({ in: 'path' as const, name, schema: STRING_SCHEMA, required: true }))
-    const handlerName = (this.endpoint.handler as { name?: string }).name
-    const spec: OperationSpec = {
-      method: this.endpoint.method.toLowerCase() as OperationSpec['method'],
-      path: this.path,
-      parameters: [...implicit, ...parameters],
-      ...(inputs.requestBody ? { requestBody: inputs.requestBody } : {}),
-      ...(d.response ? { response: d.response } : {}),
-      status: this.#status,
-      tags,
-      ...(d.summary ? { summary: d.summary } : {}),
-      ...(d.description ? { description: d.description } : {}),
-      ...(d.operationId ? { operationId: d.operationId } : {}),
-      ...(d.deprecated ? { deprecated: true } : {}),
-      ...(d.responses ? { responses: d.responses } : {}),
-      security: inputs.security,
-      ...(handlerName && !/^(handler|anonymous|)$/.test(handlerName) ? { handlerName } : {}),
-      validates: inputs.validates,
-      includeInSchema: d.includeInSchema !== false,
-    }
-    return { spec, securitySchemes: inputs.securitySchemes }
   }
 }
 

@@ -173,3 +173,30 @@ export class PoolClosedError extends Error {
     this.name = 'PoolClosedError'
   }
 }
+
+/** Where a deserialized error keeps the names of its original classes. */
+export const REMOTE_CLASSES: unique symbol = Symbol.for('tandem.remoteClasses')
+
+/**
+ * `error instanceof errorClass`, also for an error that crossed threads: one thrown in a worker and
+ * seen on the event loop, or one from a handler thrown into a blocking yield dependency on its worker.
+ * Such an error is rebuilt as an `Error` (classes do not cross threads), but the names of its classes
+ * travel with it, and this compares them (by name: two classes of the same name count as one).
+ *
+ * @example
+ * const connection = depends(blocking(function* connection() {
+ *   const conn = openSqlite('shop.db')
+ *   try { yield conn } catch (error) {
+ *     if (errorIs(error, NotFoundInDb)) throw new HTTPException(404, error.message)
+ *     throw error
+ *   } finally { conn.close() }
+ * }))
+ */
+export function errorIs<T extends Error>(
+  error: unknown,
+  errorClass: abstract new (...args: any[]) => T,
+): error is T {
+  if (error instanceof errorClass) return true
+  const classes = (error as { [REMOTE_CLASSES]?: string[] } | null)?.[REMOTE_CLASSES]
+  return classes?.includes(errorClass.name) === true
+}

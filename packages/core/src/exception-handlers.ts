@@ -3,12 +3,12 @@ import {
   PoolClosedError,
   PoolQueueFullError,
   PoolTimeoutError,
+  REMOTE_CLASSES,
   RequestValidationError,
   TandemConfigError,
 } from './errors.ts'
 import { statusForbidsBody } from './http/status.ts'
 import { toJson } from './response.ts'
-import { REMOTE_CLASSES } from './scheduler/errors-wire.ts'
 
 /** What an exception handler receives besides the error. */
 export interface ExceptionContext {

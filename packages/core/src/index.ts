@@ -1,3 +1,8 @@
+/**
+ * `@tandem/core`: what an app is written with. Runtime adapters are built from
+ * `@tandem/core/adapter`, pools and schedulers from `@tandem/core/pool`, docs pages customised with
+ * `@tandem/core/openapi`, schedulers tested with `@tandem/core/testing`.
+ */
 export { App, type AppOptions, type Logger, type RequestObserver } from './app.ts'
 export { BackgroundTasks } from './background.ts'
 export {
@@ -11,6 +16,7 @@ export {
 export { DependencyOverrides } from './di/overrides.ts'
 export { SwallowedError } from './di/teardown.ts'
 export {
+  errorIs,
   HTTPException,
   PoolClosedError,
   PoolQueueFullError,
@@ -22,41 +28,9 @@ export {
   WorkerCrashedError,
 } from './errors.ts'
 export type { ExceptionContext, ExceptionHandler } from './exception-handlers.ts'
-export {
-  BLOCKING,
-  type BlockingFunction,
-  type BlockingInfo,
-  blocking,
-  blockingFingerprint,
-  blockingInfo,
-  blockingRegistry,
-  isBlocking,
-  sealBlockingRegistry,
-} from './execution/blocking.ts'
-export {
-  EXECUTION_CONTEXT,
-  type ExecutionContextLike,
-  executionContext,
-} from './execution/execution-context.ts'
-export { InlineScheduler } from './execution/inline.ts'
-export { type RequestStorage, requestStorage, setRequestStorage } from './execution/request-storage.ts'
-export type {
-  RemoteExecution,
-  RemoteResult,
-  RunOptions,
-  Scheduler,
-  SchedulerStats,
-} from './execution/scheduler.ts'
-export { currentScheduler, setScheduler } from './execution/scheduler-registry.ts'
+export { type BlockingFunction, blocking, isBlocking } from './execution/blocking.ts'
 export { transfer } from './execution/transfer.ts'
-export { type DocsAsset, docsAssetNames, loadDocsAsset } from './openapi/assets.ts'
-export { createOpenAPIDocument, type OpenAPIDocument } from './openapi/document.ts'
-export {
-  type DocsAssetsSource,
-  redocHtml,
-  swaggerUIHtml,
-  swaggerUIOAuth2RedirectHtml,
-} from './openapi/pages.ts'
+export type { OpenAPIDocument } from './openapi/document.ts'
 export type { DocsOptions } from './openapi/routes.ts'
 export type {
   OpenAPIInfo,
@@ -67,7 +41,6 @@ export type {
   SecurityRequirement,
   SecuritySchemeObject,
 } from './openapi/types.ts'
-export { type BodyReader, bodyTooLarge, bodyUnreadable, setBodyReader } from './request/body.ts'
 export { type CookieOptions, ResponseState } from './response-state.ts'
 export type {
   Context,
@@ -84,21 +57,6 @@ export type {
   RouteInputs,
 } from './route.ts'
 export { type MountedRoute, type RouteMethod, Router, type RouterOptions } from './router.ts'
-export { deserializeError, errorIs, type SerializedError, serializeError } from './scheduler/errors-wire.ts'
-export { ThreadPool } from './scheduler/pool.ts'
-export {
-  checkedNice,
-  DEFAULT_POOL_NICE,
-  lowerWorkerPriority,
-  niceIsPerThread,
-  type PoolOptions,
-  type PoolSettings,
-  poolOptions,
-  type WorkerFactory,
-  type WorkerHandle,
-} from './scheduler/pool-types.ts'
-export type { ContextSnapshot, FromWorker, ToWorker } from './scheduler/protocol.ts'
-export { isPoolWorker, registerWorkerApp, runPoolWorker, type WorkerPort } from './scheduler/worker.ts'
 export {
   apiKeyCookie,
   apiKeyHeader,
@@ -110,16 +68,5 @@ export {
   oauth2PasswordBearer,
   type SecurityOptions,
 } from './security.ts'
-export {
-  abandonServing,
-  checkServingOptions,
-  describePool,
-  type ListeningServer,
-  prepareServing,
-  runServing,
-  type ServingOptions,
-} from './serving.ts'
 export { formatEvent, type ServerSentEvent, type SSEOptions, sse } from './sse.ts'
-export { type CodeCompiler, setCodeCompiler } from './validation/compiler.ts'
 export type { ObjectInput, Shape } from './validation/inputs.ts'
-export { startWatchdog, type WatchdogOptions } from './watchdog.ts'

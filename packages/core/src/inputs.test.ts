@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { App, setCodeCompiler } from './index.ts'
+import { setCodeCompiler } from './adapter/index.ts'
+import { App } from './index.ts'
 
 describe('string inputs are coerced by the schema type', () => {
   const app = new App()

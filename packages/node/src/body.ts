@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { bodyTooLarge, bodyUnreadable } from '@tandem/core'
+import { bodyTooLarge, bodyUnreadable } from '@tandem/core/adapter'
 import { keepBody } from './request.ts'
 
 /**

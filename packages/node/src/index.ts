@@ -3,7 +3,7 @@ export {
   DEFAULT_WORKER_HEAP_MB,
   type Entry,
   type NodePoolOptions,
-  nodeWorkerFactory,
+  nodeTransport,
   workerLimits,
 } from './pool.ts'
 export { type ServeOptions, serve, type TandemServer } from './serve.ts'

@@ -1,16 +1,16 @@
 import { availableParallelism } from 'node:os'
-import { isAbsolute, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { MessageChannel, type ResourceLimits, receiveMessageOnPort, Worker } from 'node:worker_threads'
 import {
   checkedNice,
   DEFAULT_POOL_NICE,
+  type Entry,
+  entryHref,
   type FromWorker,
   type PoolSettings,
   poolOptions,
   ThreadPool,
-  type WorkerFactory,
-} from '@tandem/core'
+  type TransportFactory,
+} from '@tandem/core/pool'
 
 /** Options of the worker_threads pool: the shared pool settings, and what this runtime adds. */
 export interface NodePoolOptions extends PoolSettings {
@@ -41,23 +41,21 @@ export function workerLimits(limits: ResourceLimits | undefined): ResourceLimits
   return { maxOldGenerationSizeMb: DEFAULT_WORKER_HEAP_MB, ...limits }
 }
 
-/** The module each worker loads: a path, a `file:` URL string or a URL. */
-export type Entry = string | URL
+export type { Entry }
 
-function entryUrl(entry: Entry): string {
-  if (entry instanceof URL) return entry.href
-  if (entry.startsWith('file:')) return entry
-  return pathToFileURL(isAbsolute(entry) ? entry : resolve(entry)).href
-}
-
-/** A `WorkerFactory` over `worker_threads`: each worker runs Tandem's worker entry, which loads `entry`. */
-export function nodeWorkerFactory(
+/**
+ * The pool's transport over `worker_threads`: each worker runs Tandem's worker entry, which loads `entry`.
+ *
+ * @example
+ * new ThreadPool(nodeTransport(new URL('./app.ts', import.meta.url)), poolOptions({ size: 2 }, 2, 'node-worker-threads'))
+ */
+export function nodeTransport(
   entry: Entry,
   resourceLimits?: ResourceLimits,
   nice: number = DEFAULT_POOL_NICE,
-): WorkerFactory {
+): TransportFactory {
   const workerUrl = new URL('./worker.js', import.meta.url)
-  const url = entryUrl(entry)
+  const url = entryHref(entry, process.cwd())
   return ({ index, flags }) => {
     // Answers come over a channel of their own, read with receiveMessageOnPort when the worker wakes
     // the loop: one 'message' event for every answer posted while the loop was busy, not one each
@@ -92,8 +90,8 @@ export function nodeWorkerFactory(
     worker.on('error', (error) => exited(`${error.name}: ${error.message}`))
     worker.on('exit', (code) => exited(`exit code ${code}`))
     return {
-      postMessage: (message, transfer) => worker.postMessage(message, transfer as never),
-      onMessage: (fn) => {
+      send: (message, transfer) => worker.postMessage(message, transfer as never),
+      onReceive: (fn) => {
         listener = fn
       },
       onExit: (fn) => {
@@ -123,7 +121,7 @@ export function createNodePool(
   options: NodePoolOptions & { logger?: ConstructorParameters<typeof ThreadPool>[1]['logger'] } = {},
 ): ThreadPool {
   return new ThreadPool(
-    nodeWorkerFactory(entry, options.resourceLimits, checkedNice(options.nice)),
+    nodeTransport(entry, options.resourceLimits, checkedNice(options.nice)),
     poolOptions(options, availableParallelism(), 'node-worker-threads', options.logger),
   )
 }

@@ -2,7 +2,7 @@
 // blocking functions and calls serve(), which does not listen in a worker), then answers calls.
 import { setPriority } from 'node:os'
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads'
-import { type FromWorker, lowerWorkerPriority, runPoolWorker, type ToWorker } from '@tandem/core'
+import { type FromWorker, lowerWorkerPriority, runPoolWorker, type ToWorker } from '@tandem/core/pool'
 
 const data = workerData as {
   tandemPool: true
@@ -21,12 +21,12 @@ lowerWorkerPriority(data.nice, setPriority)
 
 await runPoolWorker(
   {
-    postMessage: (message: FromWorker, transfer?: Transferable[]) => {
+    send: (message: FromWorker, transfer?: Transferable[]) => {
       data.answers.postMessage(message, transfer as never)
       // Wake the loop unless a wake-up is already on its way (it reads every answer posted before it reads).
       if (Atomics.compareExchange(wake, 0, 0, 1) === 0) port.postMessage(0)
     },
-    onMessage: (listener: (message: ToWorker) => void) => port.on('message', listener),
+    onReceive: (listener: (message: ToWorker) => void) => port.on('message', listener),
   },
   { flags: data.flags, load: () => import(data.entry) },
 )

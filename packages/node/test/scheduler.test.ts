@@ -1,5 +1,6 @@
 import { getPriority } from 'node:os'
-import { setScheduler, WorkerCrashedError } from '@tandem/core'
+import { WorkerCrashedError } from '@tandem/core'
+import { setScheduler } from '@tandem/core/adapter'
 import { runSchedulerSuite } from '@tandem/core/testing'
 import { createNodePool } from '@tandem/node'
 import { afterEach, describe, expect, it } from 'vitest'

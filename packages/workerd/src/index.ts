@@ -1,4 +1,5 @@
-import { type Dependency, depends, executionContext } from '@tandem/core'
+import { type Dependency, depends } from '@tandem/core'
+import { executionContext } from '@tandem/core/adapter'
 
 /**
  * Tandem on Cloudflare workerd. An `App` is already a Worker (`export default app`): its `fetch`

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { setScheduler } from '@tandem/core'
+import { setScheduler } from '@tandem/core/adapter'
 import { createNodePool } from '@tandem/node'
 import { Piscina } from 'piscina'
 import { echoBlocking } from './functions.ts'

@@ -4,7 +4,7 @@
 // Writes results/pool-fairness.md.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { setScheduler } from '@tandem/core'
+import { setScheduler } from '@tandem/core/adapter'
 import { createNodePool } from '@tandem/node'
 import { Piscina } from 'piscina'
 import { cpuBlocking } from './functions.ts'

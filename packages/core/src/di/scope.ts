@@ -1,5 +1,6 @@
 import { BackgroundTasks } from '../background.ts'
 import type { ValidationIssue } from '../errors.ts'
+import type { CallScope, CleanupScope, Generatorish } from '../execution/call-scope.ts'
 import type { ExecutionContextLike } from '../execution/execution-context.ts'
 import type { Scheduler } from '../execution/scheduler.ts'
 import { decodeUtf8, isFormContentType, isJsonContentType, parseForm, readBody } from '../request/body.ts'
@@ -7,7 +8,7 @@ import { parseCookies, parseQuery } from '../request/query.ts'
 import { ResponseState } from '../response-state.ts'
 import { parseJsonBody } from '../validation/json.ts'
 import type { Dependency } from './dependency.ts'
-import type { ExitStack } from './teardown.ts'
+import { ExitStack } from './teardown.ts'
 
 /** What the app gives every request (shared, not per request). */
 export interface AppRuntime {
@@ -33,7 +34,7 @@ export type JsonBody =
  * validation errors so far, the dependency cache, the response state, background tasks and the
  * exit stacks of yield dependencies.
  */
-export class RequestScope {
+export class RequestScope implements CallScope {
   readonly request: Request
   readonly rawParams: Record<string, string>
   readonly env: unknown
@@ -93,6 +94,17 @@ export class RequestScope {
   /** The response state if anything asked for it. */
   get responseState(): ResponseState | undefined {
     return this.#response
+  }
+
+  /** Keeps an entered yield dependency on the exit stack of its cleanup scope. */
+  pushExit(cleanup: CleanupScope, name: string, generator: Generatorish): void {
+    if (cleanup === 'function') {
+      this.functionExits ??= new ExitStack()
+      this.functionExits.push(name, generator)
+    } else {
+      this.requestExits ??= new ExitStack()
+      this.requestExits.push(name, generator)
+    }
   }
 
   get background(): BackgroundTasks {

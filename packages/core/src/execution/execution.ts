@@ -1,9 +1,3 @@
-import type { DependencyContextImpl } from '../di/context.ts'
-import type { DependencyScope } from '../di/dependency.ts'
-import type { RequestScope } from '../di/scope.ts'
-import { ExitStack } from '../di/teardown.ts'
-import { serializeError } from '../scheduler/errors-wire.ts'
-import { decodeResponse, snapshotContext } from '../scheduler/snapshot.ts'
 import {
   type BlockingFunction,
   type BlockingInfo,
@@ -11,7 +5,10 @@ import {
   blockingInfo,
   isBlocking,
 } from './blocking.ts'
+import type { CallContext, CallScope, CleanupScope } from './call-scope.ts'
+import { RemoteValue } from './remote-value.ts'
 import type { RemoteExecution, RemoteResult } from './scheduler.ts'
+import { decodeResponse, snapshotContext } from './snapshot.ts'
 
 /**
  * The one place where async, plain and blocking functions part ways. Plain functions are called
@@ -19,24 +16,6 @@ import type { RemoteExecution, RemoteResult } from './scheduler.ts'
  * pool a blocking handler or dependency runs on the request's worker with a rebuilt context, and a
  * blocking dependency's value stays there until a loop-side consumer needs it.
  */
-
-/** A blocking dependency's value, kept on the worker of its request. */
-export class RemoteValue {
-  /** Its clone on the event loop, fetched once: every loop-side consumer of the request shares it. */
-  fetched: Promise<unknown> | undefined
-
-  constructor(
-    readonly request: number,
-    readonly ref: number,
-    readonly name: string,
-  ) {}
-}
-
-type Generatorish = {
-  next(): Promise<IteratorResult<unknown>> | IteratorResult<unknown>
-  throw(error: unknown): Promise<IteratorResult<unknown>> | IteratorResult<unknown>
-  return(value: undefined): Promise<IteratorResult<unknown>> | IteratorResult<unknown>
-}
 
 function isGeneratorObject(value: unknown): value is Generator | AsyncGenerator {
   return (
@@ -49,7 +28,7 @@ function isGeneratorObject(value: unknown): value is Generator | AsyncGenerator 
 }
 
 /** Brings values kept on a worker to the event loop, for a loop-side consumer. */
-async function materialize(ctx: DependencyContextImpl, scope: RequestScope): Promise<void> {
+async function materialize(ctx: CallContext, scope: CallScope): Promise<void> {
   const remote = scope.runtime.scheduler().remote
   if (!remote || scope.remoteRequest === undefined) return
   for (const [name, value] of Object.entries(ctx.deps)) {
@@ -71,8 +50,8 @@ async function materialize(ctx: DependencyContextImpl, scope: RequestScope): Pro
 async function runRemote(
   remote: RemoteExecution,
   info: BlockingInfo,
-  ctx: DependencyContextImpl,
-  scope: RequestScope,
+  ctx: CallContext,
+  scope: CallScope,
   keep: boolean,
   label: string,
 ): Promise<RemoteResult> {
@@ -105,21 +84,21 @@ async function runRemote(
 }
 
 /** Calls a handler by its kind; its result, or a promise of it. */
-export function callHandler(fn: Function, ctx: DependencyContextImpl, scope: RequestScope): unknown {
+export function callHandler(fn: Function, ctx: CallContext, scope: CallScope): unknown {
   if (isBlocking(fn)) return callBlockingHandler(fn as BlockingFunction, ctx, scope)
   return callOnLoop(fn, ctx, scope)
 }
 
 /** Calls a loop-side function, first bringing over any values its deps keep on a worker. */
-function callOnLoop(fn: Function, ctx: DependencyContextImpl, scope: RequestScope): unknown {
+function callOnLoop(fn: Function, ctx: CallContext, scope: CallScope): unknown {
   if (scope.remoteRequest === undefined) return fn(ctx)
   return materialize(ctx, scope).then(() => fn(ctx))
 }
 
 async function callBlockingHandler(
   fn: BlockingFunction,
-  ctx: DependencyContextImpl,
-  scope: RequestScope,
+  ctx: CallContext,
+  scope: CallScope,
 ): Promise<unknown> {
   const info = blockingInfo(fn)
   const scheduler = scope.runtime.scheduler()
@@ -138,9 +117,9 @@ async function callBlockingHandler(
 export async function callDependency(
   fn: Function,
   name: string,
-  cleanup: DependencyScope,
-  ctx: DependencyContextImpl,
-  scope: RequestScope,
+  cleanup: CleanupScope,
+  ctx: CallContext,
+  scope: CallScope,
   yields: boolean,
 ): Promise<unknown> {
   const remote = isBlocking(fn) ? scope.runtime.scheduler().remote : undefined
@@ -158,9 +137,9 @@ export async function callDependency(
     if (result.exit !== undefined) {
       const exit = result.exit
       const done = (outcome: 'done' | 'yielded') => ({ done: outcome === 'done', value: undefined })
-      pushExit(scope, cleanup, name, {
+      scope.pushExit(cleanup, name, {
         next: () => remote.exit(request, exit).then(done),
-        throw: (error) => remote.exit(request, exit, serializeError(error)).then(done),
+        throw: (error) => remote.exit(request, exit, { error }).then(done),
         return: async () => ({ done: true, value: undefined }),
       })
     }
@@ -180,21 +159,6 @@ export async function callDependency(
       `The yield dependency "${name}" returned without yielding a value. A yield dependency must yield exactly once.`,
     )
   }
-  pushExit(scope, cleanup, name, result)
+  scope.pushExit(cleanup, name, result)
   return step.value
-}
-
-function pushExit(
-  scope: RequestScope,
-  cleanup: DependencyScope,
-  name: string,
-  generator: Generatorish,
-): void {
-  if (cleanup === 'function') {
-    scope.functionExits ??= new ExitStack()
-    scope.functionExits.push(name, generator)
-  } else {
-    scope.requestExits ??= new ExitStack()
-    scope.requestExits.push(name, generator)
-  }
 }

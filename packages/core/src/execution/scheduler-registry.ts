@@ -31,3 +31,18 @@ function noteInline(): void {
 export function setScheduler(scheduler: Scheduler | undefined): void {
   current = scheduler
 }
+
+let poolWorker = false
+
+/**
+ * Marks this thread as a pool worker, before the app's entry module loads (the worker runtime
+ * calls it). The app then loads no routing engine and no OpenAPI code: a worker only runs calls.
+ */
+export function markPoolWorker(): void {
+  poolWorker = true
+}
+
+/** True inside a pool worker (where `serve()` does not listen). */
+export function isPoolWorker(): boolean {
+  return poolWorker
+}

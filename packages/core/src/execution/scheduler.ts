@@ -1,5 +1,3 @@
-import type { SerializedError } from '../scheduler/errors-wire.ts'
-import type { ContextEffects, ContextSnapshot } from '../scheduler/protocol.ts'
 import type { BlockingInfo } from './blocking.ts'
 
 /** Options of one scheduled call. */
@@ -86,10 +84,42 @@ export interface RemoteExecution {
   ): Promise<RemoteResult>
   /** Brings a kept value to the event loop (structured clone). */
   fetch(request: number, ref: number): Promise<unknown>
-  /** Exits a blocking yield dependency; never waits for a free slot. Rejects with what it raised. */
-  exit(request: number, exit: number, error?: SerializedError): Promise<'done' | 'yielded'>
+  /**
+   * Exits a blocking yield dependency: resumes it after its yield, or throws `raised.error` into it
+   * there (the request failed). Never waits for a free worker. Rejects with what the cleanup raised.
+   */
+  exit(request: number, exit: number, raised?: { error: unknown }): Promise<'done' | 'yielded'>
   /** Runs a background task that was added on the worker. */
   task(request: number, task: number): Promise<void>
   /** Forgets the request's values on its worker. */
   release(request: number): void
+}
+
+/**
+ * A request's context as plain data, for a blocking function that runs elsewhere (`ctx` is rebuilt
+ * there from it): the validated inputs, the injected values (or refs to values already there), and
+ * the request's URL, method, headers and body bytes.
+ */
+export interface ContextSnapshot {
+  params: unknown
+  query: unknown
+  headers: unknown
+  cookies: unknown
+  body: unknown
+  form: unknown
+  /** Injected values: cloned values, or `{ [REF]: id }` for values kept on the worker. */
+  deps: Record<string, unknown>
+  scopes: string[]
+  request: { url: string; method: string; headers: [string, string][]; body: ArrayBuffer | null }
+}
+
+/** The key under which a snapshot's `deps` name a value kept on the worker. */
+export const REF = '__tandem_ref__'
+
+/** What a context call reports besides its result: changes the worker made to the request. */
+export interface ContextEffects {
+  status?: number
+  headers?: [string, string][]
+  /** Background tasks added on the worker: a blocking function by id, or a task kept on the worker. */
+  tasks?: ({ fn: number; args: unknown[] } | { local: number; name: string })[]
 }

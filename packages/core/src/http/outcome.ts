@@ -1,5 +1,13 @@
-import type { RequestObserver } from '../app.ts'
 import type { Outcome } from '../endpoint.ts'
+
+/**
+ * Sees every request the app routes: `start` when it begins (with the route, `GET /items/:id`),
+ * `end` when its response is ready. Adapters use it for the loop-blocking watchdog and metrics.
+ */
+export interface RequestObserver {
+  start(route: string): unknown
+  end(token: unknown): void
+}
 
 /** What becomes of one request's response or error (one object per request, no closures). */
 export class RunOutcome implements Outcome {

@@ -7,7 +7,7 @@ import {
 } from '../errors.ts'
 import { blockingInfo } from '../execution/blocking.ts'
 import type { Scheduler } from '../execution/scheduler.ts'
-import { REF } from '../scheduler/protocol.ts'
+import { REF } from '../execution/scheduler.ts'
 import { faultCases } from './fault-cases.ts'
 import type { SchedulerSuiteFunctions } from './functions.ts'
 import { caught, run, snapshot } from './suite-helpers.ts'
@@ -267,7 +267,7 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions, 
       async () => {
         const s = await make({ size: 1 })
         const remote = s.remote!
-        for (const error of [undefined, { name: 'Error', message: 'handler failed' }]) {
+        for (const error of [undefined, new Error('handler failed')]) {
           const flags = new SharedArrayBuffer(12)
           const view = new Int32Array(flags)
           const request = remote.newRequest()
@@ -278,7 +278,7 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions, 
           expect(entered.exit).toBeTypeOf('number')
           expect([view[0], view[1]]).toEqual([1, 0])
           if (error)
-            expect(String((await caught(remote.exit(request, entered.exit!, error))).message)).toMatch(
+            expect(String((await caught(remote.exit(request, entered.exit!, { error }))).message)).toMatch(
               'handler failed',
             )
           else expect(await remote.exit(request, entered.exit!)).toBe('done')

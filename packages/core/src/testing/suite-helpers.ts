@@ -1,6 +1,5 @@
 import { type BlockingFunction, blockingInfo } from '../execution/blocking.ts'
-import type { Scheduler } from '../execution/scheduler.ts'
-import type { ContextSnapshot } from '../scheduler/protocol.ts'
+import type { ContextSnapshot, Scheduler } from '../execution/scheduler.ts'
 
 // Helpers shared by the scheduler conformance cases.
 

@@ -1,34 +1,30 @@
-import type { App } from '../app.ts'
 import { blockingFingerprint, blockingRegistry, sealBlockingRegistry } from '../execution/blocking.ts'
 import { InlineScheduler } from '../execution/inline.ts'
-import { setScheduler } from '../execution/scheduler-registry.ts'
+import type { ContextEffects } from '../execution/scheduler.ts'
+import { markPoolWorker, setScheduler } from '../execution/scheduler-registry.ts'
+import { encodeResponse } from '../execution/snapshot.ts'
 import { unwrapTransfer } from '../execution/transfer.ts'
 import { deserializeError, type SerializedError, serializeError, UNCLONEABLE_RESULT } from './errors-wire.ts'
-import type { CallCells, ContextEffects, FromWorker, ToWorker } from './protocol.ts'
+import type { CallCells, FromWorker, ToWorker } from './protocol.ts'
 import { ANSWERED, callCells, clockNow, RUNNING } from './protocol.ts'
-import { encodeResponse } from './snapshot.ts'
+import type { WorkerPort } from './transport.ts'
 import { type RequestState, WorkerContext } from './worker-context.ts'
 
-/** The worker side of a port to the main thread (Node's `parentPort`, a Web Worker's `self`). */
-export interface WorkerPort {
-  postMessage(message: FromWorker, transfer?: Transferable[]): void
-  onMessage(listener: (message: ToWorker) => void): void
+/** What a worker needs of the app: its lifespan, whose state blocking functions see as `ctx.state`. */
+export interface WorkerApp {
+  start(): Promise<void>
+  close(): Promise<void>
+  readonly state: unknown
 }
 
-let poolWorker = false
-let workerApp: App<any, any> | undefined
+let workerApp: WorkerApp | undefined
 let appStarted: Promise<void> | undefined
-
-/** True inside a pool worker (where `serve()` does not listen). */
-export function isPoolWorker(): boolean {
-  return poolWorker
-}
 
 /**
  * Called by an adapter's `serve()` inside a pool worker: the worker runs the app's lifespan and
  * gives blocking handlers and dependencies its state as `ctx.state`.
  */
-export function registerWorkerApp(app: App<any, any>): void {
+export function registerWorkerApp(app: WorkerApp): void {
   workerApp = app
 }
 
@@ -61,11 +57,11 @@ export async function runPoolWorker(
   port: WorkerPort,
   options: { flags: SharedArrayBuffer; load: () => Promise<unknown> },
 ): Promise<void> {
-  poolWorker = true
+  markPoolWorker()
   setScheduler(new InlineScheduler())
   const early: ToWorker[] = []
   let handle: (message: ToWorker) => void = (message) => early.push(message)
-  port.onMessage((message) => handle(message))
+  port.onReceive((message) => handle(message))
   try {
     await options.load()
     // The app's lifespan starts before the worker takes calls: a call never waits for it on a worker
@@ -75,10 +71,10 @@ export async function runPoolWorker(
       await appStarted
     }
   } catch (error) {
-    port.postMessage({ type: 'startup-error', error: serializeError(error) })
+    port.send({ type: 'startup-error', error: serializeError(error) })
     return
   }
-  port.postMessage({ type: 'ready', fingerprint: blockingFingerprint() })
+  port.send({ type: 'ready', fingerprint: blockingFingerprint() })
   sealBlockingRegistry('this pool worker')
   const runtime = new WorkerRuntime(port, callCells(options.flags))
   runtime.watchExit()
@@ -183,7 +179,7 @@ class WorkerRuntime {
         void (async () => {
           for (const request of [...this.#requests.keys()]) this.#release(request)
           if (workerApp && appStarted) await workerApp.close()
-          this.#port.postMessage({ type: 'closed' })
+          this.#port.send({ type: 'closed' })
         })()
         return false
       default:
@@ -266,9 +262,9 @@ class WorkerRuntime {
     if (this.#exiting) return
     if (flag >= 0) Atomics.store(this.#cells.marks, flag, ANSWERED)
     try {
-      this.#port.postMessage(message, transfer)
+      this.#port.send(message, transfer)
     } catch (error) {
-      this.#port.postMessage(
+      this.#port.send(
         message.type === 'result'
           ? this.#uncloneable(message.id, error, message.took)
           : {

@@ -1,7 +1,6 @@
-import type { DependencyContextImpl } from '../di/context.ts'
-import type { RequestScope } from '../di/scope.ts'
-import { RemoteValue } from '../execution/execution.ts'
-import { type ContextSnapshot, REF } from './protocol.ts'
+import type { CallContext, CallScope } from './call-scope.ts'
+import { RemoteValue } from './remote-value.ts'
+import { type ContextSnapshot, REF } from './scheduler.ts'
 
 /**
  * A request's context on its way to a worker and back: what crosses is plain data (the validated
@@ -55,10 +54,7 @@ export function decodeForm(form: unknown): unknown {
 }
 
 /** The cloneable snapshot of a context, for a blocking function on a worker. */
-export async function snapshotContext(
-  ctx: DependencyContextImpl,
-  scope: RequestScope,
-): Promise<ContextSnapshot> {
+export async function snapshotContext(ctx: CallContext, scope: CallScope): Promise<ContextSnapshot> {
   const deps: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(ctx.deps)) {
     deps[name] = value instanceof RemoteValue ? { [REF]: value.ref } : value

@@ -1,6 +1,7 @@
 import { PoolClosedError, PoolQueueFullError, PoolTimeoutError, WorkerCrashedError } from '../errors.ts'
 import { type BlockingInfo, blockingFingerprint, sealBlockingRegistry } from '../execution/blocking.ts'
 import type {
+  ContextSnapshot,
   RemoteExecution,
   RemoteResult,
   RunOptions,
@@ -8,12 +9,13 @@ import type {
   SchedulerStats,
 } from '../execution/scheduler.ts'
 import { RequestAffinity } from './affinity.ts'
-import { deserializeError, type SerializedError, UNCLONEABLE_RESULT } from './errors-wire.ts'
+import { deserializeError, type SerializedError, serializeError, UNCLONEABLE_RESULT } from './errors-wire.ts'
 import { overdueCall, sortLostCalls } from './marks.ts'
-import type { PoolOptions, WorkerFactory } from './pool-types.ts'
-import { type ContextSnapshot, callMemory, clockNow, type FromWorker } from './protocol.ts'
+import type { PoolOptions } from './pool-types.ts'
+import { callMemory, clockNow, type FromWorker } from './protocol.ts'
 import { Slot } from './slot.ts'
 import type { Task } from './task.ts'
+import type { TransportFactory } from './transport.ts'
 
 /** How long the answers a lost worker had posted may take to arrive after it stopped (ms). */
 const ANSWER_GRACE = 1000
@@ -40,10 +42,10 @@ function fingerprintMismatch(index: number, main: string[], worker: string[]): E
 /**
  * A pool of worker threads running blocking functions: a bounded FIFO queue shared by all callers,
  * request affinity (a request's blocking steps share a worker), time limits, crash recovery and a
- * graceful close. Runtime-agnostic: adapters give it a `WorkerFactory` over their runtime's threads.
+ * graceful close. Runtime-agnostic: adapters give it a `TransportFactory` over their runtime's threads.
  *
  * @example
- * const pool = new ThreadPool(nodeWorkerFactory(entry), { size: 4, maxQueue: 1024, timeout: 0 })
+ * const pool = new ThreadPool(nodeTransportFactory(entry), { size: 4, maxQueue: 1024, timeout: 0 })
  * await pool.start()
  * setScheduler(pool)
  */
@@ -51,7 +53,7 @@ export class ThreadPool implements Scheduler {
   readonly name: string
   readonly options: Readonly<PoolOptions>
   readonly remote: RemoteExecution
-  readonly #factory: WorkerFactory
+  readonly #factory: TransportFactory
   readonly #slots: Slot[] = []
   readonly #queue: Task[] = []
   #queueHead = 0
@@ -67,7 +69,7 @@ export class ThreadPool implements Scheduler {
   #idle: (() => void) | undefined
   #started: { resolve: () => void; reject: (error: unknown) => void } | undefined
 
-  constructor(factory: WorkerFactory, options: PoolOptions) {
+  constructor(factory: TransportFactory, options: PoolOptions) {
     if (!Number.isInteger(options.size) || options.size < 1) {
       throw new TypeError(`pool.size must be a whole number of workers, at least 1 (got ${options.size}).`)
     }
@@ -89,8 +91,12 @@ export class ThreadPool implements Scheduler {
         this.#direct(request, { type: 'fetch', request, ref }, `a value of request ${request}`).then(
           (r) => r.value,
         ),
-      exit: (request, exit, error) =>
-        this.#direct(request, { type: 'exit', request, exit, ...(error ? { error } : {}) }, 'a cleanup').then(
+      exit: (request, exit, raised) =>
+        this.#direct(
+          request,
+          { type: 'exit', request, exit, ...(raised ? { error: serializeError(raised.error) } : {}) },
+          'a cleanup',
+        ).then(
           (r) => {
             this.#exited(request)
             return r.value as 'done' | 'yielded'
@@ -171,7 +177,7 @@ export class ThreadPool implements Scheduler {
             const timer = setTimeout(resolve, 5000)
             ;(timer as { unref?: () => void }).unref?.()
             try {
-              slot.handle.postMessage({ type: 'close' })
+              slot.handle.send({ type: 'close' })
             } catch {
               resolve()
             }
@@ -374,7 +380,7 @@ export class ThreadPool implements Scheduler {
       return
     }
     try {
-      slot.handle.postMessage({ type: 'batch', messages: tasks.map((task) => task.message) } as never)
+      slot.handle.send({ type: 'batch', messages: tasks.map((task) => task.message) } as never)
     } catch {
       // One of them cannot be cloned: post them one by one, so only that one fails.
       for (const task of tasks) this.#post(slot, task)
@@ -383,7 +389,7 @@ export class ThreadPool implements Scheduler {
 
   #post(slot: Slot, task: Task): void {
     try {
-      slot.handle.postMessage(task.message as never, task.transfer)
+      slot.handle.send(task.message as never, task.transfer)
     } catch (error) {
       this.#settle(task)
       task.reject(
@@ -505,7 +511,7 @@ export class ThreadPool implements Scheduler {
     const handle = this.#factory({ index, flags })
     const slot = new Slot(index, handle, flags)
     this.#slots[index] = slot
-    handle.onMessage((message) => this.#onMessage(slot, message))
+    handle.onReceive((message) => this.#onMessage(slot, message))
     handle.onExit((reason) => {
       if (!slot.dead) this.#lose(slot, reason)
     })
@@ -623,7 +629,7 @@ export class ThreadPool implements Scheduler {
     }
     if (task.flag >= 0) Atomics.store(task.slot.cells.aborts, task.flag, 1)
     try {
-      task.slot.handle.postMessage({ type: 'abort', id: task.id })
+      task.slot.handle.send({ type: 'abort', id: task.id })
     } catch {
       // The worker is gone; its exit handler fails the task.
     }
@@ -638,7 +644,7 @@ export class ThreadPool implements Scheduler {
     const slot = this.#requests.release(request)
     if (slot && !slot.dead) {
       try {
-        slot.handle.postMessage({ type: 'release', request })
+        slot.handle.send({ type: 'release', request })
       } catch {
         // The worker is gone.
       }

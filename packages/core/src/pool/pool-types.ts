@@ -1,22 +1,3 @@
-import type { FromWorker, ToWorker } from './protocol.ts'
-
-/**
- * A worker thread as the pool drives it; adapters implement it over their runtime's workers
- * (Node's `worker_threads`, Bun's Web Workers).
- */
-export interface WorkerHandle {
-  postMessage(message: ToWorker, transfer?: Transferable[]): void
-  /** Called with every message from the worker. */
-  onMessage(listener: (message: FromWorker) => void): void
-  /** Called once when the worker is gone (exit, uncaught error, out of memory), with a reason. */
-  onExit(listener: (reason: string) => void): void
-  /** Stops the worker. */
-  terminate(): Promise<void>
-}
-
-/** Starts worker number `index`; `flags` is shared memory the worker reads abort flags from. */
-export type WorkerFactory = (init: { index: number; flags: SharedArrayBuffer }) => WorkerHandle
-
 /** Options of a thread pool. */
 export interface PoolOptions {
   /** Workers (default: the adapter's `availableParallelism()`). */
@@ -114,4 +95,21 @@ export function lowerWorkerPriority(nice: number, setPriority: (nice: number) =>
   try {
     setPriority(nice)
   } catch {}
+}
+
+/** The module pool workers load to find the blocking functions: a path, a `file:` URL string or a URL. */
+export type Entry = string | URL
+
+/**
+ * The `file:` URL of a pool's entry module, for a worker to `import()`: a URL as is, a path resolved
+ * against `cwd` (each path segment percent-encoded, so `#`, `?` and `%` in names survive).
+ *
+ * @example
+ * entryHref('src/app.ts', '/srv/shop') // 'file:///srv/shop/src/app.ts'
+ */
+export function entryHref(entry: Entry, cwd: string): string {
+  if (entry instanceof URL) return entry.href
+  if (entry.startsWith('file:')) return entry
+  const absolute = entry.startsWith('/') ? entry : `${cwd.replace(/\/+$/, '')}/${entry}`
+  return new URL(`file://${absolute.split('/').map(encodeURIComponent).join('/')}`).href
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { App } from './index.ts'
+import { App } from '../index.ts'
 import { startWatchdog } from './watchdog.ts'
 
 /** Holds the event loop for `ms` (CPU-heavy work done on the loop by mistake). */

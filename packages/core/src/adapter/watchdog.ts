@@ -1,4 +1,4 @@
-import type { App, Logger } from './app.ts'
+import type { App, Logger } from '../app.ts'
 
 /** Options of the loop-blocking watchdog. */
 export interface WatchdogOptions {

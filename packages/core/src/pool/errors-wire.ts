@@ -3,6 +3,7 @@ import {
   PoolClosedError,
   PoolQueueFullError,
   PoolTimeoutError,
+  REMOTE_CLASSES,
   RequestValidationError,
   WorkerCrashedError,
 } from '../errors.ts'
@@ -27,33 +28,6 @@ export interface SerializedError {
 
 /** The code of the error a worker answers for a result it cannot send (the pool names the function). */
 export const UNCLONEABLE_RESULT = 'TANDEM_UNCLONEABLE_RESULT'
-
-/** Where a deserialized error keeps the names of its original classes. */
-export const REMOTE_CLASSES: unique symbol = Symbol.for('tandem.remoteClasses')
-
-/**
- * `error instanceof errorClass`, also for an error that crossed threads: one thrown in a worker and
- * seen on the event loop, or one from a handler thrown into a blocking yield dependency on its worker.
- * Such an error is rebuilt as an `Error` (classes do not cross threads), but the names of its classes
- * travel with it, and this compares them (by name: two classes of the same name count as one).
- *
- * @example
- * const connection = depends(blocking(function* connection() {
- *   const conn = openSqlite('shop.db')
- *   try { yield conn } catch (error) {
- *     if (errorIs(error, NotFoundInDb)) throw new HTTPException(404, error.message)
- *     throw error
- *   } finally { conn.close() }
- * }))
- */
-export function errorIs<T extends Error>(
-  error: unknown,
-  errorClass: abstract new (...args: any[]) => T,
-): error is T {
-  if (error instanceof errorClass) return true
-  const classes = (error as { [REMOTE_CLASSES]?: string[] } | null)?.[REMOTE_CLASSES]
-  return classes?.includes(errorClass.name) === true
-}
 
 /** Turns any thrown value into plain, cloneable data, keeping what makes it recognisable. */
 export function serializeError(error: unknown): SerializedError {

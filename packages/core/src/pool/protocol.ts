@@ -1,26 +1,10 @@
+import type { ContextEffects, ContextSnapshot } from '../execution/scheduler.ts'
 import type { SerializedError } from './errors-wire.ts'
 
 /**
  * The messages between the event loop (main side) and pool workers, shared by every thread-based
  * adapter (Node's worker_threads, Bun's Web Workers). Everything here is structured-cloneable.
  */
-
-/** A request's context as it crosses to a worker (`ctx` is rebuilt there). */
-export interface ContextSnapshot {
-  params: unknown
-  query: unknown
-  headers: unknown
-  cookies: unknown
-  body: unknown
-  form: unknown
-  /** Injected values: cloned values, or `{ [REF]: id }` for values kept on the worker. */
-  deps: Record<string, unknown>
-  scopes: string[]
-  request: { url: string; method: string; headers: [string, string][]; body: ArrayBuffer | null }
-}
-
-/** The key under which a snapshot's `deps` name a value kept on the worker. */
-export const REF = '__tandem_ref__'
 
 /** Main → worker. */
 export type ToWorker =
@@ -54,14 +38,6 @@ export type ToWorker =
   | { type: 'close' }
   /** Several messages sent in one (calls made in the same turn of the event loop). */
   | { type: 'batch'; messages: ToWorker[] }
-
-/** What a context call reports besides its result: changes the worker made to the request. */
-export interface ContextEffects {
-  status?: number
-  headers?: [string, string][]
-  /** Background tasks added on the worker: a blocking function by id, or a task kept on the worker. */
-  tasks?: ({ fn: number; args: unknown[] } | { local: number; name: string })[]
-}
 
 /** Worker → main. */
 export type FromWorker =

@@ -1,9 +1,8 @@
 import { BackgroundTasks } from '../background.ts'
 import { blockingInfo, isBlocking } from '../execution/blocking.ts'
+import { type ContextEffects, type ContextSnapshot, REF } from '../execution/scheduler.ts'
+import { decodeForm } from '../execution/snapshot.ts'
 import { ResponseState } from '../response-state.ts'
-import type { ContextEffects, ContextSnapshot } from './protocol.ts'
-import { REF } from './protocol.ts'
-import { decodeForm } from './snapshot.ts'
 
 /** What a worker keeps for one request until the main side releases it. */
 export interface RequestState {

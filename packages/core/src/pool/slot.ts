@@ -1,11 +1,11 @@
-import type { WorkerHandle } from './pool-types.ts'
 import { ANSWERED, CALL_CELLS, type CallCells, callCells, NOT_STARTED, RUNNING } from './protocol.ts'
 import type { Task } from './task.ts'
+import type { Transport } from './transport.ts'
 
 /** One worker of the pool, as the main side sees it. */
 export class Slot {
   readonly index: number
-  readonly handle: WorkerHandle
+  readonly handle: Transport
   readonly cells: CallCells
   /** Tasks sent to the worker and not answered yet, in the order it starts them. */
   readonly inflight: Task[] = []
@@ -27,7 +27,7 @@ export class Slot {
   timer: ReturnType<typeof setTimeout> | undefined
   readonly #freeFlags: number[] = []
 
-  constructor(index: number, handle: WorkerHandle, memory: SharedArrayBuffer) {
+  constructor(index: number, handle: Transport, memory: SharedArrayBuffer) {
     this.index = index
     this.handle = handle
     this.cells = callCells(memory)

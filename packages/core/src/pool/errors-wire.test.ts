@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { HTTPException } from '../errors.ts'
-import { deserializeError, errorIs, serializeError } from './errors-wire.ts'
+import { errorIs, HTTPException } from '../errors.ts'
+import { deserializeError, serializeError } from './errors-wire.ts'
 
 class ShopError extends Error {}
 class OutOfStock extends ShopError {}

@@ -1,11 +1,11 @@
-import type { App, Logger } from './app.ts'
-import { blockingRegistry } from './execution/blocking.ts'
-import { type RequestStorage, setRequestStorage } from './execution/request-storage.ts'
-import type { Scheduler } from './execution/scheduler.ts'
-import { setScheduler } from './execution/scheduler-registry.ts'
-import { DEFAULT_POOL_NICE, niceIsPerThread } from './scheduler/pool-types.ts'
+import type { App, Logger } from '../app.ts'
+import { blockingRegistry } from '../execution/blocking.ts'
+import { type RequestStorage, setRequestStorage } from '../execution/request-storage.ts'
+import type { Scheduler } from '../execution/scheduler.ts'
+import { setScheduler } from '../execution/scheduler-registry.ts'
+import { DEFAULT_POOL_NICE, niceIsPerThread } from '../pool/pool-types.ts'
+import { within } from '../within.ts'
 import { startWatchdog, type WatchdogOptions } from './watchdog.ts'
-import { within } from './within.ts'
 
 /**
  * The serving lifecycle shared by the server adapters (`@tandem/node`, `@tandem/bun`): install the

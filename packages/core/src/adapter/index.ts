@@ -1,0 +1,51 @@
+/**
+ * `@tandem/core/adapter`: what a runtime adapter is built from. The `Scheduler` contract (where
+ * blocking functions run), the adapter contract and `serveWith()` (the serving lifecycle every server
+ * adapter shares), and the hooks an adapter may set (the body reader, the code compiler).
+ */
+export {
+  BLOCKING,
+  type BlockingInfo,
+  blockingFingerprint,
+  blockingInfo,
+  blockingRegistry,
+  sealBlockingRegistry,
+} from '../execution/blocking.ts'
+export {
+  EXECUTION_CONTEXT,
+  type ExecutionContextLike,
+  executionContext,
+} from '../execution/execution-context.ts'
+export { InlineScheduler } from '../execution/inline.ts'
+export { type RequestStorage, requestStorage, setRequestStorage } from '../execution/request-storage.ts'
+export type {
+  ContextEffects,
+  ContextSnapshot,
+  RemoteExecution,
+  RemoteResult,
+  RunOptions,
+  Scheduler,
+  SchedulerStats,
+} from '../execution/scheduler.ts'
+export { currentScheduler, isPoolWorker, setScheduler } from '../execution/scheduler-registry.ts'
+export type { Entry } from '../pool/pool-types.ts'
+export { type BodyReader, bodyTooLarge, bodyUnreadable, setBodyReader } from '../request/body.ts'
+export { type CodeCompiler, setCodeCompiler } from '../validation/compiler.ts'
+export type {
+  Listening,
+  ServeOptions,
+  ServerAdapter,
+  StartedPool,
+  TandemServer,
+} from './contract.ts'
+export { hostAndPort, serverUrl, serveWith } from './serve.ts'
+export {
+  abandonServing,
+  checkServingOptions,
+  describePool,
+  type ListeningServer,
+  prepareServing,
+  runServing,
+  type ServingOptions,
+} from './serving.ts'
+export { startWatchdog, type WatchdogOptions } from './watchdog.ts'
