@@ -86,6 +86,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const usesBun = scenario.servers.some((server) => server.runtime === 'bun')
+const usesWorkerd = scenario.servers.some((server) => server.runtime === 'workerd')
 const env = environment(
   wrkVersion(),
   [
@@ -99,6 +100,7 @@ const env = environment(
     ...(usesBun ? ['elysia', '@tandem/bun'] : []),
   ],
   usesBun,
+  usesWorkerd,
 )
 const result = await runScenario(scenario, options)
 const command = ['pnpm --filter @tandem/bench bench', ...process.argv.slice(2)].join(' ')

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { cpus, release, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { bunBinary } from './process.ts'
+import { workerdVersion } from './workerd.ts'
 
 const benchDir = fileURLToPath(new URL('../../', import.meta.url))
 const repoDir = fileURLToPath(new URL('../../../../', import.meta.url))
@@ -12,6 +13,8 @@ export interface Environment {
   machine: string
   node: string
   bun: string
+  /** Only when a server ran on workerd: its version and the esbuild that bundled it. */
+  workerd?: string
   wrk: string
   commit: string
   packages: Record<string, string>
@@ -68,7 +71,12 @@ export function packageVersion(name: string): string {
   }
 }
 
-export function environment(wrk: string, packages: string[], usesBun: boolean): Environment {
+export function environment(
+  wrk: string,
+  packages: string[],
+  usesBun: boolean,
+  usesWorkerd = false,
+): Environment {
   const gib = (totalmem() / 1024 ** 3).toFixed(1)
   const head = run('git', ['rev-parse', '--short', 'HEAD']) ?? 'unknown'
   const dirty = run('git', ['status', '--porcelain', '--', 'packages', 'apps/bench/src'])
@@ -79,6 +87,7 @@ export function environment(wrk: string, packages: string[], usesBun: boolean): 
     machine: `${cpus().length} cores, ${gib} GiB, ${cpuModel()}, Linux ${release()}`,
     node: process.version,
     bun: bunVersion(usesBun),
+    ...(usesWorkerd ? { workerd: workerdVersion() } : {}),
     wrk,
     commit: dirty ? `${head} + uncommitted changes` : head,
     packages: versions,

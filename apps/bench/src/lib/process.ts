@@ -1,10 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import type { Runtime } from './types.ts'
+import { prepareWorkerd } from './workerd.ts'
 
 export const HOST = '127.0.0.1'
 
@@ -51,16 +54,40 @@ export function bunBinary(): string {
   return join(dirname(require.resolve('bun/package.json')), 'bin', 'bun.exe')
 }
 
-/** Starts `node <file>` (or `bun <file>`) with PORT set and waits until it answers HTTP on 127.0.0.1. */
+/** The process that serves `path` on `port` with `runtime`, and what to remove after it. */
+function command(path: string, port: number, extraEnv: Record<string, string>, runtime: Runtime) {
+  if (runtime === 'workerd') {
+    // A Worker has no process environment: PORT goes in config.capnp, the rest as text bindings.
+    const workerd = prepareWorkerd(path, port, extraEnv)
+    return {
+      ...workerd,
+      cwd: workerd.dir,
+      cleanup: () => rmSync(workerd.dir, { recursive: true, force: true }),
+    }
+  }
+  return {
+    command: runtime === 'bun' ? bunBinary() : process.execPath,
+    args: [path],
+    cwd: undefined,
+    cleanup: () => {},
+  }
+}
+
+/**
+ * Starts `node <file>` (or `bun <file>`, or `workerd serve` of the bundled file) with PORT set and waits
+ * until it answers HTTP on 127.0.0.1.
+ */
 export async function startServer(
   file: string,
   extraEnv: Record<string, string> = {},
   readyPath = '/',
-  runtime: 'node' | 'bun' = 'node',
+  runtime: Runtime = 'node',
 ): Promise<RunningServer> {
   const port = await freePort()
   const path = fileURLToPath(new URL(`../servers/${file}`, import.meta.url))
-  const child = spawn(runtime === 'bun' ? bunBinary() : process.execPath, [path], {
+  const run = command(path, port, extraEnv, runtime)
+  const child = spawn(run.command, run.args, {
+    ...(run.cwd ? { cwd: run.cwd } : {}),
     env: { ...process.env, ...extraEnv, PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -69,7 +96,10 @@ export async function startServer(
   child.stdout!.on('data', out.push)
   child.stderr!.on('data', out.push)
   const exited = once(child, 'exit')
-  exited.then(() => live.delete(child))
+  exited.then(() => {
+    live.delete(child)
+    run.cleanup()
+  })
   if (child.pid === undefined) throw new Error(`could not start ${file}`)
   const pid = child.pid
 

@@ -123,7 +123,7 @@ export function markdown(
     '',
     `- Date: ${env.date}`,
     `- Machine: ${env.machine}`,
-    `- Node ${env.node}; Bun ${env.bun}; ${env.wrk}`,
+    `- Node ${env.node}; Bun ${env.bun}; ${env.workerd ? `${env.workerd}; ` : ''}${env.wrk}`,
     `- Packages: ${packages}`,
     `- Commit: ${env.commit}`,
     `- Load: \`${load.method} ${load.path}\`, wrk -t1, ${conns}${probe}; ${options.warmup} s warm-up + ${options.duration} s ` +

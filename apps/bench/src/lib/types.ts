@@ -1,4 +1,13 @@
-/** A server of a scenario: one small file under src/servers/, run as `node <file>` (or `bun <file>`) with PORT set. */
+/**
+ * What runs a server's file: `node` (this harness's Node), `bun` (the workspace's Bun), or `workerd`
+ * (the file is a Worker module, bundled with esbuild and served by `workerd serve`).
+ */
+export type Runtime = 'node' | 'bun' | 'workerd'
+
+/**
+ * A server of a scenario: one small file under src/servers/, run as `node <file>` (or `bun <file>`, or
+ * bundled for `workerd serve`) with PORT set.
+ */
 export interface ServerSpec {
   /** Short id, used by ratios and by `--only`. */
   id: string
@@ -8,8 +17,11 @@ export interface ServerSpec {
   file: string
   /** Extra environment variables for the server (e.g. a choice of adapter). */
   env?: Record<string, string>
-  /** The runtime that runs the file (default `node`, this harness's Node; `bun`: the workspace's Bun). */
-  runtime?: 'node' | 'bun'
+  /**
+   * The runtime that runs the file (default `node`, this harness's Node; `bun`: the workspace's Bun;
+   * `workerd`: the file's default export served by `workerd serve`, see lib/workerd.ts).
+   */
+  runtime?: Runtime
 }
 
 /** The paced probe: a second wrk on one connection, about `rate` requests per second, on `path`. */

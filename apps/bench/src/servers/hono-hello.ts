@@ -1,9 +1,8 @@
-// Bare Hono on @hono/node-server.
-import { serve } from '@hono/node-server'
+// Bare Hono: on @hono/node-server under Node, on Bun.serve({ fetch: app.fetch }) under Bun.
 import { Hono } from 'hono'
-import { hostname, port } from './env.ts'
+import { serveFetch } from './env.ts'
 
 const app = new Hono()
 app.get('/', (c) => c.json({ message: 'Hello World' }))
 
-serve({ fetch: app.fetch, port, hostname })
+await serveFetch(app.fetch)

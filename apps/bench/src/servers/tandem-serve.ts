@@ -4,6 +4,9 @@
 // - On Node with TANDEM_BENCH_ADAPTER=hono-node-server: app.fetch on @hono/node-server's serve(), as a
 //   user of the bare fetch handler would; the difference between the two is the cost of @tandem/node.
 // - On Bun (the harness runs the file with `bun`): @tandem/bun's serve() (Bun.serve, Web Worker pool).
+// - On Bun with TANDEM_BENCH_ADAPTER=bun-serve: app.fetch on a bare Bun.serve, as bare Hono is served;
+//   the difference is the cost of @tandem/bun.
+// (On workerd a server file is a Worker module, `export default app`: it does not come here.)
 import type { App } from '@tandem/core'
 import { hostname, port, serveFetch } from './env.ts'
 
@@ -11,13 +14,18 @@ export async function serveTandem(app: App): Promise<void> {
   // TANDEM_BENCH_POOL_NICE: the pool workers' niceness (default: the adapter's, 10).
   const nice = process.env.TANDEM_BENCH_POOL_NICE
   const pool = nice ? { pool: { nice: Number(nice) } } : {}
-  // In a pool worker (which loads this same module) serve() registers the app and listens to nothing.
+  const adapter = process.env.TANDEM_BENCH_ADAPTER
   if (process.versions.bun) {
+    if (adapter === 'bun-serve') {
+      await serveFetch(app.fetch)
+      return
+    }
+    // In a pool worker (which loads this same module) serve() registers the app and listens to nothing.
     const { serve } = await import('@tandem/bun')
     await serve(app, { port, hostname, ...pool })
     return
   }
-  if (process.env.TANDEM_BENCH_ADAPTER === 'hono-node-server') {
+  if (adapter === 'hono-node-server') {
     await serveFetch(app.fetch)
     return
   }
