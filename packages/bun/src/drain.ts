@@ -28,7 +28,7 @@ const SHUTTING_DOWN = JSON.stringify({
 export interface BunDrain {
   /** `fetch`, with its answers tracked until they are given. */
   fetch: Fetch
-  /** What `runServing` calls to stop the server. */
+  /** What the serving lifecycle (`serveWith`) calls to stop the server. */
   lifecycle(server: Pick<Bun.Server<unknown>, 'stop' | 'pendingRequests'>, url: string): ListeningServer
 }
 
@@ -39,7 +39,7 @@ export interface BunDrain {
  * @example
  * const drain = bunDrain(app.fetch)
  * const server = Bun.serve({ port: 8000, fetch: drain.fetch })
- * runServing(app, scheduler, drain.lifecycle(server, url), options, poolLine)
+ * return { ...drain.lifecycle(server, url), port: server.port, server } // a ServerAdapter's listen()
  */
 export function bunDrain(fetch: Fetch): BunDrain {
   let draining = false

@@ -1,37 +1,23 @@
 import type { MiddlewareHandler } from 'hono'
 import { DependencyOverrides } from './di/overrides.ts'
 import type { AppRuntime } from './di/scope.ts'
-import type { Finisher, MountedEndpoint } from './endpoint.ts'
-import { TandemConfigError } from './errors.ts'
+import type { MountedEndpoint } from './endpoint.ts'
 import { type ExceptionHandler, ExceptionHandlers, internalError } from './exception-handlers.ts'
 import type { ExecutionContextLike } from './execution/execution-context.ts'
-import { currentScheduler, isPoolWorker } from './execution/scheduler-registry.ts'
+import { currentScheduler } from './execution/scheduler-registry.ts'
 import type { Engine } from './http/engine.ts'
-import { finishAfterBody } from './http/finish.ts'
+import { type MiddlewareEntry, middlewareEntry } from './http/middleware.ts'
 import { type RequestObserver, RunOutcome } from './http/outcome.ts'
+import { PendingWork, testRequest } from './http/pending.ts'
 import { Lifespan } from './lifespan.ts'
 import type { OpenAPIDocument } from './openapi/document.ts'
 import type { DocsOptions } from './openapi/routes.ts'
-import type { SecuritySchemeObject } from './openapi/types.ts'
 import { DEFAULT_BODY_LIMIT } from './request/body.ts'
 import { type MountedRoute, Router, type RouterOptions } from './router.ts'
+import { webPart } from './web-loader.ts'
 import { within } from './within.ts'
 
 export type { RequestObserver }
-
-/**
- * The routing engine and the OpenAPI code, loaded before any app exists, except in a pool worker:
- * there the app only lends its blocking functions, lifespan and overrides, and neither is loaded.
- */
-const web: typeof import('./web.ts') | undefined = isPoolWorker() ? undefined : await import('./web.ts')
-
-function webPart(what: string): typeof import('./web.ts') {
-  if (web) return web
-  throw new TandemConfigError(
-    `${what} is not available inside a pool worker: workers run blocking calls only, and load neither ` +
-      'the routing engine nor the OpenAPI code. Call it from the main thread (not from a blocking function).',
-  )
-}
 
 /** Where the app reports errors it handles (unhandled errors, failed cleanups). */
 export interface Logger {
@@ -83,12 +69,11 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
    * with its own inputs and keeps the original's cache key, scopes and cleanup scope.
    */
   readonly dependencyOverrides = new DependencyOverrides()
-  readonly #middleware: { path: string; handlers: MiddlewareHandler[] }[] = []
+  readonly #middleware: MiddlewareEntry[] = []
   readonly #exceptions = new ExceptionHandlers()
   readonly #lifespan: Lifespan<State>
-  readonly #pending = new Set<Promise<void>>()
+  readonly #work = new PendingWork()
   readonly #runtime: AppRuntime
-  readonly #shutdown = new AbortController()
   readonly #executionContexts = new WeakMap<Request, ExecutionContextLike>()
   #observer: RequestObserver | undefined
   #engine: Engine | undefined
@@ -108,7 +93,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
       get state() {
         return lifespan.state
       },
-      shutdown: this.#shutdown.signal,
+      shutdown: this.#work.signal,
       bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
       overrides: this.dependencyOverrides,
       scheduler: currentScheduler,
@@ -131,16 +116,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
   use(...handlers: MiddlewareHandler[]): this
   use(path: string, ...handlers: MiddlewareHandler[]): this
   use(first: string | MiddlewareHandler, ...rest: MiddlewareHandler[]): this {
-    const path = typeof first === 'string' ? first : '*'
-    const handlers = typeof first === 'string' ? rest : [first, ...rest]
-    for (const handler of handlers) {
-      if (typeof handler !== 'function') {
-        throw new TandemConfigError(
-          `app.use(): middleware must be a function (Hono middleware), got ${typeof handler}.`,
-        )
-      }
-    }
-    this.#middleware.push({ path, handlers })
+    this.#middleware.push(middlewareEntry(first, rest))
     this.#engine = undefined
     return this
   }
@@ -191,16 +167,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
    * expect(res.status).toBe(200)
    */
   request(input: string | URL | Request, init?: RequestInit, env?: Env): Promise<Response> {
-    const request =
-      input instanceof Request
-        ? init
-          ? new Request(input, init)
-          : input
-        : new Request(
-            typeof input === 'string' && input.startsWith('/') ? `http://localhost${input}` : input,
-            init,
-          )
-    return Promise.resolve(this.fetch(request, env))
+    return Promise.resolve(this.fetch(testRequest(input, init), env))
   }
 
   /**
@@ -232,7 +199,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
    * await app.settled() // background tasks and cleanups of that request are done
    */
   async settled(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending])
+    await this.#work.settled()
   }
 
   /**
@@ -240,9 +207,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
    * streams and long polls end). `close()` and the adapters' shutdown call it first.
    */
   beginShutdown(): void {
-    if (!this.#shutdown.signal.aborted) {
-      this.#shutdown.abort(new DOMException('The server is shutting down.', 'AbortError'))
-    }
+    this.#work.beginShutdown()
   }
 
   /**
@@ -270,34 +235,13 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
    */
   openapi(): OpenAPIDocument {
     if (this.#document) return this.#document
-    const schemes: Record<string, SecuritySchemeObject> = {}
-    const operations = this.mounted().map((route) => {
-      const { spec, securitySchemes } = webPart('app.openapi()').operationOf(
-        route.endpoint.mount(route.path, route.dependencies),
-        route.tags,
-      )
-      for (const [name, scheme] of Object.entries(securitySchemes)) {
-        const known = schemes[name]
-        if (known && JSON.stringify(known) !== JSON.stringify(scheme)) {
-          this.logger.warn(
-            `OpenAPI: two different security schemes are named "${name}" (${JSON.stringify(known)} and ` +
-              `${JSON.stringify(scheme)}); the document keeps the last. Give one a schemeName option.`,
-          )
-        }
-        schemes[name] = scheme
-      }
-      return spec
-    })
-    const info = {
-      title: this.config.title ?? 'Tandem',
-      version: this.config.version ?? '0.1.0',
-      ...(this.config.description ? { description: this.config.description } : {}),
-      ...(this.config.servers ? { servers: this.config.servers } : {}),
-    }
-    this.#document = webPart('app.openapi()').createOpenAPIDocument(
-      info,
-      operations,
-      Object.keys(schemes).length > 0 ? schemes : undefined,
+    this.#document = webPart('app.openapi()').appDocument(
+      this.mounted().map((route) => ({
+        mounted: route.endpoint.mount(route.path, route.dependencies),
+        tags: route.tags,
+      })),
+      this.config,
+      this.logger,
     )
     return this.#document
   }
@@ -344,14 +288,6 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     return this.#engine
   }
 
-  /** Runs a response's background tasks and cleanups once its body is done, and keeps track of them. */
-  readonly #finisher: Finisher = (response, finish, executionCtx) =>
-    finishAfterBody(response, finish, (done) => {
-      this.#pending.add(done)
-      void done.finally(() => this.#pending.delete(done))
-      executionCtx?.waitUntil(done)
-    })
-
   /** Answers an error of a route's request with the app's exception handlers. */
   readonly #answerError = (error: unknown, request: Request, label: string): Promise<Response> =>
     this.#exceptions.handle(error, request, label, this.logger)
@@ -367,6 +303,6 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
     const token = observer?.start(mounted.label)
     const outcome = new RunOutcome(request, mounted.label, observer, token, this.#answerError)
     // A plain handler's answer comes back synchronously: no promise, so adapters write it at once.
-    return mounted.handle(request, params, env, this.#runtime, this.#finisher, executionCtx, outcome)
+    return mounted.handle(request, params, env, this.#runtime, this.#work.finisher, executionCtx, outcome)
   }
 }

@@ -29,6 +29,7 @@ export {
 } from './errors.ts'
 export type { ExceptionContext, ExceptionHandler } from './exception-handlers.ts'
 export { type BlockingFunction, blocking, isBlocking } from './execution/blocking.ts'
+export { type ExecutionContextLike, executionContext } from './execution/execution-context.ts'
 export { transfer } from './execution/transfer.ts'
 export type { OpenAPIDocument } from './openapi/document.ts'
 export type { DocsOptions } from './openapi/routes.ts'

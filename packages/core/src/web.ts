@@ -4,6 +4,5 @@
  * worker, so a worker loads neither Hono nor the OpenAPI code (a bundle keeps it in a chunk of its own).
  */
 export { Engine } from './http/engine.ts'
-export { createOpenAPIDocument } from './openapi/document.ts'
-export { operationOf } from './openapi/endpoint-spec.ts'
+export { appDocument } from './openapi/app-document.ts'
 export { mountDocs } from './openapi/routes.ts'

@@ -1,5 +1,4 @@
-import { type Dependency, depends } from '@tandem/core'
-import { executionContext } from '@tandem/core/adapter'
+import { type Dependency, depends, executionContext } from '@tandem/core'
 
 /**
  * Tandem on Cloudflare workerd. An `App` is already a Worker (`export default app`): its `fetch`

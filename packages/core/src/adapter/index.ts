@@ -11,11 +11,7 @@ export {
   blockingRegistry,
   sealBlockingRegistry,
 } from '../execution/blocking.ts'
-export {
-  EXECUTION_CONTEXT,
-  type ExecutionContextLike,
-  executionContext,
-} from '../execution/execution-context.ts'
+export { EXECUTION_CONTEXT } from '../execution/execution-context.ts'
 export { InlineScheduler } from '../execution/inline.ts'
 export { type RequestStorage, requestStorage, setRequestStorage } from '../execution/request-storage.ts'
 export type {
@@ -39,13 +35,5 @@ export type {
   TandemServer,
 } from './contract.ts'
 export { hostAndPort, serverUrl, serveWith } from './serve.ts'
-export {
-  abandonServing,
-  checkServingOptions,
-  describePool,
-  type ListeningServer,
-  prepareServing,
-  runServing,
-  type ServingOptions,
-} from './serving.ts'
+export { describePool, type ListeningServer, type ServingOptions } from './serving.ts'
 export { startWatchdog, type WatchdogOptions } from './watchdog.ts'

@@ -71,8 +71,8 @@ export function describePool(
 
 /**
  * Refuses, before anything starts, serving options that are not numbers of milliseconds
- * (`shutdownTimeout`, `watchdog.threshold`, `watchdog.quietFor`), naming the option. Adapters call it
- * first in `serve()`.
+ * (`shutdownTimeout`, `watchdog.threshold`, `watchdog.quietFor`), naming the option. `serveWith()` calls
+ * it first.
  *
  * @example
  * checkServingOptions({ shutdownTimeout: 10_000 })

@@ -1,20 +1,11 @@
 import { requestStorage } from './request-storage.ts'
+import type { BlockingInfo } from './scheduler.ts'
 import { currentScheduler } from './scheduler-registry.ts'
 
 /** The brand a `blocking()` function carries: what the scheduler needs to find it in a worker. */
 export const BLOCKING = Symbol.for('tandem.blocking')
 
-/** What `blocking()` records about a function. */
-export interface BlockingInfo {
-  /** Registration order: the same in every worker that loads the same entry module. */
-  readonly id: number
-  /** The function's name (for messages and the fingerprint). */
-  readonly name: string
-  /** The function itself, as written. */
-  readonly fn: (...args: any[]) => unknown
-  /** True for a generator function (a blocking yield dependency). */
-  readonly generator: boolean
-}
+export type { BlockingInfo }
 
 /**
  * A function declared `blocking(fn)`: called from async code it runs `fn` on the scheduler's pool and

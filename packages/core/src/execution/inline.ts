@@ -1,5 +1,4 @@
-import type { BlockingInfo } from './blocking.ts'
-import type { RunOptions, Scheduler, SchedulerStats } from './scheduler.ts'
+import type { BlockingInfo, RunOptions, Scheduler, SchedulerStats } from './scheduler.ts'
 import { unwrapTransfer } from './transfer.ts'
 
 function abortError(signal: AbortSignal): unknown {
@@ -12,7 +11,7 @@ function abortError(signal: AbortSignal): unknown {
  * call never starts; results, errors and counters are as on a pool.
  *
  * @example
- * import { InlineScheduler, setScheduler } from '@tandem/core'
+ * import { InlineScheduler, setScheduler } from '@tandem/core/adapter'
  * setScheduler(new InlineScheduler())
  */
 export class InlineScheduler implements Scheduler {

@@ -1,4 +1,14 @@
-import type { BlockingInfo } from './blocking.ts'
+/** A blocking function as a scheduler runs it: what `blocking()` recorded about it. */
+export interface BlockingInfo {
+  /** Registration order: the same in every worker that loads the same entry module. */
+  readonly id: number
+  /** The function's name (for messages and the fingerprint). */
+  readonly name: string
+  /** The function itself, as written. */
+  readonly fn: (...args: any[]) => unknown
+  /** True for a generator function (a blocking yield dependency). */
+  readonly generator: boolean
+}
 
 /** Options of one scheduled call. */
 export interface RunOptions {
