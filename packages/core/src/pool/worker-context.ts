@@ -95,6 +95,7 @@ export class WorkerContext {
     return this.#background
   }
 
+  /** What the call did to the response (status, headers, cookies) and the tasks it added; `undefined` if nothing. */
   effects(): ContextEffects | undefined {
     const response = this.response
     if (response.status === undefined && !response.touched && this.#tasks.length === 0) return undefined

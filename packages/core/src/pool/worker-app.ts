@@ -1,0 +1,34 @@
+/** What a worker needs of the app: its lifespan, whose state blocking functions see as `ctx.state`. */
+export interface WorkerApp {
+  start(): Promise<void>
+  close(): Promise<void>
+  readonly state: unknown
+}
+
+let workerApp: WorkerApp | undefined
+let appStarted: Promise<void> | undefined
+
+/**
+ * Called by an adapter's `serve()` inside a pool worker: the worker runs the app's lifespan and
+ * gives blocking handlers and dependencies its state as `ctx.state`.
+ */
+export function registerWorkerApp(app: WorkerApp): void {
+  workerApp = app
+}
+
+/** Starts the registered app's lifespan; `undefined` when the entry registered no app. */
+export function startWorkerApp(): Promise<void> | undefined {
+  if (!workerApp) return undefined
+  appStarted = workerApp.start()
+  return appStarted
+}
+
+/** The registered app's lifespan state on this worker (`ctx.state`). */
+export function workerAppState(): unknown {
+  return workerApp?.state
+}
+
+/** Runs the app's lifespan teardown if its lifespan was started here; `undefined` when it was not. */
+export function closeWorkerApp(): Promise<void> | undefined {
+  return workerApp && appStarted ? workerApp.close() : undefined
+}
