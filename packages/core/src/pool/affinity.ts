@@ -1,4 +1,4 @@
-import type { Slot } from './slot.ts'
+import type { WorkerLink } from './link.ts'
 
 /**
  * Request affinity, the pool's bookkeeping of which worker holds which request: a request's
@@ -8,7 +8,7 @@ import type { Slot } from './slot.ts'
  * worker died with its values on it is lost: its later steps fail at once.
  */
 export class RequestAffinity {
-  readonly #bound = new Map<number, Slot>()
+  readonly #bound = new Map<number, WorkerLink>()
   /** Open blocking yield dependencies per request (each holds the worker). */
   readonly #holds = new Map<number, number>()
   readonly #lost = new Set<number>()
@@ -16,22 +16,24 @@ export class RequestAffinity {
   readonly #anchored = new Set<number>()
 
   /** The worker a request is bound to. */
-  slotOf(request: number): Slot | undefined {
+  linkOf(request: number): WorkerLink | undefined {
     return this.#bound.get(request)
   }
 
+  /** Whether the request's values were lost with its worker (its later steps fail at once). */
   isLost(request: number): boolean {
     return this.#lost.has(request)
   }
 
+  /** Whether a step of the request finished on its worker, so its values may live there. */
   isAnchored(request: number): boolean {
     return this.#anchored.has(request)
   }
 
   /** Binds a request to the worker its first step was sent to. */
-  bind(request: number, slot: Slot): void {
-    this.#bound.set(request, slot)
-    slot.requests.add(request)
+  bind(request: number, link: WorkerLink): void {
+    this.#bound.set(request, link)
+    link.slot.requests.add(request)
   }
 
   /** A step of the request finished on its worker: its values may live there now. */
@@ -45,8 +47,8 @@ export class RequestAffinity {
   }
 
   /** A holding step failed before it held: the worker is free again if nothing else holds it. */
-  failedToHold(request: number, slot: Slot): void {
-    if (!this.#holds.get(request) && slot.heldBy === request) slot.heldBy = undefined
+  failedToHold(request: number, link: WorkerLink): void {
+    if (!this.#holds.get(request) && link.slot.heldBy === request) link.slot.heldBy = undefined
   }
 
   /** A held dependency's cleanup ran: once none is left, the worker takes other requests again. */
@@ -57,29 +59,29 @@ export class RequestAffinity {
       return
     }
     this.#holds.delete(request)
-    const slot = this.#bound.get(request)
+    const slot = this.#bound.get(request)?.slot
     if (slot?.heldBy === request) slot.heldBy = undefined
   }
 
   /** The request is done: forget it. Returns the worker that kept its values, to tell it too. */
-  release(request: number): Slot | undefined {
+  release(request: number): WorkerLink | undefined {
     this.#lost.delete(request)
     this.#anchored.delete(request)
     this.#holds.delete(request)
-    const slot = this.#bound.get(request)
-    if (!slot) return undefined
+    const link = this.#bound.get(request)
+    if (!link) return undefined
     this.#bound.delete(request)
-    slot.requests.delete(request)
-    if (slot.heldBy === request) slot.heldBy = undefined
-    return slot
+    link.slot.requests.delete(request)
+    if (link.slot.heldBy === request) link.slot.heldBy = undefined
+    return link
   }
 
   /**
    * A worker died: its requests are unbound; those whose values were on it (`stranded`: anchored,
    * or with a step that ran there) are lost.
    */
-  workerLost(slot: Slot, stranded: ReadonlySet<number>): void {
-    for (const request of slot.requests) {
+  workerLost(link: WorkerLink, stranded: ReadonlySet<number>): void {
+    for (const request of link.slot.requests) {
       this.#bound.delete(request)
       this.#holds.delete(request)
     }

@@ -1,11 +1,12 @@
 import { ANSWERED, CALL_CELLS, type CallCells, callCells, NOT_STARTED, RUNNING } from './protocol.ts'
 import type { Task } from './task.ts'
-import type { Transport } from './transport.ts'
 
-/** One worker of the pool, as the main side sees it. */
+/**
+ * The pool's bookkeeping about one worker: its calls (sent, batched, waiting for it), its call
+ * cells, its requests and its state. The channel to it is beside it, in its `WorkerLink`.
+ */
 export class Slot {
   readonly index: number
-  readonly handle: Transport
   readonly cells: CallCells
   /** Tasks sent to the worker and not answered yet, in the order it starts them. */
   readonly inflight: Task[] = []
@@ -17,7 +18,9 @@ export class Slot {
   readonly requests = new Set<number>()
   /** The request holding this worker exclusively (an open blocking yield dependency). */
   heldBy: number | undefined
+  /** The worker started and registered the same blocking functions as the main thread. */
   ready = false
+  /** Lost, stopped or closed: nothing more is sent to it. */
   dead = false
   /** Called when the worker answers `closed` (its teardown is done). */
   onClosed: (() => void) | undefined
@@ -27,9 +30,8 @@ export class Slot {
   timer: ReturnType<typeof setTimeout> | undefined
   readonly #freeFlags: number[] = []
 
-  constructor(index: number, handle: Transport, memory: SharedArrayBuffer) {
+  constructor(index: number, memory: SharedArrayBuffer) {
     this.index = index
-    this.handle = handle
     this.cells = callCells(memory)
     for (let i = CALL_CELLS - 1; i >= 0; i--) this.#freeFlags.push(i)
   }
@@ -56,10 +58,27 @@ export class Slot {
     return flag
   }
 
+  /** Gives cell `flag` back (a no-op for -1), its abort flag cleared. */
   freeFlag(flag: number): void {
     if (flag < 0) return
     Atomics.store(this.cells.aborts, flag, 0)
     this.#freeFlags.push(flag)
+  }
+
+  /** Takes a settled (or moved) call off the calls in flight; with none left, no time check is due. */
+  remove(task: Task): void {
+    const index = this.inflight.indexOf(task)
+    if (index !== -1) this.inflight.splice(index, 1)
+    this.freeFlag(task.flag)
+    if (this.inflight.length === 0 && this.timer) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+    }
+  }
+
+  /** Sets the abort flag of the call in cell `flag`, for synchronous code that polls `signal.aborted`. */
+  abort(flag: number): void {
+    if (flag >= 0) Atomics.store(this.cells.aborts, flag, 1)
   }
 
   /**
@@ -83,6 +102,7 @@ export class Slot {
     return this.cells.starts[flag]
   }
 
+  /** Folds a call's run time into the moving average. */
   recordTook(took: number): void {
     this.averageTook = this.averageTook < 0 ? took : this.averageTook * 0.8 + took * 0.2
   }

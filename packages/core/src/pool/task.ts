@@ -1,5 +1,4 @@
 import type { RemoteResult } from '../execution/scheduler.ts'
-import type { Slot } from './slot.ts'
 
 /** A call waiting for, or running on, a worker. */
 export interface Task {
@@ -17,11 +16,41 @@ export interface Task {
   transfer: Transferable[] | undefined
   /** Sent straight to its worker, past the queue and the depth limit (cleanups, fetches, releases). */
   direct: boolean
-  slot: Slot | undefined
+  /** The worker the call was sent to (`undefined`: not sent, waiting in a queue). */
+  link: TaskLink | undefined
   /** The call's cell in its worker's shared memory (-1: none was free). */
   flag: number
   /** When a call without a cell was sent (`clockNow()` ms): its time limit counts from there. */
   sentAt: number
   /** The call holds its worker for its request when it succeeds (a blocking yield dependency). */
   holds: boolean
+}
+
+/**
+ * What a sent call needs of its worker (a `WorkerLink`): a view this narrow keeps task.ts free of
+ * the worker's bookkeeping, which lists tasks.
+ */
+export interface TaskLink {
+  /** Takes the call off its worker's calls in flight and frees its cell. */
+  remove(task: Task): void
+  /** Tells the worker the call was aborted (its shared flag and an `abort` message). */
+  abort(task: Task): void
+}
+
+/** A new task, not sent yet. */
+export function newTask(
+  id: number,
+  fields: Pick<Task, 'message' | 'label' | 'request' | 'resolve' | 'reject' | 'direct' | 'holds'> &
+    Partial<Pick<Task, 'signal' | 'transfer'>>,
+): Task {
+  return {
+    signal: undefined,
+    transfer: undefined,
+    ...fields,
+    id,
+    onAbort: undefined,
+    link: undefined,
+    flag: -1,
+    sentAt: 0,
+  }
 }
