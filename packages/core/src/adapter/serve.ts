@@ -1,7 +1,7 @@
 import type { App } from '../app.ts'
 import { InlineScheduler } from '../execution/inline.ts'
 import type { Scheduler } from '../execution/scheduler.ts'
-import { registerWorkerApp } from '../pool/worker.ts'
+import { registerWorkerApp } from '../pool/worker-app.ts'
 import { setBodyReader } from '../request/body.ts'
 import { setCodeCompiler } from '../validation/compiler.ts'
 import type { ServeOptions, ServerAdapter, TandemServer } from './contract.ts'
