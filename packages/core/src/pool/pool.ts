@@ -34,7 +34,7 @@ function checkOptions(options: PoolOptions): void {
  * answers.ts, time-limit.ts and faults.ts (time limits, lost workers), remote.ts and shutdown.ts.
  *
  * @example
- * const pool = new ThreadPool(nodeTransportFactory(entry), { size: 4, maxQueue: 1024, timeout: 0 })
+ * const pool = new ThreadPool(nodeTransport(entry), { size: 4, maxQueue: 1024, timeout: 0 })
  * await pool.start()
  * setScheduler(pool)
  */
