@@ -47,7 +47,10 @@ describe('the adapter contract', () => {
   })
 
   it('types a transport factory from what a pool gives each worker', () => {
-    expectTypeOf<Parameters<TransportFactory>[0]>().toEqualTypeOf<{ index: number; flags: SharedArrayBuffer }>()
+    expectTypeOf<Parameters<TransportFactory>[0]>().toEqualTypeOf<{
+      index: number
+      flags: SharedArrayBuffer
+    }>()
     expectTypeOf<ReturnType<TransportFactory>>().toEqualTypeOf<Transport>()
   })
 })
