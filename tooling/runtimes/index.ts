@@ -124,7 +124,22 @@ export async function startProcess(
 
 /** Options of `startWorkerd`. */
 export interface WorkerdOptions {
+  /** The Worker's compatibility date (default: `2026-10-01`). */
   compatibilityDate?: string
+  /**
+   * Turns on `enable_request_signal` (default: `true`): a request's `signal` (so Tandem's
+   * `ctx.signal`) aborts when the client disconnects. The flag has no default date, so without it
+   * the signal never fires. `false` serves the Worker without it.
+   */
+  requestSignal?: boolean
+  /** More compatibility flags, added to the defaults. */
+  compatibilityFlags?: string[]
+  /**
+   * Also copies what workerd prints (the Worker's `console` output: Tandem's logs, the app's own
+   * lines) to this process's stdout and stderr as it comes, as a server started by hand would
+   * show it. `output()` keeps it either way.
+   */
+  echo?: boolean
   /** Text bindings (`env.NAME`). */
   bindings?: Record<string, string>
   /** Durable Object classes exported by the entry, by binding name: `{ SHOP: 'Shop' }` (SQLite-backed). */
@@ -138,6 +153,8 @@ export interface WorkerdOptions {
 /**
  * Bundles `entry` (whose default export is a fetch handler) with esbuild and serves it with the
  * real `workerd serve` on a free loopback port, with the given bindings and Durable Objects.
+ * `enable_request_signal` is on unless `requestSignal: false`. workerd prints the Worker's
+ * `console` output; `output()` collects it, and `echo` shows it too.
  */
 export async function startWorkerd(entry: string, options: WorkerdOptions = {}): Promise<RuntimeProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'tandem-workerd-'))
@@ -164,6 +181,13 @@ export async function startWorkerd(entry: string, options: WorkerdOptions = {}):
         `(name = ${JSON.stringify(name)}, durableObjectNamespace = ${JSON.stringify(className)})`,
     ),
   ]
+  const compatibilityDate = options.compatibilityDate ?? '2026-10-01'
+  const flags = [
+    // nodejs_compat is on by default from 2026-08-04 (workerd warns when it is set anyway).
+    ...(compatibilityDate < '2026-08-04' ? ['nodejs_compat'] : []),
+    ...(options.requestSignal === false ? [] : ['enable_request_signal']),
+    ...(options.compatibilityFlags ?? []),
+  ]
   const config = `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
@@ -174,8 +198,8 @@ const config :Workerd.Config = (
 );
 const worker :Workerd.Worker = (
   modules = [ (name = "worker", esModule = embed "worker.js") ],
-  compatibilityDate = "${options.compatibilityDate ?? '2026-10-01'}",
-  compatibilityFlags = ["nodejs_compat"],
+  compatibilityDate = "${compatibilityDate}",
+  compatibilityFlags = [${flags.map((flag) => JSON.stringify(flag)).join(', ')}],
   bindings = [${bindings.join(', ')}],
   durableObjectNamespaces = [${objects
     .map(
@@ -191,8 +215,14 @@ const worker :Workerd.Worker = (
   await mkdir(storage, { recursive: true })
   const child = spawn(workerdBinary(), ['serve', 'config.capnp', '--verbose', '--experimental'], {
     cwd: dir,
+    // PWD as cwd: else --verbose notes that they differ, first thing.
+    env: { ...process.env, PWD: dir },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  if (options.echo) {
+    child.stdout.on('data', (chunk) => process.stdout.write(chunk))
+    child.stderr.on('data', (chunk) => process.stderr.write(chunk))
+  }
   const { proc, exited } = watch('workerd', child, `http://127.0.0.1:${port}`, () =>
     rm(dir, { recursive: true, force: true }),
   )

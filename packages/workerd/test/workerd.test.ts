@@ -1,7 +1,23 @@
 import { readdirSync, readFileSync } from 'node:fs'
+import { request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { type RuntimeProcess, startWorkerd } from '@tandem/runtimes'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+/** GETs `url`, and once the first chunk of the body has come, drops the connection (a client leaving). */
+function leaveMidStream(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, (res) => {
+      res.on('error', () => {})
+      res.once('data', (chunk) => {
+        req.destroy()
+        resolve(String(chunk))
+      })
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
 
 describe('@tandem/core and @tandem/workerd under the real workerd binary', () => {
   let server: RuntimeProcess
@@ -69,6 +85,16 @@ describe('@tandem/core and @tandem/workerd under the real workerd binary', () =>
     expect((await get('/sse')).text).toBe('event: hi\ndata: there\n\n')
   })
 
+  it('aborts ctx.signal when the client disconnects mid-stream (enable_request_signal)', async () => {
+    // An event stream whose handler waits on ctx.signal; the client leaves after the first event.
+    expect(await leaveMidStream(`${server.url}/until-aborted/a`)).toMatch(/^event: waiting\ndata: a\n\n/)
+    // A second request to the same isolate sees what the first one's handler recorded.
+    await expect.poll(async () => (await get('/events')).json()).toContain('aborted a')
+    await expect
+      .poll(() => server.output())
+      .toMatch(/ctx\.signal of a aborted \(AbortError: The client has disconnected\)/)
+  })
+
   it('serves the OpenAPI document and the docs pages with their assets', async () => {
     const document = (await get('/openapi.json')).json()
     expect(Object.keys(document.paths)).toContain('/items/{id}')
@@ -76,6 +102,24 @@ describe('@tandem/core and @tandem/workerd under the real workerd binary', () =>
     const bundle = await get('/docs/assets/swagger-ui-bundle.js')
     expect(bundle.status).toBe(200)
     expect(bundle.text.length).toBeGreaterThan(100_000)
+  })
+})
+
+describe('without enable_request_signal', () => {
+  let server: RuntimeProcess
+  beforeAll(async () => {
+    server = await startWorkerd(join(import.meta.dirname, 'fixtures', 'app.ts'), { requestSignal: false })
+  }, 60_000)
+  afterAll(() => server?.stop())
+
+  it('never aborts ctx.signal when the client disconnects', async () => {
+    expect(await leaveMidStream(`${server.url}/until-aborted/b`)).toMatch(/^event: waiting\ndata: b\n\n/)
+    // With the flag the abort is recorded within milliseconds; give it far longer here.
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const events = (await (await fetch(`${server.url}/events`)).json()) as string[]
+    expect(events).toContain('waiting b')
+    expect(events).not.toContain('aborted b')
+    expect(server.output()).not.toMatch(/ctx\.signal of b aborted/)
   })
 })
 
