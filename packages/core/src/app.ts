@@ -16,8 +16,7 @@ import { DEFAULT_BODY_LIMIT } from './request/body.ts'
 import { type MountedRoute, Router, type RouterOptions } from './router.ts'
 import { webPart } from './web-loader.ts'
 import { within } from './within.ts'
-
-export type { RequestObserver }
+import { WEB_SOCKETS, webSocketHost } from './ws/host.ts'
 
 /** Where the app reports errors it handles (unhandled errors, failed cleanups). */
 export interface Logger {
@@ -73,6 +72,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
   readonly #exceptions = new ExceptionHandlers()
   readonly #lifespan: Lifespan<State>
   readonly #work = new PendingWork()
+  readonly [WEB_SOCKETS] = webSocketHost(this, () => this.#runtime, this.#work)
   readonly #runtime: AppRuntime
   readonly #executionContexts = new WeakMap<Request, ExecutionContextLike>()
   #observer: RequestObserver | undefined
@@ -145,6 +145,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
    * lifespan's startup runs before the first request.
    */
   readonly fetch = (request: Request, env?: Env, executionCtx?: unknown): Response | Promise<Response> => {
+    if (this[WEB_SOCKETS].upgrades(request)) return this[WEB_SOCKETS].fetch(request, env, executionCtx)
     if (!this.#lifespan.ready) return this.#startThenFetch(request, env, executionCtx)
     const engine = this.#engine ?? this.#build()
     // No middleware and a declared route: straight to it, without Hono's context.

@@ -3,7 +3,7 @@
  * `@tandem/core/adapter`, pools and schedulers from `@tandem/core/pool`, docs pages customised with
  * `@tandem/core/openapi`, schedulers tested with `@tandem/core/testing`.
  */
-export { App, type AppOptions, type Logger, type RequestObserver } from './app.ts'
+export { App, type AppOptions, type Logger } from './app.ts'
 export { BackgroundTasks } from './background.ts'
 export {
   Dependency,
@@ -31,6 +31,7 @@ export type { ExceptionContext, ExceptionHandler } from './exception-handlers.ts
 export { type BlockingFunction, blocking, isBlocking } from './execution/blocking.ts'
 export { type ExecutionContextLike, executionContext } from './execution/execution-context.ts'
 export { transfer } from './execution/transfer.ts'
+export type { RequestObserver } from './http/outcome.ts'
 export type { OpenAPIDocument } from './openapi/document.ts'
 export type { DocsOptions } from './openapi/routes.ts'
 export type {
@@ -71,3 +72,17 @@ export {
 } from './security.ts'
 export { formatEvent, type ServerSentEvent, type SSEOptions, sse } from './sse.ts'
 export type { ObjectInput, Shape } from './validation/inputs.ts'
+export {
+  CloseCode,
+  WebSocketDisconnect,
+  WebSocketException,
+  WebSocketValidationError,
+} from './ws/errors.ts'
+export type {
+  TandemWebSocket,
+  WebSocketContext,
+  WebSocketDeclaration,
+  WebSocketHandler,
+  WebSocketMethod,
+  WebSocketState,
+} from './ws/types.ts'

@@ -2,6 +2,8 @@ import { checkDeclaration, type Dependency } from './di/dependency.ts'
 import { Endpoint } from './endpoint.ts'
 import { TandemConfigError } from './errors.ts'
 import type { Handler, HttpMethod, OneBody, RouteDeclaration } from './route.ts'
+import { type MountedWebSocket, WebSocketRoute } from './ws/route.ts'
+import type { WebSocketMethod } from './ws/types.ts'
 
 /** Options of `new Router()` and of `include()`. */
 export interface RouterOptions {
@@ -71,8 +73,9 @@ export class Router<State = unknown, Env = unknown> {
   readonly tags: string[]
   readonly dependencies: Dependency<unknown>[]
   /** Routes and included routers, in the order they were added (the order they are matched in). */
-  readonly #entries: (Endpoint | Inclusion)[] = []
+  readonly #entries: (Endpoint | WebSocketRoute | Inclusion)[] = []
   readonly #listeners = new Set<() => void>()
+  #webSockets: MountedWebSocket[] | undefined
 
   constructor(options: RouterOptions = {}) {
     this.prefix = normalizePrefix(options.prefix, 'new Router()')
@@ -102,6 +105,24 @@ export class Router<State = unknown, Env = unknown> {
   /** Declares an `OPTIONS` route. */
   readonly options: RouteMethod<State, Env, this> = (path: string, ...args: unknown[]) =>
     this.#add('OPTIONS', path, args)
+
+  /**
+   * Declares a WebSocket route: the handshake's inputs and `deps` are validated and solved before
+   * the handler runs with the typed `socket` (docs/websockets.md).
+   *
+   * @example
+   * app.ws('/echo', { receive: z.object({ text: z.string() }) }, async ({ socket }) => {
+   *   for await (const message of socket) socket.send({ echo: message.text })
+   * })
+   */
+  readonly ws: WebSocketMethod<State, Env, this> = (path: string, ...args: unknown[]) => {
+    const [declaration, handler] = args.length === 1 ? [{}, args[0]] : args
+    const route = new WebSocketRoute(path, declaration as WebSocketRoute['declaration'], handler)
+    if (this.isRoot) route.mount(joinPath(this.prefix, path), this.dependencies)
+    this.#entries.push(route)
+    this.#changed()
+    return this
+  }
 
   /** Declares a route for any method: `app.route('GET', '/items', {}, handler)`. */
   route<const P extends string, const D extends RouteDeclaration>(
@@ -144,6 +165,7 @@ export class Router<State = unknown, Env = unknown> {
   mounted(): MountedRoute[] {
     const out: MountedRoute[] = []
     for (const entry of this.#entries) {
+      if (entry instanceof WebSocketRoute) continue
       if (entry instanceof Endpoint) {
         out.push({
           endpoint: entry,
@@ -163,6 +185,25 @@ export class Router<State = unknown, Env = unknown> {
         })
       }
     }
+    return out
+  }
+
+  /** Every WebSocket route this router serves, mounted at its full path, in declaration order. */
+  mountedWebSockets(): MountedWebSocket[] {
+    if (this.#webSockets) return this.#webSockets
+    const out: MountedWebSocket[] = []
+    for (const entry of this.#entries) {
+      if (entry instanceof WebSocketRoute) {
+        out.push(entry.mount(joinPath(this.prefix, entry.path), this.dependencies))
+      } else if (!(entry instanceof Endpoint)) {
+        for (const mounted of entry.router.mountedWebSockets()) {
+          const path = joinPath(this.prefix, joinPath(entry.prefix, mounted.path))
+          const effects = [...this.dependencies, ...entry.dependencies, ...mounted.effects]
+          out.push(mounted.route.mount(path, effects))
+        }
+      }
+    }
+    this.#webSockets = out
     return out
   }
 
@@ -197,6 +238,7 @@ export class Router<State = unknown, Env = unknown> {
   protected onChange(): void {}
 
   #changed(): void {
+    this.#webSockets = undefined
     this.onChange()
     for (const listener of this.#listeners) listener()
   }

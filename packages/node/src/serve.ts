@@ -16,6 +16,7 @@ import { nodeBodyReader } from './body.ts'
 import { drainable } from './drain.ts'
 import { compileFunction, createListener, installFetchGlobals, type NodeEnv } from './listener.ts'
 import { createNodePool, type NodePoolOptions, workerLimits } from './pool.ts'
+import { serveWebSockets } from './websocket.ts'
 
 /** Options of `serve()`: the port, the address, the pool (`size`, `maxQueue`, `timeout`, `resourceLimits`, `nice`), shutdown. */
 export interface ServeOptions extends CoreServeOptions<NodePoolOptions> {}
@@ -26,6 +27,8 @@ export interface TandemServer extends CoreTandemServer<HttpServer> {}
 /** Node's side of the serving lifecycle: `node:http`, a worker_threads pool. */
 const nodeAdapter: ServerAdapter<ServeOptions, HttpServer> = {
   workers: 'worker thread',
+  runtime: 'Node',
+  webSockets: true,
   inPoolWorker: () => !isMainThread && (workerData as { tandemPool?: boolean } | null)?.tandemPool === true,
   requestStorage: () => new AsyncLocalStorage(),
   bodyReader: nodeBodyReader,
@@ -52,6 +55,12 @@ const nodeAdapter: ServerAdapter<ServeOptions, HttpServer> = {
     )
     const server = createServer()
     const drain = drainable(server, listener)
+    serveWebSockets(
+      server,
+      app,
+      () => host,
+      (message, error) => logger.error(message, error),
+    )
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(port, hostname, () => {

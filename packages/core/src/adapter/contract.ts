@@ -67,6 +67,10 @@ export interface Listening<Server> extends ListeningServer {
 export interface ServerAdapter<Options extends ServeOptions<any>, Server> {
   /** One pool worker in the start-up line: `worker thread`, `web worker`. */
   readonly workers: string
+  /** The runtime's name in messages (`Node`, `Bun`). */
+  readonly runtime?: string
+  /** Serves the app's WebSocket routes (`upgradeWebSocket`); without it, an app with some is refused. */
+  readonly webSockets?: boolean
   /** True inside one of this adapter's pool workers. */
   inPoolWorker(): boolean
   /** The storage that tells a blocking utility call which request it belongs to (AsyncLocalStorage). */

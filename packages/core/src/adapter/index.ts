@@ -27,6 +27,11 @@ export { currentScheduler, isPoolWorker, setScheduler } from '../execution/sched
 export type { Entry } from '../pool/pool-types.ts'
 export { type BodyReader, bodyTooLarge, bodyUnreadable, setBodyReader } from '../request/body.ts'
 export { type CodeCompiler, setCodeCompiler } from '../validation/compiler.ts'
+export { isWebSocketRequest } from '../ws/contract.ts'
+export { CloseCode } from '../ws/errors.ts'
+export type { WebSocketEvents, WebSocketUpgrade } from '../ws/session.ts'
+export type { RawWebSocket } from '../ws/socket.ts'
+export { upgradeWebSocket, webSocketPaths } from '../ws/upgrade.ts'
 export type {
   Listening,
   ServeOptions,

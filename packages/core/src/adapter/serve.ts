@@ -4,6 +4,7 @@ import type { Scheduler } from '../execution/scheduler.ts'
 import { registerWorkerApp } from '../pool/worker-app.ts'
 import { setBodyReader } from '../request/body.ts'
 import { setCodeCompiler } from '../validation/compiler.ts'
+import { webSocketPaths } from '../ws/upgrade.ts'
 import type { ServeOptions, ServerAdapter, TandemServer } from './contract.ts'
 import { abandonServing, checkServingOptions, describePool, prepareServing, runServing } from './serving.ts'
 
@@ -27,6 +28,7 @@ export async function serveWith<Options extends ServeOptions<any>, Server>(
     return undefined
   }
   checkServingOptions(options)
+  checkWebSockets(app, adapter)
   const logger = options.logger ?? app.logger
   const settings = options.pool ?? {}
   let scheduler: Scheduler
@@ -63,6 +65,18 @@ export async function serveWith<Options extends ServeOptions<any>, Server>(
   }
   const close = runServing(app, scheduler, listening, options, description)
   return { url: listening.url, port: listening.port, scheduler, server: listening.server, close }
+}
+
+/** Refuses, at start-up, an app with WebSocket routes on an adapter that does not serve them. */
+function checkWebSockets(app: App<any, any>, adapter: ServerAdapter<any, unknown>): void {
+  if (adapter.webSockets) return
+  const paths = webSocketPaths(app)
+  if (paths.length === 0) return
+  throw new Error(
+    `serve(): this app declares WebSocket routes (app.ws: ${paths.join(', ')}), which ` +
+      `${adapter.runtime ? `the ${adapter.runtime} adapter` : 'this adapter'} does not serve yet. ` +
+      'Serve it on a runtime that does (docs/websockets.md lists them), or remove those routes.',
+  )
 }
 
 /**

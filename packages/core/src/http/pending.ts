@@ -22,6 +22,12 @@ export class PendingWork {
       executionCtx?.waitUntil(done)
     })
 
+  /** Tracks work that ends later (a WebSocket's handler and cleanups) until it settles. */
+  track(done: Promise<void>): void {
+    this.#pending.add(done)
+    void done.finally(() => this.#pending.delete(done))
+  }
+
   /** Resolves once every response tracked so far has finished its background tasks and cleanups. */
   async settled(): Promise<void> {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending])
