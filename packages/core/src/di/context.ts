@@ -16,8 +16,8 @@ export class DependencyContextImpl {
   form: unknown = undefined
   deps: Record<string, unknown> = {}
   /**
-   * Set once `scopes` is read here, or by a sub-dependency whose value this one received: its value
-   * may then depend on the chain's scopes, so the request cache keys it by them.
+   * Set once `scopes` is read here: the function is then known to read them, and the request cache
+   * keys it (and what depends on it) by the chain's scopes (see cache-key.ts).
    */
   scopesRead = false
   readonly #scopes: string[]

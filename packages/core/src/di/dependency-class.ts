@@ -149,7 +149,8 @@ function kindOf(fn: Function): FunctionKind {
   return 'plain'
 }
 
-function children(declaration: DependencyDeclaration): Dependency<unknown>[] {
+/** @internal A declaration's sub-dependencies: `dependencies`, then `deps`. */
+export function subDependencies(declaration: DependencyDeclaration): Dependency<unknown>[] {
   return [
     ...(declaration.dependencies ?? []),
     ...Object.values(declaration.deps ?? {}),
@@ -164,7 +165,7 @@ export function checkScopes(dep: Dependency<unknown>): void {
   if (!dep.yields || dep.scope !== 'request') return
   const seen = new Set<Dependency<unknown>>()
   const visit = (declaration: DependencyDeclaration) => {
-    for (const child of children(declaration)) {
+    for (const child of subDependencies(declaration)) {
       if (seen.has(child)) continue
       seen.add(child)
       if (child.yields && child.scope === 'function') {

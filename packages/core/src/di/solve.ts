@@ -4,6 +4,7 @@ import { callDependency } from '../execution/execution.ts'
 import { ASK_ZOD, fastParse } from '../validation/fast.ts'
 import { toValidationIssues } from '../validation/issues.ts'
 import { acceptsMissing } from '../validation/schema.ts'
+import { cacheKey, learnReadsScopes } from './cache-key.ts'
 import { DependencyContextImpl } from './context.ts'
 import { type Dependant, dependantOf } from './dependant.ts'
 import type { Dependency } from './dependency.ts'
@@ -46,34 +47,22 @@ async function solveDependency(
   const effective = replacement ? replacement.original : base
   const parentScopes = parent.chainScopes
   const scopes = use.scopes.length === 0 ? parentScopes : [...new Set([...parentScopes, ...use.scopes])]
-  // As FastAPI, the chain's scopes are part of the cache key only for a dependency whose value may
-  // depend on them (it, or a sub-dependency, read ctx.scopes: learned on its first call). A `db`
-  // below a scoped `currentUser` is then opened once per request, not once per set of scopes.
-  const scopedKey = scopes.length === 0 ? use.scope : `${use.scope}|${[...scopes].sort().join(' ')}`
-  const scoped = scopes.length > 0 && readsScopes.has(effective)
-  const key = scoped ? scopedKey : use.scope
+  // The key is the original's (see cache-key.ts): the chain's scopes are in it only when this use
+  // or its declared sub-tree uses scopes, as FastAPI's.
   if (use.cache) {
-    const hit = scope.cached(base, key)
-    if (hit !== MISSING) {
-      if (scoped) parent.scopesRead = true
-      return hit
-    }
+    const hit = scope.cached(base, cacheKey(use, scopes))
+    if (hit !== MISSING) return hit
   }
   const ctx = new DependencyContextImpl(scope, scopes)
   const ok = await solve(dependantOf(effective), ctx, scope)
   if (!ok) return SKIPPED
   const value = await callDependency(effective.fn, effective.name, use.scope, ctx, scope, effective.yields)
-  const reads = ctx.scopesRead && scopes.length > 0
-  if (reads) {
-    readsScopes.add(effective)
-    parent.scopesRead = true
-  }
-  scope.remember(base, reads ? scopedKey : key, value)
+  if (ctx.scopesRead) learnReadsScopes(effective.fn)
+  // Computed again: the call (or one below it) may have just been seen reading scopes. As FastAPI,
+  // an uncached use's value is kept when nothing was cached under its key yet.
+  scope.remember(base, cacheKey(use, scopes), value)
   return value
 }
-
-/** Dependencies seen reading `ctx.scopes` (themselves or through a sub-dependency's value). */
-const readsScopes = new WeakSet<Dependency<unknown>>()
 
 async function validateInputs(
   node: Dependant,
