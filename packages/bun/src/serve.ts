@@ -13,6 +13,7 @@ import {
 import { bunDrain } from './drain.ts'
 import { type BunPoolOptions, createBunPool } from './pool.ts'
 import { bunFetch } from './requests.ts'
+import { bunWebSockets } from './websocket.ts'
 
 /** Options of `serve()`: the same as `@tandem/node`'s, with Bun's pool options (`smol`). */
 export interface ServeOptions extends CoreServeOptions<BunPoolOptions> {}
@@ -23,6 +24,8 @@ export interface TandemServer extends CoreTandemServer<ReturnType<typeof Bun.ser
 /** Bun's side of the serving lifecycle: `Bun.serve`, a Web Worker pool. */
 const bunAdapter: ServerAdapter<ServeOptions, ReturnType<typeof Bun.serve>> = {
   workers: 'web worker',
+  runtime: 'Bun',
+  webSockets: true,
   inPoolWorker: isPoolWorker,
   requestStorage: () => new AsyncLocalStorage(),
   // Bun evaluates code: response models get compiled writers.
@@ -41,7 +44,10 @@ const bunAdapter: ServerAdapter<ServeOptions, ReturnType<typeof Bun.serve>> = {
         () => hostAndPort(hostname, server?.port ?? port),
       ),
     )
-    server = Bun.serve({ port, hostname, fetch: drain.fetch })
+    const sockets = bunWebSockets(app)
+    server = sockets
+      ? Bun.serve({ port, hostname, fetch: sockets.fetch(drain.fetch), websocket: sockets.websocket })
+      : Bun.serve({ port, hostname, fetch: drain.fetch })
     const url = serverUrl(hostname, server.port as number)
     return { ...drain.lifecycle(server, url), port: server.port as number, server }
   },
