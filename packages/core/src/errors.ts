@@ -174,6 +174,22 @@ export class PoolClosedError extends Error {
   }
 }
 
+/**
+ * An error that carries its own answer, as Hono's `HTTPException` (`hono/http-exception`) does. Hono
+ * answers an error with a `getResponse()` method with the response it gives (its `res`, else its
+ * message with its status), and so does Tandem: such errors are recognised by that method, without
+ * importing Hono.
+ */
+export interface ErrorWithResponse extends Error {
+  status: number
+  getResponse(): Response
+}
+
+/** True for an error that carries its own answer (Hono's `HTTPException`), false for Tandem's own. */
+export function hasOwnResponse(error: unknown): error is ErrorWithResponse {
+  return error instanceof Error && typeof (error as Partial<ErrorWithResponse>).getResponse === 'function'
+}
+
 /** Where a deserialized error keeps the names of its original classes. */
 export const REMOTE_CLASSES: unique symbol = Symbol.for('tandem.remoteClasses')
 

@@ -1,5 +1,7 @@
 import {
+  type ErrorWithResponse,
   HTTPException,
+  hasOwnResponse,
   PoolClosedError,
   PoolQueueFullError,
   PoolTimeoutError,
@@ -30,6 +32,12 @@ export function httpExceptionResponse(error: HTTPException): Response {
   headers.set('content-type', JSON_TYPE)
   return new Response(toJson({ detail: error.detail }), { status: error.status, headers })
 }
+
+/**
+ * Hono's answer to an error that carries its own (Hono's `HTTPException`): its `res` if it has one,
+ * else its message with its status, as plain Hono answers it.
+ */
+const ownResponse = (error: ErrorWithResponse): Response => error.getResponse()
 
 /** FastAPI's answer to invalid input: 422 `{"detail": [issues]}`. */
 export function validationErrorResponse(error: RequestValidationError): Response {
@@ -67,8 +75,10 @@ export function internalError(): Response {
 }
 
 /**
- * The app's exception handlers, found by the error's class, nearest ancestor first. Errors that no
- * handler takes are logged with their stack and answered 500 with no detail on the wire.
+ * The app's exception handlers, found by the error's class, nearest ancestor first. An error that
+ * carries its own answer (Hono's `HTTPException`) and has no handler of its own is answered with
+ * it, as Hono does: a handler for `Error` does not see it. Errors that no handler takes are logged
+ * with their stack and answered 500 with no detail on the wire.
  */
 export class ExceptionHandlers {
   readonly #handlers = new Map<Function, ExceptionHandler<any>>([
@@ -100,12 +110,17 @@ export class ExceptionHandlers {
     // An error rebuilt from a pool worker lost its class: find its handler by the class names.
     const remote = (error as { [REMOTE_CLASSES]?: string[] })[REMOTE_CLASSES]
     if (remote) {
+      // Hono's HTTPException shares its class name with Tandem's: never answered as Tandem's.
+      const own = hasOwnResponse(error)
       for (const name of remote) {
         if (name === 'Error') break
-        for (const [errorClass, handler] of this.#handlers) if (errorClass.name === name) return handler
+        for (const [errorClass, handler] of this.#handlers) {
+          if (errorClass.name === name && !(own && errorClass === HTTPException)) return handler
+        }
       }
     }
     for (let proto = Object.getPrototypeOf(error); proto; proto = Object.getPrototypeOf(proto)) {
+      if (proto === Error.prototype && hasOwnResponse(error)) return ownResponse
       const handler = this.#handlers.get(proto.constructor)
       if (handler) return handler
     }

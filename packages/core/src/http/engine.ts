@@ -8,7 +8,9 @@ import type { ExecutionContextLike } from '../execution/execution-context.ts'
  * The routing engine of an app, built from its routes on the first request (and again after they
  * change): a Hono instance with the middleware, the docs routes and one handler per route, Hono's
  * 404 hook answering FastAPI's 404, 405 (with `Allow`) and 307 slash redirects, and, when the app
- * has no middleware, a direct match that skips Hono's context for declared routes.
+ * has no middleware, a direct match that skips Hono's context for declared routes. With middleware,
+ * every answer the engine makes (routes, docs, 404/405/307, errors) keeps the headers middleware set
+ * on Hono's context before `next()`, as Hono's own `c.json()` does.
  */
 
 const JSON_HEADERS = { 'content-type': 'application/json' }
@@ -34,13 +36,19 @@ export interface EngineHooks {
   middlewareError(error: Error, request: Request): Response | Promise<Response>
 }
 
+/** A handler of the engine's own (a route, a docs page, the 404 hook): it answers with a `Response`. */
+export type EngineHandler = (c: HonoContext) => Response | Promise<Response>
+
+/** Adds a `GET` route of the engine's own (the docs pages). */
+export type AddGetRoute = (path: string, handler: EngineHandler) => void
+
 /** What the engine is built from. */
 export interface EngineSource {
   middleware: readonly { path: string; handlers: MiddlewareHandler[] }[]
   /** The app's routes, mounted (full paths, dependencies analysed). */
   endpoints: readonly MountedEndpoint[]
   /** Adds the docs routes (`/openapi.json`, `/docs`, `/redoc`). */
-  docs: (hono: Hono) => void
+  docs: (get: AddGetRoute) => void
   redirectSlashes: boolean
 }
 
@@ -65,23 +73,30 @@ export class Engine {
     const hono = this.hono
     this.#direct = source.middleware.length === 0
     this.#redirectSlashes = source.redirectSlashes
+    // Without middleware nothing can have set headers on the context: the handlers as they are.
+    const answer = this.#direct ? (handler: EngineHandler) => handler : keepingContextHeaders
     for (const { path, handlers } of source.middleware) hono.use(path, ...handlers)
-    source.docs(hono)
+    source.docs((path, handler) => {
+      hono.get(path, answer(handler))
+    })
     const heads = new Set(source.endpoints.filter((e) => e.endpoint.method === 'HEAD').map((e) => e.path))
     for (const mounted of source.endpoints) {
       const methods = [mounted.endpoint.method]
       if (methods[0] === 'GET' && !heads.has(mounted.path)) methods.push('HEAD')
       for (const method of methods) this.#index.add('ALL', mounted.path, method)
-      const handler = (c: HonoContext) => {
+      const handler = answer((c: HonoContext) => {
         const request = c.req.raw
         const params = mounted.hasParams ? inPathOrder(mounted.paramNames, c.req.param()) : NO_PARAMS
         return hooks.dispatch(mounted, request, params, c.env, hooks.executionCtx(request))
-      }
+      })
       this.#endpoints.set(handler, mounted)
       hono.on(methods, mounted.path, handler)
     }
-    hono.notFound((c) => this.#notFound(c.req.raw, c.req.path))
-    hono.onError((error, c) => hooks.middlewareError(error, c.req.raw))
+    hono.notFound(answer((c) => this.#notFound(c.req.raw, c.req.path)))
+    hono.onError((error, c) => {
+      const out = hooks.middlewareError(error, c.req.raw)
+      return this.#direct ? out : Promise.resolve(out).then((response) => withContextHeaders(c, response))
+    })
   }
 
   /**
@@ -126,6 +141,52 @@ export class Engine {
     const [matches] = this.#index.match('ALL', path) as unknown as [[string, unknown][]]
     return [...new Set(matches.map(([method]) => method))]
   }
+}
+
+/**
+ * A handler whose answer keeps the headers middleware set on Hono's context before `next()`
+ * (`c.header()`: requestId's `X-Request-Id`, for one). Hono adds them to what `c.json()` and friends
+ * make; Tandem makes its own responses, so they are added here: the response's own headers win,
+ * cookies add up.
+ */
+function keepingContextHeaders(handler: EngineHandler): EngineHandler {
+  const answered = (c: HonoContext, response: Response) => {
+    if (!c.finalized) return withContextHeaders(c, response)
+    // Middleware answered already (timeout()'s 504 while the route ran), and Hono drops this
+    // answer: its body is cancelled, so the request's cleanups still run.
+    response.body?.cancel().catch(() => {})
+    return response
+  }
+  return (c) => {
+    const out = handler(c)
+    return out instanceof Promise ? out.then((response) => answered(c, response)) : answered(c, out)
+  }
+}
+
+function withContextHeaders(c: HonoContext, response: Response): Response {
+  // The context's headers as Hono would start a response with them (with a status of our own: the
+  // context's may be one a Response cannot have).
+  const prepared = c.newResponse(null, 200).headers
+  try {
+    addHeaders(response.headers, prepared)
+    return response
+  } catch {
+    // Headers that cannot change (a response from fetch()): a copy's can.
+    let copy: Response
+    try {
+      copy = new Response(response.body, response)
+    } catch {
+      return response
+    }
+    addHeaders(copy.headers, prepared)
+    return copy
+  }
+}
+
+function addHeaders(headers: Headers, prepared: Headers): void {
+  for (const [name, value] of prepared)
+    if (name !== 'set-cookie' && !headers.has(name)) headers.set(name, value)
+  for (const cookie of prepared.getSetCookie()) headers.append('set-cookie', cookie)
 }
 
 /** Hono's decoded parameters in the path's order (as the direct match gives them). */

@@ -1,4 +1,4 @@
-import type { Hono } from 'hono'
+import type { Context } from 'hono'
 import { loadDocsAsset } from './assets.ts'
 import type { OpenAPIDocument } from './objects.ts'
 import { redocHtml, swaggerUIHtml, swaggerUIOAuth2RedirectHtml } from './pages.ts'
@@ -24,9 +24,12 @@ export interface DocsOptions {
 
 const HTML = { 'content-type': 'text/html; charset=utf-8' }
 
+/** Adds a `GET` route to the engine. */
+type AddGetRoute = (path: string, handler: (c: Context) => Response | Promise<Response>) => void
+
 /** Adds the docs routes to the engine (they are not routes of the app, so not in its document). */
 export function mountDocs(
-  hono: Hono,
+  get: AddGetRoute,
   options: DocsOptions | false | undefined,
   title: string,
   document: () => OpenAPIDocument,
@@ -39,7 +42,7 @@ export function mountDocs(
   const assets = options?.assets === 'cdn' ? ({ mode: 'cdn' } as const) : ({ mode: 'local', base } as const)
   if (openapi) {
     let cached: string | undefined
-    hono.get(openapi, () => {
+    get(openapi, () => {
       cached ??= JSON.stringify(document())
       return new Response(cached, { headers: { 'content-type': 'application/json' } })
     })
@@ -52,17 +55,17 @@ export function mountDocs(
       assets,
       oauth2RedirectUrl: redirect,
     })
-    hono.get(swagger, () => new Response(page, { headers: HTML }))
+    get(swagger, () => new Response(page, { headers: HTML }))
     const redirectPage = swaggerUIOAuth2RedirectHtml({ assets })
-    hono.get(redirect, () => new Response(redirectPage, { headers: HTML }))
+    get(redirect, () => new Response(redirectPage, { headers: HTML }))
   }
   if (redoc && openapi) {
     const page = redocHtml({ title: `${title} - ReDoc`, openapiUrl: openapi, assets })
-    hono.get(redoc, () => new Response(page, { headers: HTML }))
+    get(redoc, () => new Response(page, { headers: HTML }))
   }
   if (assets.mode === 'local' && (swagger || redoc) && openapi) {
-    hono.get(`${base}/:name`, async (c) => {
-      const asset = await loadDocsAsset(c.req.param('name'))
+    get(`${base}/:name`, async (c) => {
+      const asset = await loadDocsAsset(c.req.param('name') ?? '')
       if (!asset)
         return new Response('{"detail":"Not Found"}', {
           status: 404,

@@ -1,5 +1,6 @@
 import {
   HTTPException,
+  hasOwnResponse,
   PoolClosedError,
   PoolQueueFullError,
   PoolTimeoutError,
@@ -19,11 +20,36 @@ export interface SerializedError {
   detail?: unknown
   headers?: Record<string, string>
   issues?: unknown[]
+  /** An error that carries its own answer (Hono's `HTTPException`): rebuilt as one, from its status. */
+  ownResponse?: true
   cause?: SerializedError
   /** A thrown value that was not an Error. */
   value?: unknown
   /** The names of the error's classes, nearest first (`['OutOfStock', 'ShopError', 'Error']`). */
   classes?: string[]
+}
+
+/** How an error that carries its own answer is rebuilt (it has no code of Tandem's). */
+const OWN_RESPONSE = 'tandem:own-response'
+
+/**
+ * Hono's `HTTPException` rebuilt on the other side: its status, its message and its `res`'s headers
+ * (a body cannot be read synchronously, so it does not cross). Answered as Hono answers it.
+ */
+class RemoteHttpException extends Error {
+  readonly status: number
+  readonly #headers: Record<string, string> | undefined
+
+  constructor(message: string, status: number, headers: Record<string, string> | undefined) {
+    super(message)
+    this.status = status
+    this.#headers = headers
+  }
+
+  getResponse(): Response {
+    const empty = this.message === '' || this.status === 204 || this.status === 205 || this.status === 304
+    return new Response(empty ? null : this.message, { status: this.status, headers: this.#headers })
+  }
 }
 
 /** The code of the error a worker answers for a result it cannot send (the pool names the function). */
@@ -62,6 +88,12 @@ export function serializeError(error: unknown): SerializedError {
     }
     if (error.headers) out.headers = error.headers
   }
+  if (hasOwnResponse(error) && !(error instanceof HTTPException)) {
+    out.ownResponse = true
+    out.status = error.status
+    const res = (error as { res?: unknown }).res
+    if (res instanceof Response) out.headers = Object.fromEntries(res.headers)
+  }
   if (error instanceof RequestValidationError) out.issues = structuredClone(error.issues)
   if (error.cause !== undefined) out.cause = serializeError(error.cause)
   return out
@@ -75,7 +107,10 @@ export function serializeError(error: unknown): SerializedError {
 export function deserializeError(data: SerializedError): unknown {
   if (data.name === 'NonError') return data.value
   let error: Error
-  switch (data.code) {
+  switch (data.ownResponse ? OWN_RESPONSE : data.code) {
+    case OWN_RESPONSE:
+      error = new RemoteHttpException(data.message, data.status ?? 500, data.headers)
+      break
     case 'TANDEM_HTTP_EXCEPTION':
       error = new HTTPException(
         data.status ?? 500,
