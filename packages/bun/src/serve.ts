@@ -40,7 +40,9 @@ const bunAdapter: ServerAdapter<ServeOptions, ReturnType<typeof Bun.serve>> = {
     let server: ReturnType<typeof Bun.serve> | undefined
     const drain = bunDrain(
       bunFetch(
-        (request) => app.fetch(request),
+        // The server as `env`, as `Bun.serve({ fetch: app.fetch })` gives it: Hono's getConnInfo
+        // (`hono/bun`) reads the client's address from it.
+        (request) => app.fetch(request, server),
         () => hostAndPort(hostname, server?.port ?? port),
       ),
     )

@@ -107,7 +107,11 @@ export interface Context<P extends string = string, D = {}, State = unknown, Env
   signal: AbortSignal
   /** What the app's `lifespan` yielded. */
   state: State
-  /** The runtime's bindings (workerd's `env`; undefined elsewhere unless given to `fetch`). */
+  /**
+   * What the runtime hands `fetch` besides the request, as Hono's adapters do: workerd's bindings;
+   * `{ incoming, outgoing }` under `serve()` on Node and the server on Bun (undefined on a pool
+   * worker, and in `app.request()` unless given).
+   */
   env: Env
   /** Tasks run after the response is sent, in order; shared by the handler and its dependencies. */
   background: BackgroundTasks
