@@ -3,7 +3,7 @@ import { DependencyOverrides } from './di/overrides.ts'
 import type { AppRuntime } from './di/scope.ts'
 import type { MountedEndpoint } from './endpoint.ts'
 import { type ExceptionHandler, ExceptionHandlers, internalError } from './exception-handlers.ts'
-import type { ExecutionContextLike } from './execution/execution-context.ts'
+import { type ExecutionContextLike, honoExecutionContext } from './execution/execution-context.ts'
 import { currentScheduler } from './execution/scheduler-registry.ts'
 import type { Engine } from './http/engine.ts'
 import { type MiddlewareEntry, middlewareEntry } from './http/middleware.ts'
@@ -74,7 +74,8 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
   readonly #work = new PendingWork()
   readonly [WEB_SOCKETS] = webSocketHost(this, () => this.#runtime, this.#work)
   readonly #runtime: AppRuntime
-  readonly #executionContexts = new WeakMap<Request, ExecutionContextLike>()
+  /** `fetch` had workerd's `ctx`: read it from Hono's context (middleware may replace the request). */
+  #givenExecutionCtx = false
   #observer: RequestObserver | undefined
   #engine: Engine | undefined
   #document: OpenAPIDocument | undefined
@@ -154,8 +155,7 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
       const { mounted, params } = direct
       return this.#run(mounted, request, params, env, executionCtx as ExecutionContextLike | undefined)
     }
-    // Kept beside the request: asking Hono's context for a missing one costs a thrown error.
-    if (executionCtx) this.#executionContexts.set(request, executionCtx as ExecutionContextLike)
+    if (executionCtx) this.#givenExecutionCtx = true
     return engine.hono.fetch(request, env, executionCtx as never)
   }
 
@@ -273,15 +273,15 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
       {
         middleware: this.#middleware,
         endpoints: this.mounted().map((route) => route.endpoint.mount(route.path, route.dependencies)),
-        docs: (hono) =>
-          mountDocs(hono, this.config.docs, this.config.title ?? 'Tandem', () => this.openapi()),
+        docs: (addRoute) =>
+          mountDocs(addRoute, this.config.docs, this.config.title ?? 'Tandem', () => this.openapi()),
         redirectSlashes: this.config.redirectSlashes !== false,
       },
       {
         dispatch: (mounted, request, params, env, executionCtx) =>
           this.#run(mounted, request, params, env, executionCtx),
         // Workerd's `ctx`; none on Node, Bun and in app.request() (the app tracks pending work itself).
-        executionCtx: (request) => this.#executionContexts.get(request),
+        executionCtx: (c) => (this.#givenExecutionCtx ? honoExecutionContext(c) : undefined),
         middlewareError: (error, request) =>
           this.#exceptions.handle(error, request, 'middleware', this.logger),
       },

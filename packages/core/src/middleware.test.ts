@@ -311,3 +311,38 @@ describe('what middleware stores on the context', () => {
     expect((await app.request('/orders/mine')).status).toBe(401)
   })
 })
+
+describe("the runtime's execution context (workerd's ctx)", () => {
+  it('reaches a route whose request middleware replaced (bodyLimit() on a chunked body)', async () => {
+    const waited: Promise<unknown>[] = []
+    const executionCtx = {
+      waitUntil: (promise: Promise<unknown>) => waited.push(promise),
+      passThroughOnException() {},
+    }
+    const ran: string[] = []
+    const app = new App()
+    app.use(bodyLimit({ maxSize: 1024 }))
+    app.post('/notes', { body: z.object({ text: z.string() }) }, ({ body, background }) => {
+      background.add(() => ran.push(body.text))
+      return { ok: true }
+    })
+    const chunked = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"text":"hi"}'))
+        controller.close()
+      },
+    })
+    const request = new Request('http://localhost/notes', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: chunked,
+      duplex: 'half',
+    } as RequestInit)
+    const res = await app.fetch(request, undefined, executionCtx)
+    expect(res.status).toBe(200)
+    await res.text()
+    expect(waited.length).toBeGreaterThan(0)
+    await Promise.all(waited)
+    expect(ran).toEqual(['hi'])
+  })
+})

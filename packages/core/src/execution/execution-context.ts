@@ -20,3 +20,18 @@ export const EXECUTION_CONTEXT: unique symbol = Symbol.for('tandem.executionCont
 export function executionContext(ctx: object): ExecutionContextLike | undefined {
   return (ctx as { [EXECUTION_CONTEXT]?: ExecutionContextLike })[EXECUTION_CONTEXT]
 }
+
+/**
+ * The execution context a Hono context holds (`c.executionCtx`), or `undefined` when its request
+ * came without one (Hono's getter throws then).
+ *
+ * @example
+ * honoExecutionContext(c)?.waitUntil(done)
+ */
+export function honoExecutionContext(c: { executionCtx: unknown }): ExecutionContextLike | undefined {
+  try {
+    return c.executionCtx as ExecutionContextLike
+  } catch {
+    return undefined
+  }
+}

@@ -31,7 +31,7 @@ export interface EngineHooks {
     executionCtx: ExecutionContextLike | undefined,
   ): Response | Promise<Response>
   /** The execution context kept beside a request that went through Hono. */
-  executionCtx(request: Request): ExecutionContextLike | undefined
+  executionCtx(c: HonoContext): ExecutionContextLike | undefined
   /** Answers an error thrown by middleware. */
   middlewareError(error: Error, request: Request): Response | Promise<Response>
 }
@@ -87,7 +87,7 @@ export class Engine {
       const handler = answer((c: HonoContext) => {
         const request = c.req.raw
         const params = mounted.hasParams ? inPathOrder(mounted.paramNames, c.req.param()) : NO_PARAMS
-        return hooks.dispatch(mounted, request, params, c.env, hooks.executionCtx(request))
+        return hooks.dispatch(mounted, request, params, c.env, hooks.executionCtx(c))
       })
       this.#endpoints.set(handler, mounted)
       hono.on(methods, mounted.path, handler)
