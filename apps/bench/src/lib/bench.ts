@@ -5,6 +5,7 @@ import { type RunningServer, startServer } from './process.ts'
 import { median, medianIndex } from './stats.ts'
 import type { CheckResult, RunResult, Scenario, ServerSpec } from './types.ts'
 import { rate, runWrk } from './wrk.ts'
+import { runWsLoad } from './ws-load.ts'
 
 export interface BenchOptions {
   runs: number
@@ -100,7 +101,7 @@ function describe(error: unknown): string {
 
 /** Writes the POST body where lua/post.lua reads it (apps/bench/.tmp/, git-ignored). */
 function bodyFile(scenario: Scenario): string | undefined {
-  if (scenario.load.body === undefined) return undefined
+  if (scenario.load.body === undefined || scenario.load.protocol === 'websocket') return undefined
   const dir = fileURLToPath(new URL('../../.tmp/', import.meta.url))
   mkdirSync(dir, { recursive: true })
   const file = `${dir}${scenario.name}-body.json`
@@ -111,14 +112,22 @@ function bodyFile(scenario: Scenario): string | undefined {
 /** One measured run of one server: wrk (and the paced probe for CPU routes) with CPU sampling. */
 async function measure(scenario: Scenario, server: RunningServer, seconds: number, body?: string) {
   const { load } = scenario
-  const main = runWrk({
-    url: server.url + load.path,
-    connections: load.connections,
-    seconds,
-    script: load.method === 'POST' ? 'post.lua' : 'report.lua',
-    ...(load.headers ? { headers: load.headers } : {}),
-    ...(body ? { scriptArgs: [body] } : {}),
-  })
+  const main =
+    load.protocol === 'websocket'
+      ? runWsLoad({
+          url: server.url.replace(/^http/, 'ws') + load.path,
+          connections: load.connections,
+          seconds,
+          message: JSON.stringify(load.body),
+        })
+      : runWrk({
+          url: server.url + load.path,
+          connections: load.connections,
+          seconds,
+          script: load.method === 'POST' ? 'post.lua' : 'report.lua',
+          ...(load.headers ? { headers: load.headers } : {}),
+          ...(body ? { scriptArgs: [body] } : {}),
+        })
   const probe = load.probe
     ? runWrk({
         url: server.url + load.probe.path,

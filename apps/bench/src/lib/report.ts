@@ -126,7 +126,7 @@ export function markdown(
     `- Node ${env.node}; Bun ${env.bun}; ${env.workerd ? `${env.workerd}; ` : ''}${env.wrk}`,
     `- Packages: ${packages}`,
     `- Commit: ${env.commit}`,
-    `- Load: \`${load.method} ${load.path}\`, wrk -t1, ${conns}${probe}; ${options.warmup} s warm-up + ${options.duration} s ` +
+    `- Load: ${load.protocol === 'websocket' ? `WebSocket echo of \`${JSON.stringify(load.body)}\` at \`${load.path}\`, src/lib/ws-client.ts` : `\`${load.method} ${load.path}\`, wrk -t1`}, ${conns}${probe}; ${options.warmup} s warm-up + ${options.duration} s ` +
       `per run, median of ${options.runs}; servers alternate between runs (A B A B ...), each a child process on ` +
       '127.0.0.1 stopped by PID.',
     `- Command: \`${command}\``,

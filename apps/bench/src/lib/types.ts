@@ -41,6 +41,11 @@ export interface LoadSpec {
   headers?: Record<string, string>
   /** Present for CPU routes: the paced /health probe runs beside the load. */
   probe?: ProbeSpec
+  /**
+   * `websocket`: the load is ws-client.ts instead of wrk: each connection sends `body` (as JSON) on a
+   * WebSocket at `path` and waits for the echo; "requests" are echoes (default `http`).
+   */
+  protocol?: 'http' | 'websocket'
 }
 
 /** Outcome of a scenario's correctness check against one running server. */

@@ -2,6 +2,7 @@ import type { Scenario } from '../lib/types.ts'
 import { cpu } from './cpu.ts'
 import { hello, helloBun, helloWorkerd } from './hello.ts'
 import { realistic, realisticBun } from './realistic.ts'
+import { wsEcho, wsEchoBun } from './websocket.ts'
 
 export const scenarios: Record<string, Scenario> = {
   hello,
@@ -10,4 +11,6 @@ export const scenarios: Record<string, Scenario> = {
   realistic,
   'realistic-bun': realisticBun,
   cpu,
+  'ws-echo': wsEcho,
+  'ws-echo-bun': wsEchoBun,
 }

@@ -27,7 +27,7 @@ export { currentScheduler, isPoolWorker, setScheduler } from '../execution/sched
 export type { Entry } from '../pool/pool-types.ts'
 export { type BodyReader, bodyTooLarge, bodyUnreadable, setBodyReader } from '../request/body.ts'
 export { type CodeCompiler, setCodeCompiler } from '../validation/compiler.ts'
-export { isWebSocketRequest } from '../ws/contract.ts'
+export { isWebSocketRequest, type WebSocketApp } from '../ws/contract.ts'
 export { CloseCode } from '../ws/errors.ts'
 export type { WebSocketEvents, WebSocketUpgrade } from '../ws/session.ts'
 export type { RawWebSocket } from '../ws/socket.ts'

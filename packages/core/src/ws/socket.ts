@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { ValidationIssue } from '../errors.ts'
+import { ASK_ZOD, fastParse } from '../validation/fast.ts'
 import { toValidationIssues } from '../validation/issues.ts'
 import { parseJsonBody } from '../validation/json.ts'
 import { CloseCode, WebSocketDisconnect, WebSocketValidationError } from './errors.ts'
@@ -50,7 +51,13 @@ export class TypedSocket implements TandemWebSocket<unknown, unknown> {
 
   send(value: unknown): void {
     this.#open()
-    const out = this.#sendSchema ? this.#sendSchema.parse(value) : value
+    const schema = this.#sendSchema
+    let out = value
+    if (schema) {
+      // The validation fast path (as for bodies), Zod itself for anything it does not accept.
+      const fast = fastParse(schema, value)
+      out = fast === ASK_ZOD ? schema.parse(value) : fast
+    }
     this.#raw.send(JSON.stringify(out))
   }
 
@@ -78,16 +85,39 @@ export class TypedSocket implements TandemWebSocket<unknown, unknown> {
     return typeof message === 'string' ? encoder.encode(message) : message
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<unknown> {
-    for (;;) {
-      let message: string | Uint8Array
-      try {
-        message = await this.#next()
-      } catch (error) {
-        if (error instanceof WebSocketDisconnect) return
-        throw error
-      }
-      yield this.#parse(message)
+  [Symbol.asyncIterator](): AsyncIterator<unknown> {
+    // A plain iterator rather than an async generator, and a waiter that resolves with the result
+    // itself: one promise per message.
+    const done = { done: true, value: undefined } as IteratorResult<unknown>
+    const step = (message: string | Uint8Array): IteratorResult<unknown> => ({
+      done: false,
+      value: this.#parse(message),
+    })
+    return {
+      next: () => {
+        const message = this.#arrived.shift()
+        if (message !== undefined) {
+          try {
+            return Promise.resolve(step(message))
+          } catch (error) {
+            return Promise.reject(error)
+          }
+        }
+        if (this.#closed) return Promise.resolve(done)
+        return new Promise((resolve, reject) => {
+          this.#waiting.push({
+            resolve: (arrived) => {
+              try {
+                resolve(step(arrived))
+              } catch (error) {
+                reject(error)
+              }
+            },
+            reject: (error) => (error instanceof WebSocketDisconnect ? resolve(done) : reject(error)),
+          })
+        })
+      },
+      return: async () => done,
     }
   }
 
@@ -138,6 +168,8 @@ export class TypedSocket implements TandemWebSocket<unknown, unknown> {
     if (!parsed.ok) throw new WebSocketValidationError([messageIssue(parsed.issue)])
     const schema = this.#receiveSchema
     if (!schema) return parsed.value
+    const fast = fastParse(schema, parsed.value)
+    if (fast !== ASK_ZOD) return fast
     const result = schema.safeParse(parsed.value)
     if (result.success) return result.data
     throw new WebSocketValidationError(
