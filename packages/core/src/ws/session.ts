@@ -96,7 +96,9 @@ export async function prepareSocket(
       const socket = new TypedSocket(raw, route.route.declaration, () => scope.closing.abort())
       Object.defineProperty(ctx, 'socket', { value: socket, enumerable: true })
       const shutdown = () => socket.close(CloseCode.goingAway, 'The server is shutting down')
-      runtime.shutdown.addEventListener('abort', shutdown, { once: true })
+      // Opened while the server is already stopping: closed at once (the handler sees it closed).
+      if (runtime.shutdown.aborted) shutdown()
+      else runtime.shutdown.addEventListener('abort', shutdown, { once: true })
       void within(() => run(route, ctx, socket, scope)).finally(() => {
         runtime.shutdown.removeEventListener('abort', shutdown)
         settle()

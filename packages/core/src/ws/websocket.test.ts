@@ -212,6 +212,29 @@ describe('app.ws', () => {
     expect((await app.request('/api/r/live/1')).status).toBe(404)
   })
 
+  it('closes open sockets with 1001 when the server shuts down, and waits for their cleanups', async () => {
+    const app = new App()
+    const events: string[] = []
+    const feed = depends(async function* () {
+      try {
+        yield 'feed'
+      } finally {
+        events.push('closed')
+      }
+    })
+    app.ws('/feed', { deps: { feed } }, async ({ socket }) => {
+      for await (const _ of socket) {
+        // until closed
+      }
+    })
+    const { socket } = await connect(app, '/feed')
+    await app.close()
+    expect(socket.closed).toEqual({ code: 1001, reason: 'The server is shutting down' })
+    expect(events).toEqual(['closed'])
+    const late = await connect(app, '/feed')
+    expect(late.socket.closed?.code).toBe(1001)
+  })
+
   it('refuses mistakes where they are written', () => {
     const app = new App()
     expect(() => app.ws('/x', { body: z.string() } as never, () => {})).toThrow(/has no body/)
