@@ -27,6 +27,8 @@ export async function serveWith<Options extends ServeOptions<any>, Server>(
     registerWorkerApp(app)
     return undefined
   }
+  // `tandem routes` and `tandem openapi` import the entry to read its app: a serve() there does not listen.
+  if ((globalThis as Record<symbol, unknown>)[Symbol.for('tandem.inspectOnly')] === true) return undefined
   checkServingOptions(options)
   checkWebSockets(app, adapter)
   const logger = options.logger ?? app.logger

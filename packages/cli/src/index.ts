@@ -1,0 +1,10 @@
+/**
+ * `@tandem/cli`: what the `tandem` command is made of, for tools that want the same answers.
+ *
+ * @example
+ * import { findEntry, loadApp, routeLines } from '@tandem/cli'
+ * const app = await loadApp(findEntry(undefined, process.cwd()))
+ * console.table(routeLines(app))
+ */
+export { CONVENTIONAL_ENTRIES, findEntry, loadApp, UsageError } from './entry.ts'
+export { formatRoutes, modeOf, type RouteLine, routeLines } from './routes.ts'
