@@ -5,6 +5,12 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { build } from 'esbuild'
+import {
+  compatibilityFlags,
+  DEFAULT_COMPATIBILITY_DATE,
+  workerdBundle,
+  workerdConfig,
+} from './workerd-config.ts'
 
 /**
  * Runs an app as a real runtime process for HTTP-level tests: `node` (Node 24, the one running the
@@ -158,58 +164,18 @@ export interface WorkerdOptions {
  */
 export async function startWorkerd(entry: string, options: WorkerdOptions = {}): Promise<RuntimeProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'tandem-workerd-'))
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    conditions: ['workerd', 'worker', 'import'],
-    external: ['node:*', 'bun:*', 'cloudflare:*'],
-    outfile: join(dir, 'worker.js'),
-    logLevel: 'error',
-  })
+  await build(workerdBundle(entry, join(dir, 'worker.js')))
   const port = options.port ?? (await freePort())
   const storage = options.storage ?? join(dir, 'storage')
-  const objects = Object.entries(options.durableObjects ?? {})
-  const bindings = [
-    ...Object.entries(options.bindings ?? {}).map(
-      ([name, text]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(text)})`,
-    ),
-    ...objects.map(
-      ([name, className]) =>
-        `(name = ${JSON.stringify(name)}, durableObjectNamespace = ${JSON.stringify(className)})`,
-    ),
-  ]
-  const compatibilityDate = options.compatibilityDate ?? '2026-10-01'
-  const flags = [
-    // nodejs_compat is on by default from 2026-08-04 (workerd warns when it is set anyway).
-    ...(compatibilityDate < '2026-08-04' ? ['nodejs_compat'] : []),
-    ...(options.requestSignal === false ? [] : ['enable_request_signal']),
-    ...(options.compatibilityFlags ?? []),
-  ]
-  const config = `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .worker),
-    (name = "storage", disk = (path = ${JSON.stringify(storage)}, writable = true)),
-  ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  modules = [ (name = "worker", esModule = embed "worker.js") ],
-  compatibilityDate = "${compatibilityDate}",
-  compatibilityFlags = [${flags.map((flag) => JSON.stringify(flag)).join(', ')}],
-  bindings = [${bindings.join(', ')}],
-  durableObjectNamespaces = [${objects
-    .map(
-      ([, className]) =>
-        `(className = ${JSON.stringify(className)}, uniqueKey = ${JSON.stringify(`tandem-${className}`)}, enableSql = true)`,
-    )
-    .join(', ')}],
-  durableObjectStorage = ${objects.length > 0 ? '(localDisk = "storage")' : '(none = void)'},
-);
-`
+  const compatibilityDate = options.compatibilityDate ?? DEFAULT_COMPATIBILITY_DATE
+  const config = workerdConfig({
+    port,
+    compatibilityDate,
+    flags: compatibilityFlags(compatibilityDate, options.requestSignal !== false, options.compatibilityFlags),
+    ...(options.bindings ? { bindings: options.bindings } : {}),
+    ...(options.durableObjects ? { durableObjects: options.durableObjects } : {}),
+    storage,
+  })
   await writeFile(join(dir, 'config.capnp'), config)
   const { mkdir } = await import('node:fs/promises')
   await mkdir(storage, { recursive: true })

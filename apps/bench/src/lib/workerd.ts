@@ -3,6 +3,12 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import {
+  compatibilityFlags,
+  DEFAULT_COMPATIBILITY_DATE,
+  workerdBundle,
+  workerdConfig,
+} from '../../../../tooling/runtimes/workerd-config.ts'
 
 /**
  * A server file run on workerd: a Worker module (its default export is a fetch handler, e.g.
@@ -19,7 +25,7 @@ const runtimes = createRequire(
 /** What the bench uses of esbuild's API. */
 interface Esbuild {
   version: string
-  buildSync(options: Record<string, unknown>): unknown
+  buildSync(options: object): unknown
 }
 
 function esbuild(): Esbuild {
@@ -42,10 +48,6 @@ export function workerdVersion(): string {
   }
 }
 
-/** The same as tooling/runtimes' startWorkerd: Tandem is tested on workerd with these. */
-const COMPATIBILITY_DATE = '2026-10-01'
-const COMPATIBILITY_FLAGS = ['nodejs_compat']
-
 export interface WorkerdCommand {
   /** The folder holding worker.js and config.capnp: the process's working directory, removed after it. */
   dir: string
@@ -66,32 +68,14 @@ export function prepareWorkerd(
   const tmp = fileURLToPath(new URL('../../.tmp/', import.meta.url))
   mkdirSync(tmp, { recursive: true })
   const dir = mkdtempSync(join(tmp, 'workerd-'))
-  esbuild().buildSync({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    mainFields: ['module', 'main'],
-    conditions: ['workerd', 'worker', 'import'],
-    external: ['node:*', 'bun:*', 'cloudflare:*'],
-    outfile: join(dir, 'worker.js'),
-    logLevel: 'error',
+  esbuild().buildSync(workerdBundle(entry, join(dir, 'worker.js')))
+  // The date and flags Tandem's tests run workerd with (request signal included).
+  const config = workerdConfig({
+    port,
+    compatibilityDate: DEFAULT_COMPATIBILITY_DATE,
+    flags: compatibilityFlags(DEFAULT_COMPATIBILITY_DATE),
+    bindings,
   })
-  const text = Object.entries(bindings).map(
-    ([name, value]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(value)})`,
-  )
-  const config = `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .worker) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const worker :Workerd.Worker = (
-  modules = [ (name = "worker", esModule = embed "worker.js") ],
-  compatibilityDate = "${COMPATIBILITY_DATE}",
-  compatibilityFlags = [${COMPATIBILITY_FLAGS.map((flag) => JSON.stringify(flag)).join(', ')}],
-  bindings = [${text.join(', ')}],
-);
-`
   writeFileSync(join(dir, 'config.capnp'), config)
   return { dir, command: workerdBinary(), args: ['serve', 'config.capnp'] }
 }

@@ -51,7 +51,15 @@ export function runWrk(options: WrkOptions): WrkRun {
     options.url,
   ]
   if (options.scriptArgs?.length) args.push('--', ...options.scriptArgs)
-  const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  return runLoadGenerator('wrk', args, `wrk ${args.join(' ')}`)
+}
+
+/**
+ * Starts a load generator (`wrk`, or the WebSocket client) and resolves to the numbers it prints on
+ * its `TANDEM_BENCH {json}` line; `label` names it in the error when it fails.
+ */
+export function runLoadGenerator(command: string, args: string[], label: string): WrkRun {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   track(child)
   let stdout = ''
   let stderr = ''
@@ -65,11 +73,11 @@ export function runWrk(options: WrkOptions): WrkRun {
     const [code] = await once(child, 'exit')
     const line = stdout.split('\n').find((l) => l.startsWith('TANDEM_BENCH '))
     if (code !== 0 || line === undefined) {
-      throw new Error(`wrk ${args.join(' ')} failed (exit ${code}):\n${stdout}${stderr}`)
+      throw new Error(`${label} failed (exit ${code}):\n${stdout}${stderr}`)
     }
     return JSON.parse(line.slice('TANDEM_BENCH '.length)) as WrkResult
   })()
-  if (child.pid === undefined) throw new Error('could not start wrk')
+  if (child.pid === undefined) throw new Error(`could not start ${label}`)
   return { pid: child.pid, result }
 }
 
