@@ -6,9 +6,21 @@ import type { App } from '@tandem/core'
 /** Where `tandem` looks for the app when no entry is given, in order (relative to the directory). */
 export const CONVENTIONAL_ENTRIES = ['src/app.ts', 'app.ts', 'src/main.ts', 'main.ts']
 
-/** A command-line mistake: printed without a stack, the process exits with 2. */
+/**
+ * A mistake the user can fix (a wrong entry, a missing export, a taken port): printed as one line,
+ * without a stack; the process exits with `exitCode` (2 by default, as for a wrong command line).
+ *
+ * @example
+ * throw new UsageError('tandem: the entry src/app.ts does not exist.')
+ */
 export class UsageError extends Error {
   override name = 'UsageError'
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message)
+  }
 }
 
 /**
@@ -51,6 +63,45 @@ function isApp(value: unknown): value is App<any, any> {
   )
 }
 
+/** What a `serve(app, options)` call in the entry recorded while tandem imported it (it did not listen). */
+export interface ServedCall {
+  app: App<any, any>
+  options: Record<string, unknown>
+}
+
+const INSPECT_ONLY = Symbol.for('tandem.inspectOnly')
+const SERVED = Symbol.for('tandem.served')
+
+/**
+ * Imports the entry module without letting a `serve()` in it listen, and returns its app (the export
+ * named `app`, else the default export, else the app the module passed to `serve()`) and the options
+ * of that `serve()` call, if any.
+ *
+ * @example
+ * const { app, served } = await loadEntry('/srv/shop/src/app.ts')
+ * served?.options.pool // the pool settings written in the entry
+ */
+export async function loadEntry(path: string): Promise<{ app: App<any, any>; served?: ServedCall }> {
+  const global = globalThis as Record<symbol, unknown>
+  global[INSPECT_ONLY] = true
+  delete global[SERVED]
+  const module = (await import(pathToFileURL(path).href)) as { app?: unknown; default?: unknown }
+  const served = global[SERVED] as ServedCall | undefined
+  const app = isApp(module.app)
+    ? module.app
+    : isApp(module.default)
+      ? module.default
+      : isApp(served?.app)
+        ? served.app
+        : undefined
+  if (!app) {
+    throw new UsageError(
+      `tandem: ${path} exports no app. Export it as \`export const app = new App()\` or \`export default app\`.`,
+    )
+  }
+  return served && isApp(served.app) ? { app, served } : { app }
+}
+
 /**
  * Imports the entry module and returns its app: the export named `app`, else the default export. A
  * `serve()` call in the module does not listen: the command only inspects the app.
@@ -59,13 +110,5 @@ function isApp(value: unknown): value is App<any, any> {
  * const app = await loadApp('/srv/shop/src/app.ts')
  */
 export async function loadApp(path: string): Promise<App<any, any>> {
-  ;(globalThis as Record<symbol, unknown>)[Symbol.for('tandem.inspectOnly')] = true
-  const module = (await import(pathToFileURL(path).href)) as { app?: unknown; default?: unknown }
-  const app = isApp(module.app) ? module.app : isApp(module.default) ? module.default : undefined
-  if (!app) {
-    throw new UsageError(
-      `tandem: ${path} exports no app. Export it as \`export const app = new App()\` or \`export default app\`.`,
-    )
-  }
-  return app
+  return (await loadEntry(path)).app
 }

@@ -6,5 +6,8 @@
  * const app = await loadApp(findEntry(undefined, process.cwd()))
  * console.table(routeLines(app))
  */
-export { CONVENTIONAL_ENTRIES, findEntry, loadApp, UsageError } from './entry.ts'
+export { projectDirectory } from './dev.ts'
+export { CONVENTIONAL_ENTRIES, findEntry, loadApp, loadEntry, type ServedCall, UsageError } from './entry.ts'
 export { formatRoutes, modeOf, type RouteLine, routeLines } from './routes.ts'
+export { loadAdapter, type RunOptions, serveOptions } from './run.ts'
+export { isWatched, watchSources } from './watch.ts'

@@ -78,8 +78,14 @@ for (const runtime of ['node', 'bun'] as const) {
           fixtures,
           /exports no app\. Export it as `export const app = new App\(\)`/,
         ],
-        [['serve'], fixtures, /unknown command "serve"\. Commands: routes, openapi/],
+        [['run', 'missing.ts'], fixtures, /the entry missing\.ts does not exist/],
+        [['dev', 'missing.ts'], fixtures, /the entry missing\.ts does not exist/],
+        [['run', 'no-app.ts', '--port', '0'], fixtures, /no-app\.ts exports no app\./],
+        [['serve'], fixtures, /unknown command "serve"\. Commands: dev, run, routes, openapi/],
         [['routes', '--watch'], fixtures, /unknown option --watch/],
+        [['run', 'app.ts', '--workers', 'two'], fixtures, /--workers must be a whole number from 1/],
+        [['run', 'app.ts', '--port'], fixtures, /--port needs a value\. See tandem run --help/],
+        [['dev', '--json'], fixtures, /unknown option --json\. See tandem dev --help/],
       ]
       for (const [args, cwd, message] of cases) {
         const result = tandem(runtime, args, cwd)
@@ -94,6 +100,12 @@ for (const runtime of ['node', 'bun'] as const) {
         /Usage: tandem routes \[entry\] \[--json\]/,
       )
       expect(tandem(runtime, ['openapi', '-h']).stdout).toMatch(/--output FILE, -o FILE/)
+      const dev = tandem(runtime, ['dev', '--help']).stdout
+      expect(dev).toMatch(/Usage: tandem dev \[entry\] \[--port N\] \[--host H\]/)
+      expect(dev).toMatch(/restarted, on the same\s+port/)
+      const run = tandem(runtime, ['run', '-h']).stdout
+      expect(run).toMatch(/Usage: tandem run \[entry\] \[--port N\] \[--host H\] \[--workers N\]/)
+      expect(run).toMatch(/0\.0\.0\.0 serves every interface/)
     })
   })
 }
