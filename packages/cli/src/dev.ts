@@ -137,7 +137,13 @@ export async function dev(entryPath: string, options: DevOptions): Promise<void>
     if (!stopping) start()
   }
 
-  const stopWatching = watchSources(project, (file) => void reload(file))
+  const stopWatching = watchSources(project, (file) => void reload(file), {
+    onError: (dir, error) =>
+      log(
+        `cannot watch ${dir} (${error.message}): changes there will not reload the app. ` +
+          'On Linux, raise fs.inotify.max_user_watches, or make the project smaller.',
+      ),
+  })
   const shutdown = async () => {
     if (stopping) return
     stopping = true

@@ -30,17 +30,17 @@ export function adapterName(): '@tandem/bun' | '@tandem/node' {
 
 /**
  * The `serve()` of the runtime's adapter (`@tandem/bun` on Bun, `@tandem/node` elsewhere), resolved
- * from the entry's project first (so it shares the app's `@tandem/core`), then from tandem's own
- * dependencies.
+ * from the entry's project first (so it shares the app's `@tandem/core`), then from `fallbacks`
+ * (tandem's own dependencies). Neither: a one-line `UsageError` naming the package to install.
  *
  * @example
  * const serve = await loadAdapter('/srv/shop/src/app.ts')
  * await serve(app, { port: 8000 })
  */
-export async function loadAdapter(entryPath: string): Promise<Serve> {
+export async function loadAdapter(entryPath: string, fallbacks = [import.meta.url]): Promise<Serve> {
   const name = adapterName()
   let resolved: string | undefined
-  for (const from of [entryPath, import.meta.url]) {
+  for (const from of [entryPath, ...fallbacks]) {
     try {
       resolved = createRequire(from).resolve(name)
       break

@@ -38,12 +38,26 @@ export function isWatched(file: string): boolean {
  * file that changes (`isWatched`), at most once per `debounce` ms burst with the burst's first file.
  * Uses `fs.watch(dir, { recursive: true })`, or one watcher per directory where that is not available
  * or not reliable (Node on Linux).
- * Returns a function that stops watching.
+ * A directory that cannot be watched (past the system's limit of watches) is reported to `onError`,
+ * once. Returns a function that stops watching.
  *
  * @example
  * const stop = watchSources('/srv/shop', (file) => console.log(`${file} changed`))
  */
-export function watchSources(dir: string, onChange: (file: string) => void, debounce = 120): () => void {
+export function watchSources(
+  dir: string,
+  onChange: (file: string) => void,
+  {
+    debounce = 120,
+    onError = () => {},
+  }: { debounce?: number; onError?: (dir: string, error: Error) => void } = {},
+): () => void {
+  let reported = false
+  const failed = (where: string, error: NodeJS.ErrnoException) => {
+    if (reported || error.code === 'ENOENT' || error.code === 'ENOTDIR') return
+    reported = true
+    onError(where, error)
+  }
   let timer: ReturnType<typeof setTimeout> | undefined
   let first: string | undefined
   const changed = (file: string) => {
@@ -59,7 +73,7 @@ export function watchSources(dir: string, onChange: (file: string) => void, debo
   let stop: () => void
   // Node's recursive watcher on Linux watches each file, and loses one an editor replaces (a save
   // by rename): one watcher per directory sees every change of the files in it.
-  if (process.platform === 'linux' && !process.versions.bun) stop = watchEachDirectory(dir, changed)
+  if (process.platform === 'linux' && !process.versions.bun) stop = watchEachDirectory(dir, changed, failed)
   else
     try {
       const watcher = watch(dir, { recursive: true }, (_event, file) => {
@@ -68,7 +82,7 @@ export function watchSources(dir: string, onChange: (file: string) => void, debo
       watcher.on('error', () => {})
       stop = () => watcher.close()
     } catch {
-      stop = watchEachDirectory(dir, changed)
+      stop = watchEachDirectory(dir, changed, failed)
     }
   return () => {
     clearTimeout(timer)
@@ -80,7 +94,11 @@ export function watchSources(dir: string, onChange: (file: string) => void, debo
  * One non-recursive watcher per directory; a new directory is watched as it appears, and the files
  * already in it by then count as changed.
  */
-function watchEachDirectory(root: string, changed: (file: string) => void): () => void {
+function watchEachDirectory(
+  root: string,
+  changed: (file: string) => void,
+  failed: (dir: string, error: NodeJS.ErrnoException) => void,
+): () => void {
   const watchers = new Map<string, FSWatcher>()
   const add = (dir: string, isNew = false) => {
     if (watchers.has(dir)) return
@@ -93,8 +111,9 @@ function watchEachDirectory(root: string, changed: (file: string) => void): () =
         changed(file)
         if (!isIgnoredDirectory(name.toString()) && isDirectory(path)) add(path, true)
       })
-    } catch {
-      return // not a directory, or gone
+    } catch (error) {
+      failed(dir, error as NodeJS.ErrnoException)
+      return
     }
     watcher.on('error', () => {
       watcher.close()

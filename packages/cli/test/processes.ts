@@ -28,7 +28,8 @@ export function startTandem(runtime: Runtime, args: string[], cwd = fixtures): T
     cwd,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: '' },
+    // As a user's shell would: no PORT, and not the NODE_PATH pnpm gives vitest (it reaches every package).
+    env: { ...process.env, PORT: '', NODE_PATH: '' },
   })
   started.add(child)
   let text = ''

@@ -30,7 +30,7 @@ describe('watchSources', () => {
     mkdirSync(join(dir, 'src'))
     writeFileSync(join(dir, 'src', 'app.ts'), 'v1')
     const seen: string[] = []
-    const stop = watchSources(dir, (file) => seen.push(file), 50)
+    const stop = watchSources(dir, (file) => seen.push(file), { debounce: 50 })
     try {
       const expectChange = async (file: string, change: () => void) => {
         const before = seen.length
