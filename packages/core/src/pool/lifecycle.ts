@@ -68,6 +68,8 @@ export class WorkerLifecycle implements LinkEvents {
 
   received(link: WorkerLink, message: FromWorker): void {
     switch (message.type) {
+      case 'loaded':
+        return
       case 'ready':
         this.#ready(link, message.fingerprint)
         return

@@ -41,6 +41,8 @@ export type ToWorker =
 
 /** Worker → main. */
 export type FromWorker =
+  /** The worker has evaluated its modules (the entry's included); its lifespan starts next. */
+  | { type: 'loaded' }
   | { type: 'ready'; fingerprint: string[] }
   | { type: 'startup-error'; error: SerializedError }
   | {

@@ -2,8 +2,17 @@ import { PoolClosedError } from '../errors.ts'
 import type { PoolState } from './state.ts'
 import type { Task } from './task.ts'
 
+/** A `start()` still waiting for its workers fails: the pool was closed or terminated first. */
+function abandonStart(state: PoolState, how: string): void {
+  state.started?.reject(
+    new PoolClosedError('Starting the worker pool', `the pool was ${how} before its workers were ready`),
+  )
+  state.started = undefined
+}
+
 /** Lets queued and running calls finish, then has each worker run its teardown and stops it. */
 export async function closePool(state: PoolState): Promise<void> {
+  abandonStart(state, 'closed')
   if (state.phase === 'closed') return
   if (state.phase !== 'closing') {
     state.phase = 'closing'
@@ -30,6 +39,7 @@ export async function closePool(state: PoolState): Promise<void> {
 
 /** Stops every worker now; running and queued calls fail with `PoolClosedError`. */
 export async function terminatePool(state: PoolState): Promise<void> {
+  abandonStart(state, 'terminated')
   state.phase = 'closed'
   const stop = (task: Task) => {
     state.settle(task)

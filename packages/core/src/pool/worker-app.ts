@@ -16,6 +16,27 @@ export function registerWorkerApp(app: WorkerApp): void {
   workerApp = app
 }
 
+/**
+ * Registers the app an entry module exports (`export const app`, else `export default`) when the
+ * module did not call `serve()` (an entry `tandem run` serves): its lifespan then runs here too.
+ */
+export function registerExportedApp(module: unknown): void {
+  if (workerApp || typeof module !== 'object' || module === null) return
+  const { app, default: fallback } = module as { app?: unknown; default?: unknown }
+  const found = [app, fallback].find(isWorkerApp)
+  if (found) workerApp = found
+}
+
+function isWorkerApp(value: unknown): value is WorkerApp {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as WorkerApp).start === 'function' &&
+    typeof (value as WorkerApp).close === 'function' &&
+    'state' in value
+  )
+}
+
 /** Starts the registered app's lifespan; `undefined` when the entry registered no app. */
 export function startWorkerApp(): Promise<void> | undefined {
   if (!workerApp) return undefined

@@ -4,7 +4,7 @@ import { markPoolWorker, setScheduler } from '../execution/scheduler-registry.ts
 import { serializeError } from './errors-wire.ts'
 import { callCells, type ToWorker } from './protocol.ts'
 import type { WorkerPort } from './transport.ts'
-import { startWorkerApp } from './worker-app.ts'
+import { registerExportedApp, startWorkerApp } from './worker-app.ts'
 import { WorkerRuntime } from './worker-runtime.ts'
 
 export { registerWorkerApp, type WorkerApp } from './worker-app.ts'
@@ -29,7 +29,9 @@ export async function runPoolWorker(
   let handle: (message: ToWorker) => void = (message) => early.push(message)
   port.onReceive((message) => handle(message))
   try {
-    await options.load()
+    registerExportedApp(await options.load())
+    // From here the worker can be terminated without the risk of stopping a module's evaluation.
+    port.send({ type: 'loaded' })
     // The app's lifespan starts before the worker takes calls: a call never waits for it on a worker
     // where the calls sent behind it could run (and exit the worker) first.
     const started = startWorkerApp()
