@@ -10,6 +10,7 @@ import {
   serverUrl,
   serveWith,
 } from '@tandem/core/adapter'
+import { processLoops } from '@tandem/core/loops'
 import { bunDrain } from './drain.ts'
 import { type BunPoolOptions, createBunPool } from './pool.ts'
 import { bunFetch } from './requests.ts'
@@ -31,12 +32,13 @@ const bunAdapter: ServerAdapter<ServeOptions, ReturnType<typeof Bun.serve>> = {
   // Bun evaluates code: response models get compiled writers.
   compile: (parameters, body) => new Function(...parameters, body) as (...args: unknown[]) => unknown,
   mainModule: () => Bun.main,
+  loops: processLoops,
   async startPool(settings, entry, logger) {
     const pool = createBunPool(entry, { ...settings, logger })
     await pool.start()
     return { scheduler: pool, description: describePool('web worker', pool.stats().size, settings) }
   },
-  async listen(app, { port, hostname }) {
+  async listen(app, { port, hostname, reusePort = false }) {
     let server: ReturnType<typeof Bun.serve> | undefined
     const drain = bunDrain(
       bunFetch(
@@ -48,8 +50,14 @@ const bunAdapter: ServerAdapter<ServeOptions, ReturnType<typeof Bun.serve>> = {
     )
     const sockets = bunWebSockets(app)
     server = sockets
-      ? Bun.serve({ port, hostname, fetch: sockets.fetch(drain.fetch), websocket: sockets.websocket })
-      : Bun.serve({ port, hostname, fetch: drain.fetch })
+      ? Bun.serve({
+          port,
+          hostname,
+          reusePort,
+          fetch: sockets.fetch(drain.fetch),
+          websocket: sockets.websocket,
+        })
+      : Bun.serve({ port, hostname, reusePort, fetch: drain.fetch })
     const url = serverUrl(hostname, server.port as number)
     return { ...drain.lifecycle(server, url), port: server.port as number, server }
   },

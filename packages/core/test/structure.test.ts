@@ -16,6 +16,7 @@ const ENTRIES = {
   '@tandem/core/pool': 'pool/index.ts',
   '@tandem/core/openapi': 'openapi/index.ts',
   '@tandem/core/testing': 'testing/index.ts',
+  '@tandem/core/loops': 'loops/index.ts',
 }
 
 interface Module {
@@ -109,7 +110,7 @@ describe("core's entries", () => {
 
   it('@tandem/core exports no adapter or pool plumbing', () => {
     const exported = Object.keys(ENTRIES).length // keeps the entries list honest
-    expect(exported).toBe(5)
+    expect(exported).toBe(6)
     const main = readFileSync(join(SRC, 'index.ts'), 'utf8')
     for (const plumbing of [
       './pool/',
@@ -175,6 +176,8 @@ describe("core's import graph", () => {
         'openapi/types.ts',
       ],
       testing: ['execution', 'pool', 'errors'],
+      // Processes sharing a port: only the adapter contract's types.
+      loops: ['adapter/contract.ts'],
     }
     const wrong: string[] = []
     for (const [path, module] of modules) {
@@ -212,6 +215,18 @@ describe("core's import graph", () => {
     ).toEqual([])
     // The check can see Hono: the engine itself imports it.
     expect(modules.get('http/engine.ts')!.packages).toContain('hono')
+  })
+
+  it('keeps node:child_process (the loops entry) out of what an app or a workerd adapter loads', () => {
+    const loaded = new Set([
+      ...closure('index.ts'),
+      ...closure('adapter/index.ts'),
+      ...closure('pool/index.ts'),
+    ])
+    expect([...loaded].filter((path) => path.startsWith('loops/'))).toEqual([])
+    const workerd = resolve(SRC, '../../workerd/src')
+    const users = sources(workerd).filter((file) => readFileSync(file, 'utf8').includes('@tandem/core/loops'))
+    expect(users).toEqual([])
   })
 
   it("keeps source files to about 300 lines, core's and the adapters'", () => {

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import { MessageChannel, type ResourceLimits, receiveMessageOnPort, Worker } from 'node:worker_threads'
 import {
@@ -56,6 +57,8 @@ export function nodeTransport(
 ): TransportFactory {
   const workerUrl = new URL('./worker.js', import.meta.url)
   const url = entryHref(entry, process.cwd())
+  // In a node:cluster worker process, its pool threads take the entry's worker branch too (worker.ts).
+  const clusterWorker = cluster.isWorker
   return ({ index, flags }) => {
     // Answers come over a channel of their own, read with receiveMessageOnPort when the worker wakes
     // the loop: one 'message' event for every answer posted while the loop was busy, not one each
@@ -63,7 +66,15 @@ export function nodeTransport(
     const { port1: answers, port2 } = new MessageChannel()
     const wake = new Int32Array(new SharedArrayBuffer(4))
     const worker = new Worker(workerUrl, {
-      workerData: { tandemPool: true, entry: url, flags, nice, answers: port2, wake: wake.buffer },
+      workerData: {
+        tandemPool: true,
+        entry: url,
+        flags,
+        nice,
+        answers: port2,
+        wake: wake.buffer,
+        clusterWorker,
+      },
       transferList: [port2],
       name: `tandem-pool-${index}`,
       resourceLimits: workerLimits(resourceLimits),

@@ -12,6 +12,7 @@ import {
   serverUrl,
   serveWith,
 } from '@tandem/core/adapter'
+import { processLoops } from '@tandem/core/loops'
 import { nodeBodyReader } from './body.ts'
 import { drainable } from './drain.ts'
 import { compileFunction, createListener, installFetchGlobals, type NodeEnv } from './listener.ts'
@@ -34,6 +35,7 @@ const nodeAdapter: ServerAdapter<ServeOptions, HttpServer> = {
   bodyReader: nodeBodyReader,
   compile: compileFunction,
   mainModule: () => process.argv[1],
+  loops: processLoops,
   async startPool(settings, entry, logger) {
     const pool = createNodePool(entry, { ...settings, logger })
     await pool.start()
@@ -44,7 +46,7 @@ const nodeAdapter: ServerAdapter<ServeOptions, HttpServer> = {
       } MB per worker (pool.resourceLimits)`,
     }
   },
-  async listen(app, { port, hostname }, options) {
+  async listen(app, { port, hostname, reusePort }, options) {
     installFetchGlobals()
     const logger = options.logger ?? app.logger
     let host = hostAndPort(hostname, port)
@@ -63,7 +65,8 @@ const nodeAdapter: ServerAdapter<ServeOptions, HttpServer> = {
     )
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(port, hostname, () => {
+      // reusePort: one of several event loops sharing the port (serve's `workers`), Linux only.
+      server.listen({ port, host: hostname, reusePort: reusePort === true }, () => {
         server.off('error', reject)
         resolve()
       })

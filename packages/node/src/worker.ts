@@ -1,5 +1,6 @@
 // The entry of every pool worker thread: it loads the app's entry module (which declares the
 // blocking functions and calls serve(), which does not listen in a worker), then answers calls.
+import cluster from 'node:cluster'
 import { setPriority } from 'node:os'
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads'
 import { type FromWorker, lowerWorkerPriority, runPoolWorker, type ToWorker } from '@tandem/core/pool'
@@ -13,11 +14,20 @@ const data = workerData as {
   answers: MessagePort
   /** 1 while the loop has been woken and has not read the answers yet. */
   wake: SharedArrayBuffer
+  /** The process that started this pool is a node:cluster worker. */
+  clusterWorker: boolean
 }
 const port = parentPort!
 const wake = new Int32Array(data.wake)
 
 lowerWorkerPriority(data.nice, setPriority)
+
+if (data.clusterWorker) {
+  // node:cluster tells a worker process by an environment variable it deletes once read, so in this
+  // thread `cluster.isPrimary` would be true and an entry written `if (cluster.isPrimary) fork() else
+  // serve(app)` would fork from every pool thread. Here it takes the branch of the process it serves.
+  Object.assign(cluster, { isPrimary: false, isMaster: false, isWorker: true })
+}
 
 await runPoolWorker(
   {

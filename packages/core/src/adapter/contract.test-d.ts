@@ -33,7 +33,7 @@ describe('the adapter contract', () => {
       },
       async listen(app, where) {
         expectTypeOf(app).toEqualTypeOf<App<any, any>>()
-        expectTypeOf(where).toEqualTypeOf<{ port: number; hostname: string }>()
+        expectTypeOf(where).toEqualTypeOf<{ port: number; hostname: string; reusePort?: boolean }>()
         return { url: '', port: 0, server: { id: 'a' }, stopAccepting: async () => {}, idle: async () => {} }
       },
     }

@@ -16,6 +16,13 @@ export interface ServeOptions<Pool extends PoolSettings = PoolSettings> extends 
   entry?: Entry
   /** The worker pool's settings; `false` runs blocking functions inline, on the event loop. */
   pool?: Pool | false
+  /**
+   * How many event loops serve the port (default 1). With more, this process supervises that many
+   * processes of the same program, each listening with SO_REUSEPORT (Linux): `serve()` resolves to
+   * `undefined` here and to the server in each loop. Each loop has its own pool, of the cores divided
+   * between the loops unless `pool.size` says otherwise (then it is per loop).
+   */
+  workers?: number
 }
 
 /** A running server, as every server adapter's `serve()` resolves it. */
@@ -33,6 +40,32 @@ export interface TandemServer<Server = unknown> {
    * workers, then runs the lifespan's teardown.
    */
   close(): Promise<void>
+}
+
+/**
+ * Several event loops on one port, where the runtime can start processes; `@tandem/core/loops`'s
+ * `processLoops` implements it with `node:child_process` (Node, Bun).
+ *
+ * @example
+ * const adapter = { ...nodeAdapter, loops: processLoops }
+ */
+export interface LoopSupport {
+  /** This process's place among the loops when a supervisor started it; `undefined` otherwise. */
+  current(): { index: number; count: number; port: number } | undefined
+  /** Starts `count` loops of this program on `port` (0: a free one); resolves once all listen. */
+  supervise(options: {
+    count: number
+    port: number
+    hostname: string
+    info(message: string): void
+    error(message: string): void
+  }): Promise<void>
+  /** A loop's default pool size: the machine's cores divided between `count` loops, at least 1. */
+  poolShare(count: number): number
+  /** Tells the supervisor this loop listens; `onGone` runs when the supervisor is gone. */
+  reportListening(url: string, onGone: () => void): void
+  /** Tells the supervisor this loop could not start. */
+  reportFailure(error: unknown): void
 }
 
 /** A started pool and what its start-up line says about it. */
@@ -71,6 +104,8 @@ export interface ServerAdapter<Options extends ServeOptions<any>, Server> {
   readonly runtime?: string
   /** Serves the app's WebSocket routes (`upgradeWebSocket`); without it, an app with some is refused. */
   readonly webSockets?: boolean
+  /** Runs several event loops on one port (`workers`); without it, `workers` above 1 is refused. */
+  readonly loops?: LoopSupport
   /** True inside one of this adapter's pool workers. */
   inPoolWorker(): boolean
   /** The storage that tells a blocking utility call which request it belongs to (AsyncLocalStorage). */
@@ -90,7 +125,7 @@ export interface ServerAdapter<Options extends ServeOptions<any>, Server> {
   /** Starts serving `app` at `port` and `hostname`; resolves once listening, rejects if it cannot. */
   listen(
     app: App<any, any>,
-    where: { port: number; hostname: string },
+    where: { port: number; hostname: string; reusePort?: boolean },
     options: Options,
   ): Promise<Listening<Server>>
 }

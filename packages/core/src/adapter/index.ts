@@ -34,6 +34,7 @@ export type { RawWebSocket } from '../ws/socket.ts'
 export { upgradeWebSocket, webSocketPaths } from '../ws/upgrade.ts'
 export type {
   Listening,
+  LoopSupport,
   ServeOptions,
   ServerAdapter,
   StartedPool,

@@ -1,11 +1,11 @@
-import type { App } from '../app.ts'
+import type { App, Logger } from '../app.ts'
 import { InlineScheduler } from '../execution/inline.ts'
 import type { Scheduler } from '../execution/scheduler.ts'
 import { registerWorkerApp } from '../pool/worker-app.ts'
 import { setBodyReader } from '../request/body.ts'
 import { setCodeCompiler } from '../validation/compiler.ts'
 import { webSocketPaths } from '../ws/upgrade.ts'
-import type { ServeOptions, ServerAdapter, TandemServer } from './contract.ts'
+import type { LoopSupport, ServeOptions, ServerAdapter, TandemServer } from './contract.ts'
 import { abandonServing, checkServingOptions, describePool, prepareServing, runServing } from './serving.ts'
 
 /**
@@ -27,12 +27,54 @@ export async function serveWith<Options extends ServeOptions<any>, Server>(
     registerWorkerApp(app)
     return undefined
   }
-  // `tandem routes` and `tandem openapi` import the entry to read its app: a serve() there does not listen.
-  if ((globalThis as Record<symbol, unknown>)[Symbol.for('tandem.inspectOnly')] === true) return undefined
+  // `tandem routes` and `tandem openapi` import the entry to read its app: a serve() there does not
+  // listen. `tandem run` and `tandem dev` serve the app themselves, with the options written here.
+  const global = globalThis as Record<symbol, unknown>
+  if (global[Symbol.for('tandem.inspectOnly')] === true) {
+    global[Symbol.for('tandem.served')] = { app, options }
+    return undefined
+  }
   checkServingOptions(options)
   checkWebSockets(app, adapter)
+  const workers = checkedWorkers(options.workers)
+  const loop = adapter.loops?.current()
   const logger = options.logger ?? app.logger
-  const settings = options.pool ?? {}
+  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env
+  const port = loop?.port ?? options.port ?? (Number(env?.PORT) || 8000)
+  const hostname = options.hostname ?? '127.0.0.1'
+  if (workers > 1 && !loop) {
+    if (!adapter.loops) {
+      throw new Error(
+        `serve(): workers: ${workers} is not available on ${adapter.runtime ?? 'this adapter'}, which serves one ` +
+          'event loop per process. Remove the option, or run one process per port behind a proxy.',
+      )
+    }
+    const info = options.logger?.info ?? ((message: string) => console.log(`[tandem] ${message}`))
+    await adapter.loops.supervise({ count: workers, port, hostname, info, error: (m) => logger.error(m) })
+    return undefined
+  }
+  try {
+    return await serveOne(adapter, app, options, { port, hostname, loop })
+  } catch (error) {
+    if (loop) adapter.loops?.reportFailure(error)
+    throw error
+  }
+}
+
+/** Serves on this process's event loop: the pool, the lifespan, the listener, the lifecycle. */
+async function serveOne<Options extends ServeOptions<any>, Server>(
+  adapter: ServerAdapter<Options, Server>,
+  app: App<any, any>,
+  options: Options,
+  where: { port: number; hostname: string; loop: ReturnType<LoopSupport['current']> },
+): Promise<TandemServer<Server>> {
+  const { port, hostname, loop } = where
+  const logger = options.logger ?? app.logger
+  let settings = options.pool ?? {}
+  // One of several loops: the cores are shared between the loops' pools, unless pool.size says.
+  if (loop && adapter.loops && settings !== false && settings.size === undefined) {
+    settings = { ...settings, size: adapter.loops.poolShare(loop.count) }
+  }
   let scheduler: Scheduler
   let description: string
   if (settings === false) {
@@ -53,20 +95,61 @@ export async function serveWith<Options extends ServeOptions<any>, Server>(
   if (adapter.compile) setCodeCompiler(adapter.compile)
   await prepareServing(app, scheduler, adapter.requestStorage())
 
-  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env
-  const port = options.port ?? (Number(env?.PORT) || 8000)
-  const hostname = options.hostname ?? '127.0.0.1'
   let listening: Awaited<ReturnType<typeof adapter.listen>>
   try {
-    listening = await adapter.listen(app, { port, hostname }, options)
+    listening = await adapter.listen(app, { port, hostname, reusePort: loop !== undefined }, options)
   } catch (error) {
     await abandonServing(scheduler)
     throw new Error(`serve(): could not listen on ${hostname}:${port}: ${(error as Error).message}`, {
       cause: error,
     })
   }
-  const close = runServing(app, scheduler, listening, options, description)
+  const close = runServing(
+    app,
+    scheduler,
+    listening,
+    loop ? inLoop(options, logger, loop) : options,
+    description,
+  )
+  if (loop) {
+    // A loop never outlives its supervisor: if it goes, the loop finishes its requests and exits.
+    const proc = (globalThis as { process?: { exit(code: number): void } }).process
+    adapter.loops?.reportListening(listening.url, () => {
+      close().then(
+        () => proc?.exit(0),
+        () => proc?.exit(1),
+      )
+    })
+  }
   return { url: listening.url, port: listening.port, scheduler, server: listening.server, close }
+}
+
+/** A loop's options: its start-up lines say which loop of how many. */
+function inLoop<Options extends ServeOptions<any>>(
+  options: Options,
+  logger: Logger,
+  loop: { index: number; count: number },
+): Options {
+  const info = options.logger?.info ?? ((message: string) => console.log(`[tandem] ${message}`))
+  return {
+    ...options,
+    logger: {
+      error: (message: string, error?: unknown) => logger.error(message, error),
+      warn: (message: string) => logger.warn(message),
+      info: (message: string) => info(`loop ${loop.index}/${loop.count}: ${message}`),
+    },
+  }
+}
+
+/** `workers`, checked: a whole number, 1 or more (default 1). */
+function checkedWorkers(workers: number | undefined): number {
+  if (workers === undefined) return 1
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new TypeError(
+      `serve(): workers must be a whole number of event loops, 1 or more (got ${String(workers)}).`,
+    )
+  }
+  return workers
 }
 
 /** Refuses, at start-up, an app with WebSocket routes on an adapter that does not serve them. */
