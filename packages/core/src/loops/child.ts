@@ -12,6 +12,9 @@ export interface LoopPlace {
   port: number
 }
 
+/** `currentLoop()`'s answer once read (`null`: not read yet). */
+let place: LoopPlace | undefined | null = null
+
 /**
  * This process's place among the loops, when a supervisor started it (`TANDEM_LOOP=2/4@8000`);
  * `undefined` in a process that serves alone or supervises.
@@ -20,9 +23,13 @@ export interface LoopPlace {
  * currentLoop() // { index: 2, count: 4, port: 8000 } in the second of four loops
  */
 export function currentLoop(): LoopPlace | undefined {
-  const match = /^(\d+)\/(\d+)@(\d+)$/.exec(process.env[LOOP_ENV] ?? '')
-  if (!match) return undefined
-  return { index: Number(match[1]), count: Number(match[2]), port: Number(match[3]) }
+  if (place === null) {
+    const match = /^(\d+)\/(\d+)@(\d+)$/.exec(process.env[LOOP_ENV] ?? '')
+    place = match ? { index: Number(match[1]), count: Number(match[2]), port: Number(match[3]) } : undefined
+    // Read once: a program this loop starts (a script, a tool) is not a loop of this server.
+    delete process.env[LOOP_ENV]
+  }
+  return place
 }
 
 /**
