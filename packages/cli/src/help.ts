@@ -25,7 +25,7 @@ Serves the app for development: the server runs in a child process, which is res
 port and with new pool workers, whenever a source file (.ts, .js, .json, ...) changes in the project
 (the nearest directory with a package.json at or above the entry; node_modules, dist, build, coverage
 and dot-directories are not watched). A broken edit prints its error and waits for the next change.
-Ctrl-C stops. A reload waits at most 1 s for requests in flight.
+Ctrl-C stops. One event loop serves, and a reload waits at most 1 s for requests in flight.
 
   --port N, -p N      the port (default: PORT, else 8000)
   --host H            the address (default: 127.0.0.1, this machine only; 0.0.0.0 serves every

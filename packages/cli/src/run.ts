@@ -84,8 +84,11 @@ export function serveOptions(
   }
   const workers = options.workers ?? recorded?.workers
   if (workers !== undefined) merged.workers = workers
-  // Under `tandem dev` a reload must not wait for an open stream.
-  if (env.TANDEM_DEV === '1') merged.shutdownTimeout = DEV_SHUTDOWN_TIMEOUT
+  if (env.TANDEM_DEV === '1') {
+    // Under `tandem dev` a reload must not wait for an open stream, and one loop serves.
+    merged.shutdownTimeout = DEV_SHUTDOWN_TIMEOUT
+    merged.workers = 1
+  }
   return merged
 }
 

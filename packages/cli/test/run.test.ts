@@ -69,17 +69,19 @@ for (const runtime of runtimes) {
       await drainsOnSigterm(run, port)
     }, 60_000)
 
-    it('says in one line, without a stack, that the port is taken, and exits 1', async () => {
+    it('says in one line, without a stack, that the port is taken, and exits 1 (one loop or two)', async () => {
       const holder = createServer()
       const port = await freePort()
       await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve))
       try {
-        const run = startTandem(runtime, ['run', 'served.ts', '--port', String(port)])
-        expect((await run.exited).code).toBe(1)
-        expect(run.output()).toContain(
-          `tandem: port ${port} on 127.0.0.1 is in use. Stop what uses it, or pick another with --port.\n`,
-        )
-        expect(run.output()).not.toMatch(/^\s+at /m)
+        for (const workers of ['1', '2']) {
+          const run = startTandem(runtime, ['run', 'served.ts', '--port', String(port), '--workers', workers])
+          expect((await run.exited).code).toBe(1)
+          expect(run.output()).toContain(
+            `tandem: port ${port} on 127.0.0.1 is in use. Stop what uses it, or pick another with --port.\n`,
+          )
+          expect(run.output()).not.toMatch(/^\s+at /m)
+        }
       } finally {
         holder.close()
       }
