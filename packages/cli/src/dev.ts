@@ -60,8 +60,8 @@ export function claimPort(port: number, hostname: string): Promise<number> {
 /**
  * Serves the entry's app in a child process (`tandem run` on the same runtime, `TANDEM_DEV=1`) and
  * restarts it, on the same port, whenever a source file of its project changes. A child that fails
- * (a broken edit) is reported and the watcher waits for the next change. SIGINT and SIGTERM stop the
- * child, then exit 0. Resolves once the first child is started; the watcher runs until a signal.
+ * (a broken edit) is reported and the watcher waits for the next change. SIGINT, SIGTERM and SIGHUP
+ * stop the child, then exit 0; a child whose watcher dies stops by itself. Resolves once the first child is started; the watcher runs until a signal.
  *
  * @example
  * await dev('/srv/shop/src/app.ts', { port: 8000, hostname: '127.0.0.1' })
@@ -94,7 +94,10 @@ export async function dev(entryPath: string, options: DevOptions): Promise<void>
   const start = () => {
     let listening = false
     const current = spawn(process.execPath, args, {
-      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+      // Its own process group: Ctrl-C reaches the watcher only, which stops the app once (SIGTERM).
+      // The app stops by itself when the watcher dies (its IPC channel closes).
+      detached: true,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, TANDEM_DEV: '1' },
     })
     current.on('error', (error) => log(`could not start the app: ${error.message}`))
@@ -151,7 +154,6 @@ export async function dev(entryPath: string, options: DevOptions): Promise<void>
     await stopChild()
     process.exit(0)
   }
-  process.once('SIGINT', () => void shutdown())
-  process.once('SIGTERM', () => void shutdown())
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void shutdown())
   start()
 }

@@ -117,8 +117,12 @@ export async function runApp(entryPath: string, options: RunOptions): Promise<vo
     }
     throw error
   }
-  // `tandem dev` waits for this to tell a broken start from a crash.
-  if (process.env.TANDEM_DEV === '1' && process.send) process.send({ tandem: 'listening', url: server?.url })
+  if (process.env.TANDEM_DEV === '1' && process.send) {
+    // `tandem dev` waits for this to tell a broken start from a crash.
+    process.send({ tandem: 'listening', url: server?.url })
+    // A watcher that dies (even by SIGKILL) closes the channel: stop as on SIGTERM, freeing the port.
+    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'))
+  }
 }
 
 /** Whether `error` (or one of its causes) says the address is taken. */

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { fixtures, freePort, get, killAll, runtimes, startTandem, waitForAnswer } from './processes.ts'
+import { fixtures, freePort, get, killAll, poll, runtimes, startTandem, waitForAnswer } from './processes.ts'
 
 const template = readFileSync(join(fixtures, 'served.ts'), 'utf8')
 const tmp: string[] = []
@@ -53,6 +53,23 @@ for (const runtime of runtimes) {
       expect(await dev.exited).toEqual({ code: 0, signal: null })
       await expect(get(port, '/version')).rejects.toThrow(/ECONNREFUSED/)
     }, 90_000)
+
+    it('stops the app when killed outright (SIGKILL), freeing the port', async () => {
+      const port = await freePort()
+      const dev = startTandem(runtime, ['dev', 'served.ts', '--port', String(port)])
+      await dev.waitFor(/listening on http/)
+      expect((await get(port, '/version')).status).toBe(200)
+      dev.child.kill('SIGKILL')
+      await poll(
+        () =>
+          get(port, '/version').then(
+            () => false,
+            (error) => /ECONNREFUSED/.test(String(error)),
+          ),
+        10_000,
+        () => 'the app to stop after its watcher was killed',
+      )
+    }, 30_000)
 
     it('says so in one line when the port is taken, and exits 1', async () => {
       const { createServer } = await import('node:net')

@@ -50,7 +50,7 @@ export function startTandem(runtime: Runtime, args: string[], cwd = fixtures): T
   return { child, output: () => text, waitFor, exited }
 }
 
-/** Kills, with SIGKILL, the process group of every `tandem` started and still running. */
+/** Kills, with SIGKILL, the process group of every `tandem` started and still running (a `tandem dev` app, in a group of its own, stops with its watcher). */
 export function killAll(): void {
   for (const child of started) {
     try {
