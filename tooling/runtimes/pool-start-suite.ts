@@ -3,7 +3,7 @@
 // process, a V8 fatal error). Shared by the Node and Bun adapters' tests.
 import { PoolClosedError } from '@tandem/core'
 import type { ThreadPool } from '@tandem/core/pool'
-import { LOAD_MS } from './slow-load-app.ts'
+import { LOAD_MS } from './slow-load.ts'
 
 interface TestApi {
   describe(name: string, fn: () => void): void
@@ -11,12 +11,14 @@ interface TestApi {
   expect: (value: unknown) => any
 }
 
-/** The entry whose evaluation takes `LOAD_MS`; `createPool` builds an unstarted pool over it. */
-export const slowLoadEntry = new URL('./slow-load-app.ts', import.meta.url)
-
+/**
+ * Runs the cases against `createPool(size)`, an unstarted pool whose workers load an entry that
+ * calls `loadSlowly()` at its top (`slow-load-app.ts`, or one of the runtime's own) and whose
+ * blocking functions the test's thread has registered too.
+ */
 export function runPoolStartSuite(
   name: string,
-  createPool: (entry: URL, size: number) => ThreadPool,
+  createPool: (size: number) => ThreadPool,
   { describe, it, expect }: TestApi,
 ): void {
   const settled = (promise: Promise<unknown>) =>
@@ -28,7 +30,7 @@ export function runPoolStartSuite(
   describe(`${name}: stopping a pool while it starts`, () => {
     for (const how of ['close', 'terminate'] as const) {
       it(`fails start() with PoolClosedError when ${how}() comes first, after its workers have loaded`, async () => {
-        const pool = createPool(slowLoadEntry, 2)
+        const pool = createPool(2)
         const started = settled(pool.start())
         await new Promise((resolve) => setTimeout(resolve, 20))
         const began = performance.now()
@@ -45,7 +47,7 @@ export function runPoolStartSuite(
 
     it("survives being stopped at any moment of its workers' start, 20 times over", async () => {
       for (let round = 0; round < 20; round++) {
-        const pool = createPool(slowLoadEntry, 2)
+        const pool = createPool(2)
         const started = settled(pool.start())
         await new Promise((resolve) => setTimeout(resolve, (round * 37) % (LOAD_MS + 100)))
         await (round % 2 ? pool.terminate() : pool.close())

@@ -1,11 +1,10 @@
-// A pool entry whose module evaluation takes ~400 ms of synchronous work, to stop a pool while its
-// workers are still evaluating it (pool-start-suite.ts).
+// A pool entry whose module evaluation takes LOAD_MS of synchronous work, to stop a pool while its
+// workers are still evaluating it (pool-start-suite.ts). The test that starts such a pool imports
+// this module too, so its main thread knows `ping` (the workers' fingerprint must match).
 import { blocking } from '@tandem/core'
+import { loadSlowly } from './slow-load.ts'
 
-/** How long the module's evaluation blocks its thread, in ms. */
-export const LOAD_MS = 400
-
-Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, LOAD_MS)
+loadSlowly()
 
 /** Answers `pong` once the module has loaded. */
 export const ping = blocking(function ping() {
