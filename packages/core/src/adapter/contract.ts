@@ -17,6 +17,11 @@ export interface ServeOptions<Pool extends PoolSettings = PoolSettings> extends 
   /** The worker pool's settings; `false` runs blocking functions inline, on the event loop. */
   pool?: Pool | false
   /**
+   * Where blocking functions run instead of the adapter's pool: any `Scheduler` (one of another
+   * package, or your own). `pool` must then be absent. `close()` and SIGTERM close it.
+   */
+  scheduler?: Scheduler
+  /**
    * How many event loops serve the port (default 1). With more, this process supervises that many
    * processes of the same program, each listening with SO_REUSEPORT (Linux): `serve()` resolves to
    * `undefined` here and to the server in each loop. Each loop has its own pool, of the cores divided

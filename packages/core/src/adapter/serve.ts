@@ -1,6 +1,7 @@
 import type { App, Logger } from '../app.ts'
 import { InlineScheduler } from '../execution/inline.ts'
 import type { Scheduler } from '../execution/scheduler.ts'
+import { isPoolWorker } from '../execution/scheduler-registry.ts'
 import { registerWorkerApp } from '../pool/worker-app.ts'
 import { setBodyReader } from '../request/body.ts'
 import { setCodeCompiler } from '../validation/compiler.ts'
@@ -23,7 +24,9 @@ export async function serveWith<Options extends ServeOptions<any>, Server>(
   app: App<any, any>,
   options: Options,
 ): Promise<TandemServer<Server> | undefined> {
-  if (adapter.inPoolWorker()) {
+  // Any pool worker: the adapter's own, or another runtime's loading this entry (a Bun Web Worker
+  // loading an entry written with @tandem/node), marked before the entry loads.
+  if (adapter.inPoolWorker() || isPoolWorker()) {
     registerWorkerApp(app)
     return undefined
   }
@@ -36,6 +39,12 @@ export async function serveWith<Options extends ServeOptions<any>, Server>(
   }
   checkServingOptions(options)
   checkWebSockets(app, adapter)
+  if (options.scheduler && options.pool !== undefined) {
+    throw new TypeError(
+      'serve(): both scheduler and pool were given. Blocking functions run on one of them: pass ' +
+        'scheduler (your own) or pool (the settings of the adapter’s pool), not both.',
+    )
+  }
   const workers = checkedWorkers(options.workers)
   const loop = adapter.loops?.current()
   const logger = options.logger ?? app.logger
@@ -77,7 +86,10 @@ async function serveOne<Options extends ServeOptions<any>, Server>(
   }
   let scheduler: Scheduler
   let description: string
-  if (settings === false) {
+  if (options.scheduler) {
+    scheduler = options.scheduler
+    description = `scheduler: ${scheduler.name} (serve's scheduler option)`
+  } else if (settings === false) {
     scheduler = new InlineScheduler()
     description = describePool(adapter.workers, 0, false)
   } else {
