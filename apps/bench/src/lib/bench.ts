@@ -53,6 +53,17 @@ export interface Summary {
   serverCpu: number
   foreignCpu: number
   stealCpu: number
+  /** Median of the server's CPU per request, in µs (all its processes). */
+  cost: number
+  loadCpu: number
+  rootCpu: number
+  /** The most processes the server had at once, over the runs. */
+  processes: number
+}
+
+/** µs of the server's CPU (all its processes) per request in one run. */
+export function cpuPerRequest(run: RunResult): number {
+  return ((run.serverCpu / 100) * 1e6) / run.rps
 }
 
 export interface ScenarioResult {
@@ -76,6 +87,10 @@ export function summarize(outcome: ServerOutcome): Summary | undefined {
     serverCpu: median(outcome.runs.map((r) => r.serverCpu)),
     foreignCpu: median(outcome.runs.map((r) => r.foreignCpu)),
     stealCpu: median(outcome.runs.map((r) => r.stealCpu)),
+    cost: median(outcome.runs.map(cpuPerRequest)),
+    loadCpu: median(outcome.runs.map((r) => r.loadCpu)),
+    rootCpu: median(outcome.runs.map((r) => r.rootCpu)),
+    processes: Math.max(...outcome.runs.map((r) => r.processes)),
   }
 }
 
@@ -176,7 +191,8 @@ export async function runScenario(scenario: Scenario, options: BenchOptions): Pr
   try {
     for (const outcome of outcomes) {
       try {
-        const server = await startServer(outcome.spec.file, outcome.spec.env, undefined, outcome.spec.runtime)
+        const { file, env, runtime, readyLine } = outcome.spec
+        const server = await startServer(file, env, undefined, runtime, readyLine)
         running.set(outcome, server)
         outcome.check = await scenario.check(server.url)
         if (outcome.check.problems.length > 0) {
@@ -214,7 +230,10 @@ export async function runScenario(scenario: Scenario, options: BenchOptions): Pr
             : ''
           log(
             `[${scenario.name}] run ${run}/${options.runs} ${outcome.spec.label}: ${Math.round(result.rps)} req/s, ` +
-              `p99 ${(result.main.latency_us.p99 / 1000).toFixed(2)} ms${probe}, server CPU ${Math.round(result.serverCpu)}%`,
+              `p99 ${(result.main.latency_us.p99 / 1000).toFixed(2)} ms${probe}, server CPU ${Math.round(result.serverCpu)}%` +
+              (result.processes > 1
+                ? ` (${result.processes} processes; the first ${Math.round(result.rootCpu)}%)`
+                : ''),
           )
         } catch (error) {
           outcome.error = `failed during run ${run}: ${describe(error)}\n${server.output()}`

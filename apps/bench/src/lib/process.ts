@@ -6,6 +6,7 @@ import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { descendants, statState } from './cpu.ts'
 import type { Runtime } from './types.ts'
 import { prepareWorkerd } from './workerd.ts'
 
@@ -82,6 +83,7 @@ export async function startServer(
   extraEnv: Record<string, string> = {},
   readyPath = '/',
   runtime: Runtime = 'node',
+  readyLine?: string,
 ): Promise<RunningServer> {
   const port = await freePort()
   const path = fileURLToPath(new URL(`../servers/${file}`, import.meta.url))
@@ -105,12 +107,25 @@ export async function startServer(
 
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return
+    // A supervisor stops its loops on SIGTERM: those it had must be gone soon after it exits.
+    const below = descendants(pid)
     process.kill(pid, 'SIGTERM')
     const timer = setTimeout(() => {
       if (child.exitCode === null && child.signalCode === null) process.kill(pid, 'SIGKILL')
     }, 3000)
     await exited
     clearTimeout(timer)
+    const left = await outlived(below, 3000)
+    if (left.length > 0) {
+      const message = `${file}: process(es) ${left.join(', ')} outlived the server (pid ${pid}); killed by PID`
+      console.error(`[bench] ${message}`)
+      orphans.push(message)
+      for (const orphan of left) {
+        try {
+          process.kill(orphan, 'SIGKILL')
+        } catch {}
+      }
+    }
   }
 
   const url = `http://${HOST}:${port}`
@@ -131,7 +146,31 @@ export async function startServer(
       await sleep(50)
     }
   }
+  // Then, when the spec names one, the line saying the server is ready (e.g. every loop listens).
+  while (readyLine !== undefined && !out.text.includes(readyLine)) {
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
+      await stop()
+      throw new Error(`${file} answered on ${url} but never printed '${readyLine}':\n${out.text}`)
+    }
+    await sleep(50)
+  }
   return { pid, port, url, output: () => out.text, stop }
+}
+
+/** Processes found alive after the server that started them had stopped (should stay empty). */
+export const orphans: string[] = []
+
+/** Of `pids`, those still alive after `ms` (zombies count as gone): looks every 50 ms. */
+async function outlived(pids: number[], ms: number): Promise<number[]> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const alive = pids.filter((p) => {
+      const state = statState(p)
+      return state !== undefined && state !== 'Z'
+    })
+    if (alive.length === 0 || Date.now() > deadline) return alive
+    await sleep(50)
+  }
 }
 
 /** Stops every child still running (harness interrupted): each by its own PID. */

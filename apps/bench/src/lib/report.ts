@@ -1,5 +1,6 @@
 import {
   type BenchOptions,
+  cpuPerRequest,
   isNoisy,
   NOISE_LIMIT,
   type ScenarioResult,
@@ -7,8 +8,9 @@ import {
   summarize,
 } from './bench.ts'
 import type { Environment } from './machine.ts'
-import { formatLatency, formatPercent, formatRps } from './stats.ts'
-import type { Scenario } from './types.ts'
+import { orphans } from './process.ts'
+import { formatLatency, formatPercent, formatRps, median } from './stats.ts'
+import type { Ratio, Scenario } from './types.ts'
 import { errorCount, rate } from './wrk.ts'
 
 /** The ratio lines: `Tandem / bare Hono: 0.97x (target ≥ 0.95x: met)`. */
@@ -41,14 +43,45 @@ export function ratioLines(scenario: Scenario, outcomes: ServerOutcome[]): strin
         ? `; by round: ${Math.min(...rounds).toFixed(2)}–${Math.max(...rounds).toFixed(2)}x`
         : ''
     const perCore = (a.perCore / b.perCore).toFixed(2)
-    return `- ${ratio.label}: **${shown}x**${verdict}${spread}; per server core: ${perCore}x`
+    const line = `- ${ratio.label}: **${shown}x**${verdict}${spread}; per server core: ${perCore}x`
+    return ratio.costTarget === undefined ? line : `${line}\n${costLine(ratio, num!, den!)}`
   })
 }
+
+/** `  - server CPU per request: 1.02x (target ≤ 1.05x: met); by round: ...`, from the runs' µs/request. */
+function costLine(ratio: Ratio, num: ServerOutcome, den: ServerOutcome): string {
+  const a = summarize(num)!
+  const b = summarize(den)!
+  const max = ratio.costTarget!
+  const value = a.cost / b.cost
+  const met = value <= max
+  // Two decimals, unless they would round a miss down to the target (1.0504 → "1.05x: NOT met").
+  const shown = !met && Number(value.toFixed(2)) <= max ? value.toPrecision(4) : value.toFixed(2)
+  const rounds = num.runs
+    .slice(0, den.runs.length)
+    .map((run, i) => cpuPerRequest(run) / cpuPerRequest(den.runs[i]!))
+  const spread =
+    rounds.length > 1
+      ? `; by round: ${Math.min(...rounds).toFixed(2)}–${Math.max(...rounds).toFixed(2)}x`
+      : ''
+  const sorted = [...rounds].sort((x, y) => x - y)
+  const within = rounds.filter((r) => r <= max).length
+  return (
+    `  - server CPU per request (${formatMicros(a.cost)} / ${formatMicros(b.cost)}): **${shown}x** ` +
+    `(target ≤ ${max.toFixed(2)}x: ${met ? 'met' : 'NOT met'})${spread}` +
+    (rounds.length > 1
+      ? `; median round ${median(sorted).toFixed(2)}x; ${within} of ${rounds.length} rounds within the target`
+      : '')
+  )
+}
+
+const formatMicros = (us: number) => (Number.isFinite(us) ? `${us.toFixed(1)} µs` : 'n/a')
 
 /** The results table, in the columns of measurements.md. */
 export function table(scenario: Scenario, outcomes: ServerOutcome[]): string {
   const probe = scenario.load.probe !== undefined
   const extra = scenario.columns ?? []
+  const costs = scenario.costs !== undefined
   const header = [
     'server',
     'req/s median (min–max)',
@@ -60,6 +93,7 @@ export function table(scenario: Scenario, outcomes: ServerOutcome[]): string {
     'foreign CPU',
     'steal',
     'errors',
+    ...(costs ? ['CPU per request', 'processes', 'first process CPU', 'wrk CPU'] : []),
     ...extra,
   ]
   const rows = outcomes.map((outcome) => {
@@ -86,6 +120,9 @@ export function table(scenario: Scenario, outcomes: ServerOutcome[]): string {
       formatPercent(s.foreignCpu),
       formatPercent(s.stealCpu),
       String(errorCount(run.main)),
+      ...(costs
+        ? [formatMicros(s.cost), String(s.processes), formatPercent(s.rootCpu), formatPercent(s.loadCpu)]
+        : []),
       ...columns,
     ]
   })
@@ -140,6 +177,7 @@ export function markdown(
     'p50/p99 are those of the median run; CPU columns are % of ONE core, medians of the runs ("foreign" = busy',
     'time used by neither the server nor wrk; "steal" = time the host gave to other virtual machines).',
     '"errors" = non-2xx answers plus socket errors in the median run.',
+    ...(scenario.costs === undefined ? [] : ['', scenario.costs]),
     '',
     '## Ratios (median req/s, same run)',
     '',
@@ -167,6 +205,15 @@ export function markdown(
       `**Warning: the machine was not quiet in ${noisy} of ${runCount} runs kept** (foreign + steal CPU above ` +
         `${NOISE_LIMIT}% of one core): absolute figures are low and noisy; the ratios, from alternating runs, ` +
         'hold better.',
+    )
+  }
+  if (scenario.costs !== undefined) {
+    lines.push(
+      '',
+      orphans.length === 0
+        ? 'Each server was stopped by SIGTERM to its first process; every process found below it just before ' +
+            'was gone within 3 s of its exit (no orphan loop).'
+        : `**Processes outlived their server** (killed by PID): ${orphans.join('; ')}.`,
     )
   }
   if (failures.length > 0) {

@@ -22,6 +22,11 @@ export interface ServerSpec {
    * `workerd`: the file's default export served by `workerd serve`, see lib/workerd.ts).
    */
   runtime?: Runtime
+  /**
+   * A line the server prints once it is ready, awaited after it answers HTTP (e.g. the supervisor's
+   * `[tandem] 2 event loops`: the first loop answers before the second listens).
+   */
+  readyLine?: string
 }
 
 /** The paced probe: a second wrk on one connection, about `rate` requests per second, on `path`. */
@@ -63,6 +68,11 @@ export interface Ratio {
   denominator: string
   /** When set, the output states whether the ratio is at least this. */
   target?: number
+  /**
+   * When set, the line also gives the ratio of server CPU per request (µs of the server's CPU, all its
+   * processes, per request), numerator / denominator, and states whether it is at most this.
+   */
+  costTarget?: number
 }
 
 export interface Scenario {
@@ -78,6 +88,11 @@ export interface Scenario {
   columns?: string[]
   check: (baseUrl: string) => Promise<CheckResult>
   ratios: Ratio[]
+  /**
+   * Columns of the server's CPU per request, its processes, its first process's CPU (a supervisor's)
+   * and wrk's CPU, and a paragraph on them (Markdown) after the table.
+   */
+  costs?: string
 }
 
 export interface WrkErrors {
@@ -119,4 +134,10 @@ export interface RunResult {
   foreignCpu: number
   /** CPU stolen by the host (virtual machine), % of one core. */
   stealCpu: number
+  /** The load generators' CPU (wrk, the probe), % of one core. */
+  loadCpu: number
+  /** The server's first process alone, % of one core (the supervisor's own, when it has children). */
+  rootCpu: number
+  /** The most processes the server's tree had at once during the run (1: no children). */
+  processes: number
 }

@@ -2,10 +2,10 @@ import { ask, expectJson } from '../lib/check.ts'
 import type { CheckResult, Scenario } from '../lib/types.ts'
 
 /** What wrk sends, on every runtime. */
-const load: Scenario['load'] = { method: 'GET', path: '/', connections: 50 }
+export const load: Scenario['load'] = { method: 'GET', path: '/', connections: 50 }
 
 /** The one answer every server must give. */
-async function check(baseUrl: string): Promise<CheckResult> {
+export async function check(baseUrl: string): Promise<CheckResult> {
   return {
     problems: expectJson('GET /', await ask(`${baseUrl}/`), 200, { message: 'Hello World' }),
     columns: {},

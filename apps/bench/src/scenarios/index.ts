@@ -1,6 +1,7 @@
 import type { Scenario } from '../lib/types.ts'
 import { cpu } from './cpu.ts'
 import { hello, helloBun, helloWorkerd } from './hello.ts'
+import { loopsHello, loopsRealistic } from './loops.ts'
 import { realistic, realisticBun } from './realistic.ts'
 import { wsEcho, wsEchoBun } from './websocket.ts'
 
@@ -13,4 +14,6 @@ export const scenarios: Record<string, Scenario> = {
   cpu,
   'ws-echo': wsEcho,
   'ws-echo-bun': wsEchoBun,
+  'loops-hello': loopsHello,
+  'loops-realistic': loopsRealistic,
 }

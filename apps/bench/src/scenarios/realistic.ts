@@ -54,7 +54,7 @@ const post = (body: unknown, key = API_KEY): RequestInit => ({
 })
 
 /** What wrk sends, on Node and on Bun. */
-const load: Scenario['load'] = {
+export const load: Scenario['load'] = {
   method: 'POST',
   path: '/orders/42?verbose=true',
   connections: 50,
@@ -62,10 +62,10 @@ const load: Scenario['load'] = {
   headers: { 'x-api-key': API_KEY },
 }
 
-const columns = ['bad body', 'bad id', 'no key']
+export const columns = ['bad body', 'bad id', 'no key']
 
 /** The same answers from every server, checked before measuring. */
-async function check(baseUrl: string): Promise<CheckResult> {
+export async function check(baseUrl: string): Promise<CheckResult> {
   const url = `${baseUrl}/orders/42`
   const badBody = await ask(`${url}?verbose=true`, post(badOrder))
   const badId = await ask(`${baseUrl}/orders/abc?verbose=true`, post(sampleOrder))
