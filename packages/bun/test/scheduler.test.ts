@@ -7,20 +7,27 @@ import { functions, niceness } from './fixtures/suite-entry.ts'
 
 const entry = new URL('./fixtures/suite-entry.ts', import.meta.url)
 
-runSchedulerSuite(
-  'Bun Web Worker pool',
-  {
-    functions,
-    threads: true,
-    create: async (options) => {
-      // nice 0: the suite's 100 ms time limits must not depend on CPU left over by parallel test tasks.
-      const pool = createBunPool(entry, { ...options, nice: 0 })
-      await pool.start()
-      return pool
+// Twice: blocking functions report through shared memory (threads), then through files (as
+// schedulers whose functions run in other processes must).
+for (const [title, probe] of [
+  ['Bun Web Worker pool', 'shared-memory'],
+  ['Bun Web Worker pool, file probe', 'files'],
+] as const)
+  runSchedulerSuite(
+    title,
+    {
+      functions,
+      threads: true,
+      probe,
+      create: async (options) => {
+        // nice 0: the suite's 100 ms time limits must not depend on CPU left over by parallel test tasks.
+        const pool = createBunPool(entry, { ...options, nice: 0 })
+        await pool.start()
+        return pool
+      },
     },
-  },
-  { describe, it, expect, afterEach },
-)
+    { describe, it, expect, afterEach },
+  )
 
 describe.if(process.platform === 'linux')('pool.nice: workers below the event loop', () => {
   it('runs workers at niceness 10 by default, 0 on request, and leaves the loop thread alone', async () => {

@@ -8,20 +8,27 @@ import { functions, heapLimit, hog, niceness } from './fixtures/suite-entry.ts'
 
 const entry = new URL('./fixtures/suite-entry.ts', import.meta.url)
 
-runSchedulerSuite(
-  'Node worker_threads pool',
-  {
-    functions,
-    threads: true,
-    create: async (options) => {
-      // nice 0: the suite's 100 ms time limits must not depend on CPU left over by parallel test tasks.
-      const pool = createNodePool(entry, { ...options, nice: 0 })
-      await pool.start()
-      return pool
+// Twice: blocking functions report through shared memory (threads), then through files (as
+// schedulers whose functions run in other processes must).
+for (const [title, probe] of [
+  ['Node worker_threads pool', 'shared-memory'],
+  ['Node worker_threads pool, file probe', 'files'],
+] as const)
+  runSchedulerSuite(
+    title,
+    {
+      functions,
+      threads: true,
+      probe,
+      create: async (options) => {
+        // nice 0: the suite's 100 ms time limits must not depend on CPU left over by parallel test tasks.
+        const pool = createNodePool(entry, { ...options, nice: 0 })
+        await pool.start()
+        return pool
+      },
     },
-  },
-  { describe, it, expect, afterEach },
-)
+    { describe, it, expect, afterEach },
+  )
 
 describe.runIf(process.platform === 'linux')('pool.nice: workers below the event loop', () => {
   it('runs workers at niceness 10 by default, 0 on request, and leaves the loop thread alone', async () => {

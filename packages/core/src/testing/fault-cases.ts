@@ -2,12 +2,13 @@ import { PoolTimeoutError, WorkerCrashedError } from '../errors.ts'
 import { blockingInfo } from '../execution/blocking.ts'
 import type { Scheduler } from '../execution/scheduler.ts'
 import type { SchedulerSuiteFunctions } from './functions.ts'
+import { loadCell, type ProbeCells, type SuiteProbe } from './probe.ts'
 import { caught, run, snapshot } from './suite-helpers.ts'
 
 type Make = (options?: Partial<{ size: number; maxQueue: number; timeout: number }>) => Promise<Scheduler>
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const count = (counter: SharedArrayBuffer) => Atomics.load(new Int32Array(counter), 0)
+const count = (counter: ProbeCells) => loadCell(counter, 0)
 
 /**
  * The promises a scheduler with real workers keeps when calls share a worker (sent ahead in one
@@ -21,6 +22,7 @@ export function faultCases(
   expect: any,
   make: Make,
   f: SchedulerSuiteFunctions,
+  probe: SuiteProbe,
 ): void {
   /** Tiny calls, so the worker's measured call time lets the pool send calls ahead to it. */
   const warm = async (s: Scheduler) => {
@@ -30,12 +32,12 @@ export function faultCases(
   it('answers a call as soon as it ends, not with the call sent after it', async () => {
     const s = await make({ size: 1 })
     await warm(s)
-    const cells = new SharedArrayBuffer(8)
+    const cells = probe.cells(2)
     const tiny = run(s, f.echo, ['tiny'])
     const parked = run(s, f.park, [cells, 1500])
     expect(await tiny).toBe('tiny')
     // The park call, sent in the same batch, has not ended: the answer did not wait for it.
-    expect(Atomics.load(new Int32Array(cells), 1)).toBe(0)
+    expect(loadCell(cells, 1)).toBe(0)
     expect(await parked).toBe(1500)
   })
 
@@ -51,7 +53,7 @@ export function faultCases(
   it('runs calls sent behind a call that times out on the new worker, once each', async () => {
     const s = await make({ size: 1, timeout: 1000 })
     await warm(s)
-    const counter = new SharedArrayBuffer(4)
+    const counter = probe.cells(1)
     const looping = caught(run(s, f.loop, []))
     await pause(150)
     const remote = s.remote!
@@ -71,9 +73,9 @@ export function faultCases(
   it('starts a call at most once: a worker that exits mid-batch fails only the call it ran', async () => {
     const s = await make({ size: 1 })
     await warm(s)
-    const before = new SharedArrayBuffer(4)
-    const crashing = new SharedArrayBuffer(4)
-    const after = new SharedArrayBuffer(4)
+    const before = probe.cells(1)
+    const crashing = probe.cells(1)
+    const after = probe.cells(1)
     const results = await Promise.allSettled([
       run(s, f.count, [before]),
       run(s, f.countThenCrash, [crashing]),
@@ -99,8 +101,8 @@ export function faultCases(
       keep: true,
       yields: false,
     })
-    const counter = new SharedArrayBuffer(4)
-    const crashing = new SharedArrayBuffer(4)
+    const counter = probe.cells(1)
+    const crashing = probe.cells(1)
     const [crash, stranded, other] = await Promise.allSettled([
       run(s, f.countThenCrash, [crashing]),
       remote.fetch(request, kept.ref!),

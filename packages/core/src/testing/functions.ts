@@ -1,10 +1,6 @@
 import { HTTPException } from '../errors.ts'
 import { type BlockingFunction, blocking } from '../execution/blocking.ts'
-
-/** Sleeps synchronously (the thread is blocked, as in real CPU-bound or synchronous I/O work). */
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
-}
+import { addCell, type ProbeCells, sleepSync, storeCell } from './probe.ts'
 
 /** A per-thread identity, made on first use (never at module load: workerd forbids randomness there). */
 function threadIdentity(): string {
@@ -47,9 +43,9 @@ export function schedulerSuiteFunctions() {
       sleepSync(ms)
       return ms
     }),
-    /** Counts its runs in shared memory (slot 0) and returns its run number. */
-    count: blocking(function count(counter: SharedArrayBuffer, ms = 0) {
-      const order = Atomics.add(new Int32Array(counter), 0, 1)
+    /** Counts its runs in probe cell 0 and returns its run number. */
+    count: blocking(function count(counter: ProbeCells, ms = 0) {
+      const order = addCell(counter, 0)
       if (ms > 0) sleepSync(ms)
       return order
     }),
@@ -59,12 +55,11 @@ export function schedulerSuiteFunctions() {
     identity: blocking(function identity() {
       return threadIdentity()
     }),
-    /** Marks its start (cell 0) and end (cell 1) in shared memory around a synchronous sleep. */
-    park: blocking(function park(cells: SharedArrayBuffer, ms: number) {
-      const view = new Int32Array(cells)
-      Atomics.store(view, 0, 1)
+    /** Marks its start (probe cell 0) and end (cell 1) around a synchronous sleep. */
+    park: blocking(function park(cells: ProbeCells, ms: number) {
+      storeCell(cells, 0, 1)
       sleepSync(ms)
-      Atomics.store(view, 1, 1)
+      storeCell(cells, 1, 1)
       return ms
     }),
     /** Spins forever, ignoring its signal: only a time limit stops it. */
@@ -73,9 +68,9 @@ export function schedulerSuiteFunctions() {
       while (spins >= 0) spins = (spins + 1) % 1_000_000
       return spins
     }),
-    /** Counts its run (slot 0), then exits its worker's process: a call that dies while it runs. */
-    countThenCrash: blocking(function countThenCrash(counter: SharedArrayBuffer) {
-      Atomics.add(new Int32Array(counter), 0, 1)
+    /** Counts its run (probe cell 0), then exits its worker's process: a call that dies while it runs. */
+    countThenCrash: blocking(function countThenCrash(counter: ProbeCells) {
+      addCell(counter, 0)
       const proc = (globalThis as { process?: { exit(code: number): never } }).process
       if (!proc) throw new Error('countThenCrash() needs process.exit (Node or Bun)')
       proc.exit(9)
@@ -100,17 +95,17 @@ export function schedulerSuiteFunctions() {
       const kept = ctx.deps.kept as { thread: string; live: () => string }
       return { thread: threadIdentity(), sameThread: kept.thread === threadIdentity(), live: kept.live() }
     }),
-    /** A blocking yield dependency: flag 0 = set up, 1 = cleaned up, 2 = saw an error. */
+    /** A blocking yield dependency, given probe cells as its body: cell 0 = set up, 1 = cleaned up, 2 = saw an error. */
     resource: blocking(function* resource(ctx: Ctx) {
-      const flags = new Int32Array(ctx.body as SharedArrayBuffer)
-      Atomics.store(flags, 0, 1)
+      const flags = ctx.body as ProbeCells
+      storeCell(flags, 0, 1)
       try {
         yield { thread: threadIdentity() }
       } catch (error) {
-        Atomics.store(flags, 2, 1)
+        storeCell(flags, 2, 1)
         throw error
       } finally {
-        Atomics.store(flags, 1, 1)
+        storeCell(flags, 1, 1)
       }
     }),
   } satisfies Record<string, BlockingFunction>

@@ -1,2 +1,14 @@
 export { type SchedulerSuiteFunctions, schedulerSuiteFunctions } from './functions.ts'
-export { runSchedulerSuite, type SchedulerSuiteOptions, type TestApi } from './scheduler-suite.ts'
+export {
+  addCell,
+  awaitCell,
+  loadCell,
+  type ProbeCells,
+  type SuiteProbe,
+  type SuiteProbeKind,
+  storeCell,
+  suiteProbe,
+  waitCell,
+} from './probe.ts'
+export { runSchedulerSuite } from './scheduler-suite.ts'
+export type { SchedulerSuiteOptions, TestApi } from './suite-options.ts'

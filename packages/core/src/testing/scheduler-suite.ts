@@ -9,36 +9,17 @@ import { blockingInfo } from '../execution/blocking.ts'
 import type { Scheduler } from '../execution/scheduler.ts'
 import { REF } from '../execution/scheduler.ts'
 import { faultCases } from './fault-cases.ts'
-import type { SchedulerSuiteFunctions } from './functions.ts'
+import { loadCell, suiteProbe } from './probe.ts'
 import { caught, run, snapshot } from './suite-helpers.ts'
-
-/**
- * The test runner's functions the suite uses: vitest's and `bun:test`'s both fit.
- * `it.skipIf`-style helpers are not needed: the suite skips by itself.
- */
-export interface TestApi {
-  describe(name: string, fn: () => void): void
-  it(name: string, fn: () => Promise<void> | void, timeout?: number): void
-  afterEach(fn: () => Promise<void> | void): void
-  expect: any
-}
-
-/** How to make the scheduler under test, and what it can do. */
-export interface SchedulerSuiteOptions {
-  /** Makes a started scheduler; `size`, `maxQueue` and `timeout` as asked (inline ones ignore them). */
-  create(options: { size: number; maxQueue: number; timeout: number }): Promise<Scheduler>
-  /** The suite's blocking functions (`schedulerSuiteFunctions()`), declared in the workers' entry too. */
-  functions: SchedulerSuiteFunctions
-  /** A scheduler with real threads: queues, limits, crashes and affinity apply. */
-  threads: boolean
-}
+import type { SchedulerSuiteOptions, TestApi } from './suite-options.ts'
 
 /**
  * The conformance suite every `Scheduler` passes: results, errors (HTTPException intact, others
  * keeping name, message and stack), freed slots, cloning errors naming the function, aborts before
  * and during a call, time limits, the queue bound, FIFO order across callers, worker death, close
  * with work in flight, counters, and (for thread pools) request affinity and blocking yield
- * dependencies. Call it inside a vitest file.
+ * dependencies. Call it inside a vitest or `bun:test` file. Functions that run in other processes
+ * report back through files: pass `probe: 'files'` (see `SchedulerSuiteOptions.probe`).
  *
  * @example
  * import { afterEach, describe, expect, it } from 'vitest'
@@ -63,10 +44,12 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions, 
     return scheduler
   }
   const threads = options.threads
+  const probe = suiteProbe(options.probe ?? 'shared-memory')
 
   describe(`Scheduler conformance: ${name}`, () => {
     afterEach(async () => {
       await Promise.all(open.splice(0).map((s) => s.close()))
+      probe.dispose()
     })
 
     it('returns results, structured-cloned across threads', async () => {
@@ -120,7 +103,7 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions, 
 
     it.runIf(threads)('never runs a call aborted before it starts', async () => {
       const s = await make({ size: 1 })
-      const counter = new SharedArrayBuffer(4)
+      const counter = probe.cells(1)
       const busy = run(s, f.sleep, [150])
       const controller = new AbortController()
       const queued = run(s, f.count, [counter], controller.signal)
@@ -128,11 +111,11 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions, 
       expect((await caught(queued)).name).toBe('AbortError')
       await busy
       await run(s, f.add, [0, 0])
-      expect(new Int32Array(counter)[0]).toBe(0)
+      expect(loadCell(counter, 0)).toBe(0)
       const already = new AbortController()
       already.abort()
       expect((await caught(run(s, f.count, [counter], already.signal))).name).toBe('AbortError')
-      expect(new Int32Array(counter)[0]).toBe(0)
+      expect(loadCell(counter, 0)).toBe(0)
     })
 
     it.runIf(threads)('lets a running call see its abort signal', async () => {
@@ -189,7 +172,7 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions, 
 
     it('runs calls in the order they were made, across callers (FIFO)', async () => {
       const s = await make({ size: 1 })
-      const counter = new SharedArrayBuffer(4)
+      const counter = probe.cells(1)
       const blocker = run(s, f.sleep, [50])
       const calls = Array.from({ length: 48 }, () => run(s, f.count, [counter]))
       await blocker
@@ -268,26 +251,25 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions, 
         const s = await make({ size: 1 })
         const remote = s.remote!
         for (const error of [undefined, new Error('handler failed')]) {
-          const flags = new SharedArrayBuffer(12)
-          const view = new Int32Array(flags)
+          const flags = probe.cells(3)
           const request = remote.newRequest()
           const entered = await remote.context(blockingInfo(f.resource), request, snapshot(flags), {
             keep: true,
             yields: true,
           })
           expect(entered.exit).toBeTypeOf('number')
-          expect([view[0], view[1]]).toEqual([1, 0])
+          expect([loadCell(flags, 0), loadCell(flags, 1)]).toEqual([1, 0])
           if (error)
             expect(String((await caught(remote.exit(request, entered.exit!, { error }))).message)).toMatch(
               'handler failed',
             )
           else expect(await remote.exit(request, entered.exit!)).toBe('done')
-          expect([view[1], view[2]]).toEqual([1, error ? 1 : 0])
+          expect([loadCell(flags, 1), loadCell(flags, 2)]).toEqual([1, error ? 1 : 0])
           remote.release(request)
         }
       },
     )
 
-    if (threads) faultCases(it, expect, make, f)
+    if (threads) faultCases(it, expect, make, f, probe)
   })
 }
