@@ -5,6 +5,10 @@ import type { SuiteProbeKind } from './probe.ts'
 /**
  * The test runner's functions the suite uses: vitest's and `bun:test`'s both fit.
  * `it.skipIf`-style helpers are not needed: the suite skips by itself.
+ *
+ * @example
+ * import { afterEach, describe, expect, it } from 'vitest'
+ * const api: TestApi = { describe, it, expect, afterEach }
  */
 export interface TestApi {
   describe(name: string, fn: () => void): void
@@ -13,7 +17,15 @@ export interface TestApi {
   expect: any
 }
 
-/** How to make the scheduler under test, and what it can do. */
+/**
+ * How to make the scheduler under test, and what it can do.
+ *
+ * @example
+ * const options: SchedulerSuiteOptions = {
+ *   functions, threads: true,
+ *   create: async (o) => { const pool = createNodePool(entry, o); await pool.start(); return pool },
+ * }
+ */
 export interface SchedulerSuiteOptions {
   /** Makes a started scheduler; `size`, `maxQueue` and `timeout` as asked (inline ones ignore them). */
   create(options: { size: number; maxQueue: number; timeout: number }): Promise<Scheduler>
