@@ -71,7 +71,8 @@ addCell(cells, 0); addCell(cells, 0); storeCell(cells, 1, 9); process.exit(3)`
       })
     expect({ status: child.status, stderr: child.stderr }).toEqual({ status: 3, stderr: '' })
     expect([loadCell(cells, 0), loadCell(cells, 1)]).toEqual([2, 9])
-  })
+    // A process of its own: on a loaded machine it takes longer than vitest's default 5 s.
+  }, 30_000)
 
   it('refuses an unknown kind', () => {
     expect(() => suiteProbe('redis' as never)).toThrow(/'shared-memory' or 'files'/)
