@@ -5,7 +5,6 @@ import {
   type TandemServer as CoreTandemServer,
   describePool,
   hostAndPort,
-  isPoolWorker,
   type ServerAdapter,
   serverUrl,
   serveWith,
@@ -27,7 +26,6 @@ const bunAdapter: ServerAdapter<ServeOptions, ReturnType<typeof Bun.serve>> = {
   workers: 'web worker',
   runtime: 'Bun',
   webSockets: true,
-  inPoolWorker: isPoolWorker,
   requestStorage: () => new AsyncLocalStorage(),
   // Bun evaluates code: response models get compiled writers.
   compile: (parameters, body) => new Function(...parameters, body) as (...args: unknown[]) => unknown,

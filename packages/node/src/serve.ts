@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { isMainThread, workerData } from 'node:worker_threads'
 import type { App } from '@tandem/core'
 import {
   type ServeOptions as CoreServeOptions,
@@ -30,7 +29,6 @@ const nodeAdapter: ServerAdapter<ServeOptions, HttpServer> = {
   workers: 'worker thread',
   runtime: 'Node',
   webSockets: true,
-  inPoolWorker: () => !isMainThread && (workerData as { tandemPool?: boolean } | null)?.tandemPool === true,
   requestStorage: () => new AsyncLocalStorage(),
   bodyReader: nodeBodyReader,
   compile: compileFunction,

@@ -23,7 +23,6 @@ describe('the adapter contract', () => {
   it("types startPool's settings as the adapter's own pool options, never false", () => {
     const adapter: ServerAdapter<ServeOptions<MyPool>, MyServer> = {
       workers: 'worker',
-      inPoolWorker: () => false,
       requestStorage: () => ({ run: (_store, fn) => fn(), getStore: () => undefined }),
       mainModule: () => undefined,
       async startPool(settings, entry) {

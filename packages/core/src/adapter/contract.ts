@@ -95,7 +95,6 @@ export interface Listening<Server> extends ListeningServer {
  * @example
  * const bunAdapter: ServerAdapter<ServeOptions, ReturnType<typeof Bun.serve>> = {
  *   workers: 'web worker',
- *   inPoolWorker: isPoolWorker,
  *   requestStorage: () => new AsyncLocalStorage(),
  *   startPool: async (settings, entry, logger) => { ... },
  *   listen: async (app, { port, hostname }) => { ... },
@@ -111,8 +110,6 @@ export interface ServerAdapter<Options extends ServeOptions<any>, Server> {
   readonly webSockets?: boolean
   /** Runs several event loops on one port (`workers`); without it, `workers` above 1 is refused. */
   readonly loops?: LoopSupport
-  /** True inside one of this adapter's pool workers. */
-  inPoolWorker(): boolean
   /** The storage that tells a blocking utility call which request it belongs to (AsyncLocalStorage). */
   requestStorage(): RequestStorage
   /** Reads request bodies from the runtime's own request objects; default: `request.arrayBuffer()`. */

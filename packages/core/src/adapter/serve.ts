@@ -7,7 +7,14 @@ import { setBodyReader } from '../request/body.ts'
 import { setCodeCompiler } from '../validation/compiler.ts'
 import { webSocketPaths } from '../ws/upgrade.ts'
 import type { LoopSupport, ServeOptions, ServerAdapter, TandemServer } from './contract.ts'
-import { abandonServing, checkServingOptions, describePool, prepareServing, runServing } from './serving.ts'
+import {
+  abandonServing,
+  checkServingOptions,
+  describePool,
+  prepareServing,
+  runServing,
+  startupInfo,
+} from './serving.ts'
 
 /**
  * Serves `app` with a server adapter: the lifecycle every server adapter shares (see
@@ -24,9 +31,9 @@ export async function serveWith<Options extends ServeOptions<any>, Server>(
   app: App<any, any>,
   options: Options,
 ): Promise<TandemServer<Server> | undefined> {
-  // Any pool worker: the adapter's own, or another runtime's loading this entry (a Bun Web Worker
-  // loading an entry written with @tandem/node), marked before the entry loads.
-  if (adapter.inPoolWorker() || isPoolWorker()) {
+  // In a pool worker (marked by runPoolWorker before the entry loads, whichever adapter the entry
+  // imports: a Bun Web Worker may load an entry written with @tandem/node).
+  if (isPoolWorker()) {
     registerWorkerApp(app)
     return undefined
   }
@@ -58,8 +65,13 @@ export async function serveWith<Options extends ServeOptions<any>, Server>(
           'event loop per process. Remove the option, or run one process per port behind a proxy.',
       )
     }
-    const info = options.logger?.info ?? ((message: string) => console.log(`[tandem] ${message}`))
-    await adapter.loops.supervise({ count: workers, port, hostname, info, error: (m) => logger.error(m) })
+    await adapter.loops.supervise({
+      count: workers,
+      port,
+      hostname,
+      info: startupInfo(options),
+      error: (m) => logger.error(m),
+    })
     return undefined
   }
   try {
@@ -142,7 +154,7 @@ function inLoop<Options extends ServeOptions<any>>(
   logger: Logger,
   loop: { index: number; count: number },
 ): Options {
-  const info = options.logger?.info ?? ((message: string) => console.log(`[tandem] ${message}`))
+  const info = startupInfo(options)
   return {
     ...options,
     logger: {

@@ -129,6 +129,16 @@ export async function abandonServing(scheduler: Scheduler): Promise<void> {
 }
 
 /**
+ * Where start-up lines go: the logger's `info`, else stdout with a `[tandem]` prefix.
+ *
+ * @example
+ * startupInfo({})('listening on http://127.0.0.1:8000') // prints "[tandem] listening on http://127.0.0.1:8000"
+ */
+export function startupInfo(options: ServingOptions): (message: string) => void {
+  return options.logger?.info ?? ((message: string) => console.log(`[tandem] ${message}`))
+}
+
+/**
  * Once listening: starts the watchdog, logs the URL and the pool, and returns `close()`, which stops
  * accepting, aborts in-flight requests' `ctx.signal`, waits for them, their background tasks and
  * cleanups, closes the pool (each worker's lifespan teardown included), then runs the lifespan's
@@ -145,7 +155,7 @@ export function runServing(
   poolLine: string,
 ): () => Promise<void> {
   const logger = options.logger ?? app.logger
-  const info = options.logger?.info ?? ((message: string) => console.log(`[tandem] ${message}`))
+  const info = startupInfo(options)
   const stopWatchdog =
     options.watchdog === false ? () => {} : startWatchdog(app, logger, options.watchdog ?? {})
   const limit = options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT

@@ -245,10 +245,7 @@ describe('app.ws', () => {
   it('is refused at start-up by an adapter that does not serve WebSockets, naming the runtime and the docs', async () => {
     const app = new App()
     app.ws('/live', () => {})
-    const adapter = { workers: 'thread', runtime: 'Elsewhere', inPoolWorker: () => false } as ServerAdapter<
-      any,
-      unknown
-    >
+    const adapter = { workers: 'thread', runtime: 'Elsewhere' } as ServerAdapter<any, unknown>
     await expect(serveWith(adapter, app, {})).rejects.toThrow(
       /WebSocket routes \(app.ws: \/live\), which the Elsewhere adapter does not serve yet.*docs\/websockets.md/,
     )
