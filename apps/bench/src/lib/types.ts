@@ -1,3 +1,4 @@
+import type { CpuFigures } from './cpu.ts'
 /**
  * What runs a server's file: `node` (this harness's Node), `bun` (the workspace's Bun), or `workerd`
  * (the file is a Worker module, bundled with esbuild and served by `workerd serve`).
@@ -123,21 +124,9 @@ export interface WrkResult {
   latency_us: Latency
 }
 
-/** One measured run of one server. */
-export interface RunResult {
+/** One measured run of one server: its load's results and its CPU figures (cpu.ts). */
+export interface RunResult extends CpuFigures {
   rps: number
   main: WrkResult
   probe?: WrkResult
-  /** Server CPU, % of one core. */
-  serverCpu: number
-  /** Busy CPU not used by the server nor by wrk, % of one core. */
-  foreignCpu: number
-  /** CPU stolen by the host (virtual machine), % of one core. */
-  stealCpu: number
-  /** The load generators' CPU (wrk, the probe), % of one core. */
-  loadCpu: number
-  /** The server's first process alone, % of one core (the supervisor's own, when it has children). */
-  rootCpu: number
-  /** The most processes the server's tree had at once during the run (1: no children). */
-  processes: number
 }
