@@ -9,6 +9,7 @@ import { bunBinary, freePort, type RuntimeProcess, startProcess } from './index.
 interface TestApi {
   describe(name: string, fn: () => void): void
   it(name: string, fn: () => Promise<void>, timeout?: number): void
+  afterEach(fn: () => Promise<void>): void
   expect: (value: unknown) => any
 }
 
@@ -68,7 +69,7 @@ function runToExit(
 export function runLoopsSuite(
   runtime: 'node' | 'bun',
   entry: string,
-  { describe, it, expect }: TestApi,
+  { describe, it, expect, afterEach }: TestApi,
 ): void {
   const started: RuntimeProcess[] = []
   const start = async (env: Record<string, string> = {}) => {
@@ -78,71 +79,56 @@ export function runLoopsSuite(
     await until('both loops', () => proc.output().includes('2 event loops'))
     return proc
   }
-  const stopAll = async () => {
+  // Whatever a case left running (a failed one), stopped by PID.
+  afterEach(async () => {
     for (const proc of started.splice(0)) await proc.stop('SIGKILL').catch(() => {})
-  }
+  })
 
   describe(`several event loops on one port, on a real ${runtime} process`, () => {
     it('answers from 2 distinct loops, neither of them the supervisor, each with its own pool', async () => {
-      try {
-        const proc = await start()
-        const pids = await distinctPids(proc.url, 2)
-        expect(pids.size).toBe(2)
-        expect(pids.has(proc.pid)).toBe(false)
-        // A blocking call runs on the pool of the loop that took the request.
-        const slow = await getFresh(`${proc.url}/slow?ms=1`)
-        expect(slow.status).toBe(200)
-        expect(proc.output()).toMatch(/loop 1\/2: pool: 1 /)
-        expect(await proc.stop()).toBe(0)
-      } finally {
-        await stopAll()
-      }
+      const proc = await start()
+      const pids = await distinctPids(proc.url, 2)
+      expect(pids.size).toBe(2)
+      expect(pids.has(proc.pid)).toBe(false)
+      // A blocking call runs on the pool of the loop that took the request.
+      const slow = await getFresh(`${proc.url}/slow?ms=1`)
+      expect(slow.status).toBe(200)
+      expect(proc.output()).toMatch(/loop 1\/2: pool: 1 /)
+      expect(await proc.stop()).toBe(0)
     }, 60_000)
 
     it('restarts a loop that crashes, says so, and keeps serving', async () => {
-      try {
-        const proc = await start()
-        const [victim] = await distinctPids(proc.url, 2)
-        process.kill(victim!, 'SIGKILL')
-        await until('the restart', () => proc.output().includes('restarted, listening on'))
-        expect(proc.output()).toContain(`(pid ${victim}) was killed by SIGKILL; starting a new one`)
-        const pids = await distinctPids(proc.url, 2)
-        expect(pids.size).toBe(2)
-        expect(pids.has(victim!)).toBe(false)
-        expect(await proc.stop()).toBe(0)
-      } finally {
-        await stopAll()
-      }
+      const proc = await start()
+      const [victim] = await distinctPids(proc.url, 2)
+      process.kill(victim!, 'SIGKILL')
+      await until('the restart', () => proc.output().includes('restarted, listening on'))
+      expect(proc.output()).toContain(`(pid ${victim}) was killed by SIGKILL; starting a new one`)
+      const pids = await distinctPids(proc.url, 2)
+      expect(pids.size).toBe(2)
+      expect(pids.has(victim!)).toBe(false)
+      expect(await proc.stop()).toBe(0)
     }, 60_000)
 
     it('finishes every request in flight on SIGTERM, in every loop, then exits 0', async () => {
-      try {
-        const proc = await start()
-        const answers = Promise.all(Array.from({ length: 20 }, () => getFresh(`${proc.url}/slow?ms=400`)))
-        // Every connection accepted and its request read before the signal.
-        await new Promise((resolve) => setTimeout(resolve, 250))
-        const code = proc.stop('SIGTERM')
-        const statuses = (await answers).map((answer) => answer.status)
-        expect(statuses).toEqual(Array(20).fill(200))
-        expect(await code).toBe(0)
-      } finally {
-        await stopAll()
-      }
+      const proc = await start()
+      const answers = Promise.all(Array.from({ length: 20 }, () => getFresh(`${proc.url}/slow?ms=400`)))
+      // Every connection accepted and its request read before the signal.
+      await new Promise((resolve) => setTimeout(resolve, 250))
+      const code = proc.stop('SIGTERM')
+      const statuses = (await answers).map((answer) => answer.status)
+      expect(statuses).toEqual(Array(20).fill(200))
+      expect(await code).toBe(0)
     }, 60_000)
 
     it('exits promptly on SIGTERM when idle', async () => {
-      try {
-        const proc = await start()
-        await new Promise((resolve) => setTimeout(resolve, 200))
-        const began = performance.now()
-        expect(await proc.stop('SIGTERM')).toBe(0)
-        const took = performance.now() - began
-        console.log(`${runtime}: 2 idle event loops stopped ${took.toFixed(0)} ms after SIGTERM`)
-        // A bound against hanging, not a speed check (the figure is in the log above).
-        expect(took).toBeLessThan(5000)
-      } finally {
-        await stopAll()
-      }
+      const proc = await start()
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      const began = performance.now()
+      expect(await proc.stop('SIGTERM')).toBe(0)
+      const took = performance.now() - began
+      console.log(`${runtime}: 2 idle event loops stopped ${took.toFixed(0)} ms after SIGTERM`)
+      // A bound against hanging, not a speed check (the figure is in the log above).
+      expect(took).toBeLessThan(5000)
     }, 60_000)
 
     it('refuses a port another program holds, naming it', async () => {

@@ -1,8 +1,13 @@
 import { startProcess } from '@tandem/runtimes'
 import { getFresh, runLoopsSuite } from '@tandem/runtimes/loops-suite'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 
-runLoopsSuite('node', new URL('./fixtures/loops.ts', import.meta.url).pathname, { describe, it, expect })
+runLoopsSuite('node', new URL('./fixtures/loops.ts', import.meta.url).pathname, {
+  describe,
+  it,
+  expect,
+  afterEach,
+})
 
 describe('node:cluster with the default pool entry', () => {
   it('serves from each cluster worker, whose pool threads do not fork', async () => {
