@@ -14,7 +14,11 @@ describe('node:cluster with the default pool entry', () => {
     const proc = await startProcess('node', new URL('./fixtures/cluster.ts', import.meta.url).pathname)
     const pids = new Set<number>()
     try {
-      for (let i = 0; i < 100 && pids.size < 2; i++) {
+      // startProcess returns at the first worker's start-up line; the second may still be
+      // loading (seconds on a loaded CI machine), and until it listens the primary hands
+      // every connection to the first. So ask until both answered, within a deadline.
+      const deadline = Date.now() + 20_000
+      while (pids.size < 2 && Date.now() < deadline) {
         const answer = await getFresh(`${proc.url}/slow?ms=1`)
         expect(answer.status).toBe(200)
         pids.add((JSON.parse(answer.body) as { pid: number }).pid)
