@@ -69,6 +69,23 @@ export function runSchedulerOptionSuite(
       expect(scheduler.closed).toBe(true)
     })
 
+    it("gives the scheduler's own description in the start-up line, read when serving starts", async () => {
+      const lines: string[] = []
+      const scheduler = new Counting()
+      let workers = 0
+      Object.assign(scheduler, { describe: () => `counting, ${workers} workers seen` })
+      workers = 3
+      const server = await serve(shop(), {
+        port: 0,
+        scheduler,
+        handleSignals: false,
+        watchdog: false,
+        logger: { error() {}, warn() {}, info: (line) => lines.push(line) },
+      })
+      await server!.close()
+      expect(lines).toContain("scheduler: counting, 3 workers seen (serve's scheduler option)")
+    })
+
     it('refuses a scheduler and pool settings together, naming both', async () => {
       await expect(serve(shop(), { port: 0, scheduler: new Counting(), pool: { size: 1 } })).rejects.toThrow(
         /both scheduler and pool were given/,

@@ -100,7 +100,7 @@ async function serveOne<Options extends ServeOptions<any>, Server>(
   let description: string
   if (options.scheduler) {
     scheduler = options.scheduler
-    description = `scheduler: ${scheduler.name} (serve's scheduler option)`
+    description = `scheduler: ${scheduler.describe?.() ?? scheduler.name} (serve's scheduler option)`
   } else if (settings === false) {
     scheduler = new InlineScheduler()
     description = describePool(adapter.workers, 0, false)

@@ -36,7 +36,12 @@ let poolWorker = false
 
 /**
  * Marks this thread as a pool worker, before the app's entry module loads (the worker runtime
- * calls it). The app then loads no routing engine and no OpenAPI code: a worker only runs calls.
+ * calls it). The app then loads no routing engine and no OpenAPI code: a worker only runs calls,
+ * and `serve()` in the entry does not listen. A remote worker process marks its main thread too.
+ *
+ * @example
+ * markPoolWorker()
+ * await import(entryHref(entry, process.cwd())) // registers the blocking functions; serve() returns
  */
 export function markPoolWorker(): void {
   poolWorker = true

@@ -18,6 +18,12 @@ export interface RunOptions {
   transfer?: Transferable[]
   /** The pool request number of the request making the call (its utilities run on its worker). */
   request?: number
+  /**
+   * Milliseconds the call may run once started, instead of the scheduler's own limit (0: none).
+   * For a scheduler that runs calls on behalf of others, each with its own limit (a remote worker's
+   * thread pool); apps set `timeout` on the scheduler instead.
+   */
+  timeout?: number
 }
 
 /** Counters of a scheduler: calls of blocking functions. */
@@ -51,6 +57,11 @@ export interface Scheduler {
    * framework drives that through this. Absent (inline): they run in place with the real context.
    */
   readonly remote?: RemoteExecution
+  /**
+   * What the server's start-up line says of the scheduler, read when it starts serving (a remote
+   * scheduler: where it is and the workers it sees). Optional: without it the line gives `name`.
+   */
+  describe?(): string
   /** The current counters. */
   stats(): SchedulerStats
   /** Finishes running calls, then stops. */
@@ -90,6 +101,8 @@ export interface RemoteExecution {
       signal?: AbortSignal
       transfer?: Transferable[]
       label?: string
+      /** The call's own time limit (see `RunOptions.timeout`); the request's cleanups and tasks keep it. */
+      timeout?: number
     },
   ): Promise<RemoteResult>
   /** Brings a kept value to the event loop (structured clone). */

@@ -31,6 +31,7 @@ export class Admission {
     transfer: Transferable[] | undefined,
     holds: boolean,
     valueOnly = false,
+    limit?: number,
   ): Promise<RemoteResult> {
     const state = this.#state
     if (state.phase === 'closed') return Promise.reject(new PoolClosedError(label))
@@ -64,6 +65,7 @@ export class Admission {
         transfer,
         direct: false,
         holds,
+        limit: limit ?? state.limitOf(request),
       })
       if (signal) {
         task.onAbort = () => this.abort(task)
@@ -90,6 +92,7 @@ export class Admission {
         reject,
         direct: true,
         holds: false,
+        limit: this.#state.limitOf(request),
       })
       this.#dispatch.send(link, task)
     })

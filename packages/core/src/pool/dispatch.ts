@@ -66,7 +66,7 @@ export class Dispatcher {
     if (task.flag < 0) task.sentAt = clockNow()
     slot.inflight.push(task)
     this.#state.tasks.set(task.id, task)
-    this.#limits.arm(link)
+    this.#limits.arm(link, task)
     const message = task.message as Task['message'] & { id: number; flag: number }
     message.id = task.id
     message.flag = task.flag

@@ -28,7 +28,7 @@ export class Faults {
   /** The call that ran past the time limit fails with PoolTimeoutError, and its worker is replaced. */
   timedOut(link: WorkerLink, task: Task): void {
     const state = this.#state
-    const limit = state.options.timeout
+    const limit = task.limit
     state.settle(task)
     state.failed++
     task.reject(new PoolTimeoutError(task.label, limit))

@@ -4,7 +4,7 @@
  * brings, and the worker runtime that answers its calls. For adapters and schedulers, not apps.
  */
 
-export { isPoolWorker } from '../execution/scheduler-registry.ts'
+export { isPoolWorker, markPoolWorker } from '../execution/scheduler-registry.ts'
 export { deserializeError, type SerializedError, serializeError } from './errors-wire.ts'
 export { ThreadPool } from './pool.ts'
 export {

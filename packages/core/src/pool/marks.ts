@@ -5,21 +5,25 @@ import type { Task } from './task.ts'
 // past the time limit, and what each call of a lost worker gets. Pure: the pool applies them.
 
 /**
- * The call of `slot` that ran past `limit` ms (counted from the worker's start mark), or how many ms
- * until the next check. A call that is past its limit while another call holds the worker's thread
- * (a pending async call behind a synchronous one) is not charged: the holder is, at its own deadline.
+ * The call of `slot` that ran past its limit (`task.limit` ms, counted from the worker's start mark),
+ * or how many ms until the next check (`undefined`: no call in flight has a limit). A call that is
+ * past its limit while another call holds the worker's thread (a pending async call behind a
+ * synchronous one) is not charged: the holder is, at its own deadline.
  */
-export function overdueCall(slot: Slot, limit: number, now: number): Task | number {
+export function overdueCall(slot: Slot, now: number): Task | number | undefined {
   const holder = Atomics.load(slot.cells.current, 0) - 1
-  let next = limit
+  let next = Number.POSITIVE_INFINITY
   for (const task of slot.inflight) {
+    if (task.limit <= 0) continue
     const started = slot.startedAt(task.flag) ?? (task.flag < 0 ? task.sentAt : undefined)
-    if (started === undefined) continue
-    const left = started + limit - now
+    // Not started: it cannot be overdue before its whole limit from now.
+    const left = started === undefined ? task.limit : started + task.limit - now
     if (left > 0) next = Math.min(next, left)
     else if (holder < 0 || holder === task.flag) return task
+    // Overdue but not holding the thread: the holder is charged at its own deadline.
+    else next = Math.min(next, task.limit)
   }
-  return Math.max(1, Math.ceil(next))
+  return next === Number.POSITIVE_INFINITY ? undefined : Math.max(1, Math.ceil(next))
 }
 
 /** What the calls of a lost worker get. */

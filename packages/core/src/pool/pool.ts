@@ -9,7 +9,7 @@ import type { PoolOptions } from './pool-types.ts'
 import { remoteExecution } from './remote.ts'
 import { closePool, terminatePool } from './shutdown.ts'
 import { PoolState } from './state.ts'
-import { TimeLimits } from './time-limit.ts'
+import { checkedLimit, TimeLimits } from './time-limit.ts'
 import type { TransportFactory } from './transport.ts'
 
 function checkOptions(options: PoolOptions): void {
@@ -51,7 +51,7 @@ export class ThreadPool implements Scheduler {
     this.options = options
     this.name = options.name ?? 'thread-pool'
     const state = new PoolState(options)
-    const limits = new TimeLimits(options.timeout, (link, task) => faults.timedOut(link, task))
+    const limits = new TimeLimits((link, task) => faults.timedOut(link, task))
     const dispatch = new Dispatcher(state, limits)
     const answers = new Answers(state, dispatch)
     const workers = new WorkerLifecycle(state, factory, dispatch, answers, (link, reason) =>
@@ -84,6 +84,7 @@ export class ThreadPool implements Scheduler {
       options.transfer,
       false,
       true,
+      options.timeout === undefined ? undefined : checkedLimit(options.timeout),
     )
   }
 

@@ -3,6 +3,7 @@ import type { Admission } from './admission.ts'
 import type { Dispatcher } from './dispatch.ts'
 import { serializeError } from './errors-wire.ts'
 import type { PoolState } from './state.ts'
+import { checkedLimit } from './time-limit.ts'
 
 /**
  * The pool's `RemoteExecution`: a request's blocking steps on its worker (contexts through the
@@ -20,15 +21,17 @@ export function remoteExecution(
   }
   return {
     newRequest: () => state.nextRequest++,
-    context: (info, request, ctx, opts) =>
-      admission.submit(
+    context: (info, request, ctx, opts) => {
+      if (opts.timeout !== undefined) state.requestLimits.set(request, checkedLimit(opts.timeout))
+      return admission.submit(
         { type: 'context', fn: info.id, request, ctx, keep: opts.keep, yields: opts.yields },
         opts.label ?? `blocking function "${info.name}"`,
         request,
         opts.signal,
         opts.transfer,
         opts.yields,
-      ),
+      )
+    },
     fetch: (request, ref) =>
       admission
         .direct(request, { type: 'fetch', request, ref }, `a value of request ${request}`)
@@ -53,6 +56,7 @@ export function remoteExecution(
     task: (request, task) =>
       admission.direct(request, { type: 'task', request, task }, 'a background task').then(() => undefined),
     release: (request) => {
+      state.requestLimits.delete(request)
       const link = state.requests.release(request)
       // A worker that is gone has nothing left to release.
       if (link && !link.slot.dead) link.tell({ type: 'release', request })

@@ -28,6 +28,8 @@ export class Slot {
   averageTook = -1
   /** The next check of this worker's calls against the pool's time limit. */
   timer: ReturnType<typeof setTimeout> | undefined
+  /** When `timer` fires (`clockNow()` ms). */
+  timerDue = 0
   readonly #freeFlags: number[] = []
 
   constructor(index: number, memory: SharedArrayBuffer) {

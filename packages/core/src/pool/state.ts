@@ -21,6 +21,8 @@ export class PoolState {
   /** Calls sent and not answered, by id. */
   readonly tasks = new Map<number, Task>()
   readonly requests = new RequestAffinity()
+  /** Time limits a request's calls set for themselves (`RunOptions.timeout`): its cleanups and tasks keep them. */
+  readonly requestLimits = new Map<number, number>()
   /** Workers lost with answers posted but not received yet: their calls wait for them a moment. */
   readonly dying = new Set<WorkerLink>()
   nextId = 1
@@ -35,6 +37,11 @@ export class PoolState {
 
   constructor(options: Readonly<PoolOptions>) {
     this.options = options
+  }
+
+  /** The time limit of a call of `request` that sets none: the request's own, else the pool's. */
+  limitOf(request: number | undefined): number {
+    return (request === undefined ? undefined : this.requestLimits.get(request)) ?? this.options.timeout
   }
 
   /** Forgets a task that is answered, failed or moved: off its worker's list and its abort signal. */

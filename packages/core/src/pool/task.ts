@@ -24,6 +24,8 @@ export interface Task {
   sentAt: number
   /** The call holds its worker for its request when it succeeds (a blocking yield dependency). */
   holds: boolean
+  /** Milliseconds the call may run once started (0: no limit): the pool's `timeout` unless the call set its own. */
+  limit: number
 }
 
 /**
@@ -40,7 +42,7 @@ export interface TaskLink {
 /** A new task, not sent yet. */
 export function newTask(
   id: number,
-  fields: Pick<Task, 'message' | 'label' | 'request' | 'resolve' | 'reject' | 'direct' | 'holds'> &
+  fields: Pick<Task, 'message' | 'label' | 'request' | 'resolve' | 'reject' | 'direct' | 'holds' | 'limit'> &
     Partial<Pick<Task, 'signal' | 'transfer'>>,
 ): Task {
   return {

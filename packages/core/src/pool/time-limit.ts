@@ -4,29 +4,46 @@ import { clockNow } from './protocol.ts'
 import type { Task } from './task.ts'
 
 /**
- * The pool's time limit, per call, from the moment the worker started it (as it marked it in shared
- * memory, so a call sent ahead waits unclocked, and an answer in transit is not mistaken for a call
- * still running). Each worker with calls in flight has one timer, at its soonest deadline.
+ * A call's own time limit (`RunOptions.timeout`, a remote execution's `timeout`), checked.
+ *
+ * @example
+ * checkedLimit(2000) // 2000
+ * checkedLimit(-1) // throws: a call's timeout must be a number of milliseconds
+ */
+export function checkedLimit(ms: number): number {
+  if (!(ms >= 0) || ms === Number.POSITIVE_INFINITY) {
+    throw new TypeError(`A call's timeout must be a number of milliseconds, 0 for none (got ${ms}).`)
+  }
+  return ms
+}
+
+/**
+ * The pool's time limits, per call (the pool's `timeout`, or the call's own), from the moment the
+ * worker started it (as it marked it in shared memory, so a call sent ahead waits unclocked, and an
+ * answer in transit is not mistaken for a call still running). Each worker with limited calls in
+ * flight has one timer, at its soonest possible deadline.
  */
 export class TimeLimits {
-  /** Milliseconds a call may run (0: no limit). */
-  readonly limit: number
   readonly #overdue: (link: WorkerLink, task: Task) => void
 
-  /** `overdue` is told of the call that ran past the limit: it fails, and its worker is replaced. */
-  constructor(limit: number, overdue: (link: WorkerLink, task: Task) => void) {
-    this.limit = limit
+  /** `overdue` is told of the call that ran past its limit: it fails, and its worker is replaced. */
+  constructor(overdue: (link: WorkerLink, task: Task) => void) {
     this.#overdue = overdue
   }
 
-  /** A call was sent to the worker: its check is due in `limit` at the latest. */
-  arm(link: WorkerLink): void {
-    // No call can run past the limit before `timeout` from now: it has not started yet.
-    if (this.limit > 0 && !link.slot.timer) this.#checkAfter(link, this.limit)
+  /** A call was sent to the worker: its check is due in its limit at the latest. */
+  arm(link: WorkerLink, task: Task): void {
+    if (task.limit <= 0) return
+    // The call cannot run past its limit before `limit` from now: it has not started yet.
+    const slot = link.slot
+    if (slot.timer && slot.timerDue <= clockNow() + task.limit) return
+    if (slot.timer) clearTimeout(slot.timer)
+    this.#checkAfter(link, task.limit)
   }
 
   #checkAfter(link: WorkerLink, ms: number): void {
     const slot = link.slot
+    slot.timerDue = clockNow() + ms
     slot.timer = setTimeout(() => {
       slot.timer = undefined
       this.#check(link)
@@ -34,11 +51,12 @@ export class TimeLimits {
     ;(slot.timer as { unref?: () => void }).unref?.()
   }
 
-  /** The call that ran past the limit is overdue; otherwise the check comes back at the soonest deadline. */
+  /** The call that ran past its limit is overdue; otherwise the check comes back at the soonest deadline. */
   #check(link: WorkerLink): void {
     const slot = link.slot
     if (slot.dead || slot.inflight.length === 0) return
-    const overdue = overdueCall(slot, this.limit, clockNow())
+    const overdue = overdueCall(slot, clockNow())
+    if (overdue === undefined) return
     if (typeof overdue === 'number') {
       this.#checkAfter(link, overdue)
       return

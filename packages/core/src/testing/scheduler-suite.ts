@@ -144,6 +144,16 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions, 
       expect(s.stats()).toMatchObject({ size: 1 })
     })
 
+    it.runIf(threads)("honours a call's own time limit instead of the scheduler's", async () => {
+      const unlimited = await make({ size: 1, timeout: 0 })
+      const looping = unlimited.run(blockingInfo(f.loop), [], { timeout: 150 })
+      expect(await caught(looping)).toBeInstanceOf(PoolTimeoutError)
+      expect(await run(unlimited, f.add, [1, 2])).toBe(3)
+      const limited = await make({ size: 1, timeout: 100 })
+      expect(await limited.run(blockingInfo(f.sleep), [300], { timeout: 0 })).toBe(300)
+      expect(await caught(run(limited, f.sleep, [2000]))).toBeInstanceOf(PoolTimeoutError)
+    })
+
     it.runIf(threads)(
       'bounds the queue: beyond maxQueue a call is refused at once with a retry hint',
       async () => {
