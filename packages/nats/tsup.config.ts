@@ -1,0 +1,5 @@
+import { preset } from '@tandem/tsup-config'
+
+// The bin is its own entry; like the tandem bin, src/bin.ts starts with `#!/usr/bin/env node`, which
+// esbuild keeps at the top of dist/bin.js (tsup then makes that file executable).
+export default preset({ entry: { index: 'src/index.ts', bin: 'src/bin.ts' }, platform: 'node' })
