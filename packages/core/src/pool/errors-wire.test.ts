@@ -35,6 +35,10 @@ describe('errors across threads', () => {
       expect(errorIs(error, Unrelated)).toBe(false)
     }
     expect(errorIs(crossed(new Error('plain')), OutOfStock)).toBe(false)
+    // Two crossings (a remote worker's thread, its process, the server) keep the classes too.
+    const twice = crossed(crossed(local))
+    expect(errorIs(twice, ShopError)).toBe(true)
+    expect(errorIs(twice, Unrelated)).toBe(false)
     expect(errorIs('a string', OutOfStock)).toBe(false)
     expect(errorIs(null, OutOfStock)).toBe(false)
   })

@@ -67,10 +67,13 @@ export function serializeError(error: unknown): SerializedError {
     return { name: 'NonError', message: String(error), value }
   }
   const out: SerializedError = { name: error.name, message: error.message }
-  const classes: string[] = []
+  // An error rebuilt from another thread keeps the class names it came with (a second hop: a remote
+  // worker's thread, its process, the server).
+  const remote = (error as { [REMOTE_CLASSES]?: string[] })[REMOTE_CLASSES]
+  const classes: string[] = remote ? [...remote] : []
   for (
     let proto = Object.getPrototypeOf(error);
-    proto && proto !== Object.prototype;
+    !remote && proto && proto !== Object.prototype;
     proto = Object.getPrototypeOf(proto)
   ) {
     if (typeof proto.constructor?.name === 'string') classes.push(proto.constructor.name)

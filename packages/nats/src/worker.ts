@@ -1,0 +1,424 @@
+import { availableParallelism, hostname } from 'node:os'
+import { type Msg, type NatsConnection, nuid } from '@nats-io/transport-node'
+import type { RemoteExecution, Scheduler, SchedulerStats } from '@tandem/core/adapter'
+import { blockingFingerprint, blockingRegistry } from '@tandem/core/adapter'
+import {
+  deserializeError,
+  type Entry,
+  entryHref,
+  markPoolWorker,
+  type SerializedError,
+  serializeError,
+} from '@tandem/core/pool'
+import {
+  connectNats,
+  consoleLogger,
+  type NatsConnectionOptions,
+  type NatsLogger,
+  onStatus,
+} from './connection.ts'
+import {
+  compatibilityKey,
+  decode,
+  encode,
+  type FromWorker,
+  type Heartbeat,
+  RUNTIME,
+  type SchedulerBeat,
+  type ToWorker,
+  tooBig,
+} from './wire.ts'
+
+/** The local scheduler a NATS worker runs calls on: a thread pool, with its remote execution. */
+export type LocalPool = Scheduler & { readonly remote: RemoteExecution; start?(): Promise<void> }
+
+/** Options of `runNatsWorker`. */
+export type NatsWorkerOptions = NatsConnectionOptions & {
+  /** The app's entry module (a path or `file:` URL): it declares the blocking functions, as pool workers load it. */
+  entry: Entry
+  /** The subject prefix shared with the scheduler (default `tandem`). */
+  subject?: string
+  /** Calls run at once, one thread each (default: this machine's cores). */
+  concurrency?: number
+  /** Milliseconds between heartbeats (default 1000); schedulers take a worker for lost after 3 missed. */
+  heartbeat?: number
+  /** Milliseconds a stop waits for the requests in progress (default 30 000). */
+  drainTimeout?: number
+  /** Where the worker logs (default: the console). */
+  logger?: NatsLogger
+  /** Makes the local thread pool (default: `@tandem/node`'s or `@tandem/bun`'s, for the runtime). */
+  pool?: (entry: Entry, options: { size: number }) => LocalPool | Promise<LocalPool>
+}
+
+/** A running NATS worker. */
+export interface NatsWorker {
+  /** Its id: it takes calls on `<subject>.w.<id>`. */
+  readonly id: string
+  /** Its compatibility key (blocking functions, runtime, codec): it gets the calls of schedulers with the same. */
+  readonly key: string
+  /** Threads it runs calls on. */
+  readonly capacity: number
+  /** The local pool's counters. */
+  stats(): SchedulerStats
+  /**
+   * Stops: takes no new request, lets the ones in progress finish (up to `drainTimeout`), says bye
+   * to the schedulers, then stops its threads and leaves NATS.
+   */
+  close(): Promise<void>
+}
+
+interface Running {
+  controller: AbortController
+}
+
+/** What a worker keeps for one request of one scheduler. */
+interface KeptRequest {
+  local: number
+  /** Open blocking yield dependencies (each holds its thread). */
+  holds: number
+}
+
+async function defaultPool(entry: Entry, options: { size: number }): Promise<LocalPool> {
+  if (RUNTIME === 'bun') {
+    const { createBunPool } = await import('@tandem/bun')
+    return createBunPool(entry, options)
+  }
+  const { createNodePool } = await import('@tandem/node')
+  return createNodePool(entry, options)
+}
+
+/**
+ * Runs a NATS worker in this process: loads the app's entry module (its blocking functions, as pool
+ * workers do; `serve()` there does not listen), starts a thread pool of `concurrency` threads that
+ * runs the app's lifespan, connects to NATS and takes the calls of every scheduler whose blocking
+ * functions are the same. The bin `tandem-nats-worker` calls it.
+ *
+ * @example
+ * import { runNatsWorker } from '@tandem/nats'
+ * const worker = await runNatsWorker({ entry: './src/app.ts', servers: 'nats://10.0.0.5:4222' })
+ * process.on('SIGTERM', () => worker.close())
+ */
+export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWorker> {
+  const subject = options.subject ?? 'tandem'
+  const logger = options.logger ?? consoleLogger
+  const every = options.heartbeat ?? 1000
+  const capacity = options.concurrency ?? availableParallelism()
+  if (!Number.isInteger(capacity) || capacity < 1) {
+    throw new TypeError(`concurrency must be a whole number of threads, at least 1 (got ${capacity}).`)
+  }
+  markPoolWorker()
+  const href = entryHref(options.entry, process.cwd())
+  await import(href)
+  const registry = blockingRegistry()
+  if (registry.length === 0) {
+    throw new Error(
+      `${href} declared no blocking functions: a NATS worker runs only blocking() functions. ` +
+        'Give it the module that declares them (the app entry that the server loads).',
+    )
+  }
+  const key = compatibilityKey(blockingFingerprint())
+  const pool = await (options.pool ?? defaultPool)(options.entry, { size: capacity })
+  await pool.start?.()
+  let nc: NatsConnection
+  try {
+    nc = await connectNats(options, `tandem-nats-worker ${hostname()}:${process.pid}`)
+  } catch (error) {
+    await pool.close()
+    throw error
+  }
+  const id = nuid.next()
+  const maxPayload = () => nc.info?.max_payload ?? 1024 * 1024
+  const running = new Map<string, Running>()
+  const requests = new Map<string, KeptRequest>()
+  const schedulers = new Map<string, { seen: number; lostAfter: number }>()
+  let draining = false
+  let holding = 0
+
+  const beat = (extra: Partial<Heartbeat> = {}): void => {
+    const stats = pool.stats()
+    const heartbeat: Heartbeat = {
+      id,
+      key,
+      runtime: RUNTIME,
+      host: hostname(),
+      pid: process.pid,
+      capacity,
+      busy: stats.busy,
+      queued: stats.queued,
+      every,
+      ...(draining ? { draining } : {}),
+      ...extra,
+    }
+    if (!nc.isClosed()) nc.publish(`${subject}.hb`, encode(heartbeat))
+  }
+
+  /** A thread is free for a new request: none running, waiting or held by an open yield dependency. */
+  const free = (): boolean => {
+    const stats = pool.stats()
+    return !draining && stats.busy + stats.queued + holding < capacity
+  }
+
+  const reply = (msg: Msg, answer: FromWorker, label: string): void => {
+    if (!msg.reply) return
+    let data: Uint8Array
+    try {
+      data = encode(answer)
+    } catch (error) {
+      data = encode({
+        t: 'err',
+        error: serializeError(
+          new TypeError(
+            `The result of ${label} cannot be sent from the NATS worker (${(error as Error).message}). ` +
+              'Return plain data: objects, arrays, Maps, Dates, typed arrays.',
+          ),
+        ),
+      } satisfies FromWorker)
+    }
+    if (data.byteLength > maxPayload()) {
+      data = encode({
+        t: 'err',
+        error: serializeError(
+          tooBig(`The result of ${label}`, data.byteLength, maxPayload(), nc.getServer()),
+        ),
+      } satisfies FromWorker)
+    }
+    try {
+      msg.respond(data)
+    } catch (error) {
+      logger.error(`tandem-nats-worker: could not answer ${label}`, error)
+    }
+  }
+
+  const fail = (msg: Msg, error: unknown, label = 'a call'): void =>
+    reply(msg, { t: 'err', error: serializeError(error) }, label)
+
+  /** Runs one call or step on the local pool and answers it. */
+  const run = (
+    msg: Msg,
+    s: string,
+    callId: number,
+    label: string,
+    call: (signal: AbortSignal) => Promise<unknown>,
+  ) => {
+    const runKey = `${s}:${callId}`
+    const controller = new AbortController()
+    running.set(runKey, { controller })
+    let result: Promise<unknown>
+    try {
+      result = call(controller.signal)
+    } catch (error) {
+      result = Promise.reject(error)
+    }
+    result.then(
+      (value) => {
+        running.delete(runKey)
+        reply(msg, { t: 'ok', value }, label)
+      },
+      (error) => {
+        running.delete(runKey)
+        fail(msg, error, label)
+      },
+    )
+  }
+
+  const infoOf = (fn: number) => {
+    const info = registry[fn]
+    if (!info) throw new Error(`This worker has no blocking function #${fn}.`)
+    return info
+  }
+
+  const unknownRequest = (s: string, request: number) =>
+    new Error(
+      `Request ${request} of scheduler ${s} has no values on NATS worker ${id} (released, or the worker restarted).`,
+    )
+
+  const handle = (msg: Msg) => {
+    let message: ToWorker
+    try {
+      message = decode<ToWorker>(msg.data)
+    } catch (error) {
+      fail(
+        msg,
+        new Error(
+          `NATS worker ${id} (${RUNTIME}) could not read a message (${(error as Error).message}): ` +
+            'schedulers and workers must run on the same runtime (Node with Node, Bun with Bun).',
+        ),
+      )
+      return
+    }
+    schedulers.set(message.s, { seen: Date.now(), lostAfter: schedulers.get(message.s)?.lostAfter ?? 5000 })
+    switch (message.t) {
+      case 'ping': {
+        const prefix = `${message.s}:`
+        const mine: number[] = []
+        for (const runKey of running.keys())
+          if (runKey.startsWith(prefix)) mine.push(Number(runKey.slice(prefix.length)))
+        reply(msg, { t: 'pong', running: mine }, 'a ping')
+        return
+      }
+      case 'abort':
+        running.get(`${message.s}:${message.id}`)?.controller.abort()
+        return
+      case 'release': {
+        const requestKey = `${message.s}:${message.request}`
+        const kept = requests.get(requestKey)
+        if (!kept) return
+        requests.delete(requestKey)
+        holding -= kept.holds
+        pool.remote.release(kept.local)
+        return
+      }
+      case 'call': {
+        if (message.key !== key) return fail(msg, incompatible(id, key, message.key))
+        const kept =
+          message.request === undefined ? undefined : requests.get(`${message.s}:${message.request}`)
+        if (!kept && !free()) return reply(msg, { t: 'busy' }, 'a call')
+        const info = infoOf(message.fn)
+        const label = `blocking function "${info.name}"`
+        return run(msg, message.s, message.id, label, (signal) =>
+          pool.run(info, message.args, {
+            signal,
+            timeout: message.timeout,
+            ...(kept ? { request: kept.local } : {}),
+          }),
+        )
+      }
+      case 'ctx': {
+        if (message.key !== key) return fail(msg, incompatible(id, key, message.key))
+        const requestKey = `${message.s}:${message.request}`
+        let kept = requests.get(requestKey)
+        if (!kept) {
+          if (!free()) return reply(msg, { t: 'busy' }, 'a call')
+          kept = { local: pool.remote.newRequest(), holds: 0 }
+          requests.set(requestKey, kept)
+        }
+        const request = kept
+        const info = infoOf(message.fn)
+        const label = `blocking function "${info.name}"`
+        return run(msg, message.s, message.id, label, async (signal) => {
+          const result = await pool.remote.context(info, request.local, message.ctx, {
+            keep: message.keep,
+            yields: message.yields,
+            signal,
+            timeout: message.timeout,
+          })
+          if (message.yields && result.exit !== undefined && requests.get(requestKey) === request) {
+            request.holds++
+            holding++
+          }
+          return result
+        })
+      }
+      case 'fetch':
+      case 'exit':
+      case 'task': {
+        const requestKey = `${message.s}:${message.request}`
+        const kept = requests.get(requestKey)
+        if (!kept) return fail(msg, unknownRequest(message.s, message.request))
+        if (message.t === 'fetch') {
+          const { ref } = message
+          return run(msg, message.s, message.id, 'a kept value', () => pool.remote.fetch(kept.local, ref))
+        }
+        if (message.t === 'task') {
+          const { task } = message
+          return run(msg, message.s, message.id, 'a background task', () =>
+            pool.remote.task(kept.local, task),
+          )
+        }
+        const raised = message.error
+          ? { error: deserializeError(message.error as SerializedError) }
+          : undefined
+        const { exit } = message
+        return run(msg, message.s, message.id, 'a cleanup', async () => {
+          try {
+            return await pool.remote.exit(kept.local, exit, raised)
+          } finally {
+            if (kept.holds > 0 && requests.get(requestKey) === kept) {
+              kept.holds--
+              holding--
+            }
+          }
+        })
+      }
+    }
+  }
+
+  /** Forgets the requests of a scheduler gone silent (its values and held threads would leak). */
+  const sweep = (): void => {
+    const now = Date.now()
+    for (const [s, seen] of schedulers) {
+      if (now - seen.seen <= seen.lostAfter) continue
+      schedulers.delete(s)
+      let released = 0
+      for (const [requestKey, kept] of requests) {
+        if (!requestKey.startsWith(`${s}:`)) continue
+        requests.delete(requestKey)
+        holding -= kept.holds
+        pool.remote.release(kept.local)
+        released++
+      }
+      for (const [runKey, call] of running) if (runKey.startsWith(`${s}:`)) call.controller.abort()
+      if (released > 0) {
+        logger.warn(
+          `tandem-nats-worker: scheduler ${s} went silent; released the values of its ${released} request(s).`,
+        )
+      }
+    }
+  }
+
+  nc.subscribe(`${subject}.w.${id}`, { callback: (_error, msg) => handle(msg) })
+  nc.subscribe(`${subject}.discover`, { callback: () => beat() })
+  nc.subscribe(`${subject}.shb`, {
+    callback: (_error, msg) => {
+      try {
+        const { s, lostAfter } = decode<SchedulerBeat>(msg.data)
+        schedulers.set(s, { seen: Date.now(), lostAfter })
+      } catch {}
+    },
+  })
+  onStatus(nc, (status) => {
+    if (status.type === 'disconnect')
+      logger.warn(`tandem-nats-worker: lost the connection to NATS; reconnecting.`)
+    if (status.type === 'reconnect') {
+      logger.info(`tandem-nats-worker: reconnected to NATS at ${nc.getServer()}.`)
+      beat()
+    }
+  })
+  const timer = setInterval(() => {
+    beat()
+    sweep()
+  }, every)
+  await nc.flush()
+  beat()
+  logger.info(
+    `tandem-nats-worker ${id}: ${capacity} thread${capacity === 1 ? '' : 's'} (${RUNTIME}) for ${registry.length} ` +
+      `blocking function${registry.length === 1 ? '' : 's'} of ${href}, on subject ${subject} at ${nc.getServer()}`,
+  )
+
+  let closing: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      draining = true
+      beat()
+      const deadline = Date.now() + (options.drainTimeout ?? 30_000)
+      while ((running.size > 0 || requests.size > 0) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      clearInterval(timer)
+      beat({ bye: true })
+      await nc.flush().catch(() => {})
+      await nc.drain().catch(() => {})
+      await pool.close()
+    })()
+    return closing
+  }
+
+  return { id, key, capacity, stats: () => pool.stats(), close }
+}
+
+function incompatible(id: string, mine: string, theirs: string): Error {
+  return new Error(
+    `NATS worker ${id} has other blocking functions (key ${mine}) than the scheduler (key ${theirs}): the call was not run. ` +
+      'Deploy the same app version to the server and the workers.',
+  )
+}
