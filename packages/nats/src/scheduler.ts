@@ -1,5 +1,11 @@
 import { type Msg, type NatsConnection, nuid, type Subscription } from '@nats-io/transport-node'
-import { PoolClosedError, PoolQueueFullError, PoolTimeoutError, WorkerCrashedError } from '@tandem/core'
+import {
+  HTTPException,
+  PoolClosedError,
+  PoolQueueFullError,
+  PoolTimeoutError,
+  WorkerCrashedError,
+} from '@tandem/core'
 import {
   type BlockingInfo,
   blockingFingerprint,
@@ -149,7 +155,8 @@ export class NatsScheduler implements Scheduler {
   readonly #queue: Call[] = []
   readonly #calls = new Map<number, Call>()
   readonly #requests = new Map<number, Worker>()
-  readonly #lost = new Set<number>()
+  /** Requests whose worker was lost, with that worker's id (told to release them, should it come back). */
+  readonly #lost = new Map<number, string>()
   readonly #subscriptions: Subscription[] = []
   readonly #timer: ReturnType<typeof setInterval>
   readonly #waiters = new Set<() => void>()
@@ -352,7 +359,17 @@ export class NatsScheduler implements Scheduler {
     }
     const max = this.#nc.info?.max_payload ?? 1024 * 1024
     if (data.byteLength > max) {
-      return Promise.reject(tooBig(`The arguments of ${label}`, data.byteLength, max, this.#nc.getServer()))
+      const error = tooBig(
+        kind === 'ctx' ? `The request and injected values for ${label}` : `The arguments of ${label}`,
+        data.byteLength,
+        max,
+        this.#nc.getServer(),
+      )
+      // A request too big to reach a worker is the client's to fix (413, without the server's address);
+      // a utility's arguments are the app's (500, logged with the whole message).
+      if (kind !== 'ctx') return Promise.reject(error)
+      const detail = `The request is too large for ${label}: ${Math.ceil(data.byteLength / 1024)} KB once serialized, over the ${Math.floor(max / 1024)} KB a worker message may carry.`
+      return Promise.reject(new HTTPException(413, detail))
     }
     return new Promise((resolve, reject) => {
       const call: Call = {
@@ -448,8 +465,12 @@ export class NatsScheduler implements Scheduler {
   }
 
   #publish(worker: Worker, message: ToWorker): void {
+    this.#publishTo(worker.id, message)
+  }
+
+  #publishTo(id: string, message: ToWorker): void {
     try {
-      this.#nc.publish(`${this.subject}.w.${worker.id}`, encode(message))
+      if (!this.#nc.isClosed()) this.#nc.publish(`${this.subject}.w.${id}`, encode(message))
     } catch {}
   }
 
@@ -640,7 +661,7 @@ export class NatsScheduler implements Scheduler {
     for (const [request, holder] of this.#requests) {
       if (holder !== worker) continue
       this.#requests.delete(request)
-      this.#lost.add(request)
+      this.#lost.set(request, worker.id)
     }
     const failing = calls.filter((call) => call.kind !== 'ping')
     if (failing.length > 0) {
@@ -803,7 +824,13 @@ export class NatsScheduler implements Scheduler {
           () => undefined,
         ),
       release: (request) => {
-        this.#lost.delete(request)
+        const lostOn = this.#lost.get(request)
+        if (lostOn !== undefined) {
+          // A worker taken for lost (frozen, cut off) may come back with the request's values: it is told too.
+          this.#lost.delete(request)
+          this.#publishTo(lostOn, { t: 'release', s: this.#id, request })
+          return
+        }
         const worker = this.#requests.get(request)
         if (!worker) return
         this.#requests.delete(request)
