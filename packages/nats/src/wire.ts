@@ -12,11 +12,18 @@ import type { SerializedError } from '@tandem/core/pool'
 //   S.w.<worker>   one worker's calls, steps, aborts, releases and pings, from every scheduler
 // Replies go to the scheduler's inbox, one reply subject per call.
 
-/** How values are encoded: V8's (Node) or JavaScriptCore's (Bun) serializer, which read only their own. */
-export const CODEC = `v8/${typeof (globalThis as { Bun?: unknown }).Bun === 'undefined' ? 'node' : 'bun'}`
-
 /** The runtime of this process, as workers announce it. */
 export const RUNTIME = typeof (globalThis as { Bun?: unknown }).Bun === 'undefined' ? 'node' : 'bun'
+
+/**
+ * How values are encoded: V8's serializer (Node) or JavaScriptCore's (Bun), which read only their
+ * own; with the runtime's major version (Node) or minor (Bun), so that a fleet upgraded one machine
+ * at a time never sends a call to a process that might misread it: those count as incompatible.
+ */
+export const CODEC =
+  RUNTIME === 'node'
+    ? `v8/node${process.versions.node.split('.')[0]}`
+    : `jsc/bun${((globalThis as { Bun?: { version: string } }).Bun?.version ?? '').split('.').slice(0, 2).join('.')}`
 
 /** A call, or a step of a request, sent to a worker. */
 export type ToWorker =
