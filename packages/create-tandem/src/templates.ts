@@ -145,7 +145,7 @@ function appModule(name: string): string {
   return `import { App, blocking, depends } from '@tandem/core'
 import { z } from 'zod'
 
-export const app = new App({ title: '${name}', version: '0.1.0' })
+export const app = new App({ title: '${name.replace(/[\\']/g, '\\$&')}', version: '0.1.0' })
 
 const GREETINGS = { en: 'Hello', fr: 'Bonjour', es: 'Hola' } as const
 
@@ -378,7 +378,7 @@ serves the app for production and finishes the requests in flight on SIGTERM. Op
 container) with 4 event loops sharing the port.`
   return `# ${name}
 
-A Tandem app on ${RUNTIME_NAMES[runtime]}, made with create-tandem.
+A [Tandem](https://github.com/tandem-framework/tandem) app on ${RUNTIME_NAMES[runtime]}, made with create-tandem.
 
 Requires ${requirement}
 
