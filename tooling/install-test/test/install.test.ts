@@ -32,9 +32,13 @@ let tarballs: PackedPackage[] = []
 const running = new Set<RuntimeProcess>()
 const log = (line: string) => console.log(`[install-test] ${line}`)
 
-/** The environment of a user's shell: without the npm_* variables pnpm sets for its scripts. */
+/**
+ * The environment of a user's shell: without the npm_* variables pnpm sets for its scripts (a
+ * user's own NPM_CONFIG_* stay). Under turbo, only the variables turbo.json passes through reach
+ * this test: the registry's proxy and certificate variables are among them.
+ */
 function userEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)))
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('npm_')))
 }
 
 const children = new Set<ChildProcess>()
@@ -196,12 +200,18 @@ beforeAll(async () => {
     `@types/node@${catalogVersion('@types/node')}`,
     `@types/bun@${catalogVersion('@types/bun')}`,
   ]
+  // One retry, quickly: a registry that cannot be reached (a proxy or a certificate authority
+  // missing from the environment) fails with npm's reason rather than after minutes of retries.
+  const retries = ['--fetch-retries=1', '--fetch-retry-mintimeout=2000', '--fetch-retry-maxtimeout=10000']
   const npm = await exec(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--loglevel=error', ...packages],
+    ['install', '--no-audit', '--no-fund', '--loglevel=http', ...retries, ...packages],
     200_000,
   )
-  if (npm.code !== 0) throw new Error(`npm install failed (exit code ${npm.code}):\n${npm.output}`)
+  if (npm.code !== 0) {
+    const failed = npm.output.split('\n').filter((line) => !/^npm http fetch GET 200 /.test(line))
+    throw new Error(`npm install failed (exit code ${npm.code}):\n${failed.join('\n').trim()}`)
+  }
   const installed = (name: string) =>
     copiesOf(name)
       .map((copy) => copy.version)
