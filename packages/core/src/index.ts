@@ -70,7 +70,7 @@ export {
   oauth2PasswordBearer,
   type SecurityOptions,
 } from './security.ts'
-export { formatEvent, type ServerSentEvent, type SSEOptions, sse } from './sse.ts'
+export { type EventStream, formatEvent, type ServerSentEvent, type SSEOptions, sse } from './sse.ts'
 export type { ObjectInput, Shape } from './validation/inputs.ts'
 export {
   CloseCode,

@@ -54,6 +54,12 @@ function bearer(value: string | undefined, autoError: boolean): [string, string]
 
 const optionalString = z.string().optional()
 const authorization = { headers: { authorization: optionalString } }
+/** What a scheme reading `Authorization` declares (a typed client may send the header). */
+type Authorization = typeof authorization
+/** What an API key scheme declares: its key, optional, in headers, query or cookies. */
+type KeyDeclaration<Location extends string, Name extends string> = {
+  [l in Location]: { [n in Name]: typeof optionalString }
+}
 
 function scheme(options: SecurityOptions, fallback: string, object: Record<string, unknown>) {
   const description = options.description ? { description: options.description } : {}
@@ -69,7 +75,7 @@ function scheme(options: SecurityOptions, fallback: string, object: Record<strin
  */
 export function httpBearer<const A extends boolean = true>(
   options: SecurityOptions<A> & { bearerFormat?: string } = {},
-): Dependency<Maybe<HTTPAuthorizationCredentials, A>> {
+): Dependency<Maybe<HTTPAuthorizationCredentials, A>, Authorization> {
   const autoError = options.autoError !== false
   return securityDependency(
     authorization,
@@ -82,7 +88,7 @@ export function httpBearer<const A extends boolean = true>(
       scheme: 'bearer',
       ...(options.bearerFormat ? { bearerFormat: options.bearerFormat } : {}),
     }),
-  ) as Dependency<Maybe<HTTPAuthorizationCredentials, A>>
+  ) as Dependency<Maybe<HTTPAuthorizationCredentials, A>, Authorization>
 }
 
 /**
@@ -94,7 +100,7 @@ export function httpBearer<const A extends boolean = true>(
  */
 export function httpBasic<const A extends boolean = true>(
   options: SecurityOptions<A> & { realm?: string } = {},
-): Dependency<Maybe<HTTPBasicCredentials, A>> {
+): Dependency<Maybe<HTTPBasicCredentials, A>, Authorization> {
   const autoError = options.autoError !== false
   const challenge = options.realm ? `Basic realm="${options.realm}"` : 'Basic'
   return securityDependency(
@@ -119,13 +125,13 @@ export function httpBasic<const A extends boolean = true>(
       return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
     },
     scheme(options, 'HTTPBasic', { type: 'http', scheme: 'basic' }),
-  ) as Dependency<Maybe<HTTPBasicCredentials, A>>
+  ) as Dependency<Maybe<HTTPBasicCredentials, A>, Authorization>
 }
 
 function apiKey<A extends boolean>(
   where: 'header' | 'query' | 'cookie',
   options: SecurityOptions<A> & { name: string },
-): Dependency<Maybe<string, A>> {
+): Dependency<Maybe<string, A>, any> {
   if (!options?.name) {
     throw new TandemConfigError(
       `apiKey${where[0]!.toUpperCase()}${where.slice(1)}() needs the key's name: { name: 'x-api-key' }.`,
@@ -151,7 +157,7 @@ function apiKey<A extends boolean>(
       in: where,
       name: where === 'header' ? options.name.replaceAll('_', '-') : options.name,
     }),
-  ) as Dependency<Maybe<string, A>>
+  ) as Dependency<Maybe<string, A>, any>
 }
 
 /**
@@ -161,9 +167,9 @@ function apiKey<A extends boolean>(
  * const apiKey = apiKeyHeader({ name: 'x-api-key' })
  * app.get('/orders', { dependencies: [depends({ deps: { key: apiKey } }, ({ deps }) => check(deps.key))] }, list)
  */
-export function apiKeyHeader<const A extends boolean = true>(
-  options: SecurityOptions<A> & { name: string },
-): Dependency<Maybe<string, A>> {
+export function apiKeyHeader<const A extends boolean = true, const N extends string = string>(
+  options: SecurityOptions<A> & { name: N },
+): Dependency<Maybe<string, A>, KeyDeclaration<'headers', Lowercase<N>>> {
   return apiKey('header', options)
 }
 
@@ -173,9 +179,9 @@ export function apiKeyHeader<const A extends boolean = true>(
  * @example
  * const key = apiKeyQuery({ name: 'api_key' })
  */
-export function apiKeyQuery<const A extends boolean = true>(
-  options: SecurityOptions<A> & { name: string },
-): Dependency<Maybe<string, A>> {
+export function apiKeyQuery<const A extends boolean = true, const N extends string = string>(
+  options: SecurityOptions<A> & { name: N },
+): Dependency<Maybe<string, A>, KeyDeclaration<'query', N>> {
   return apiKey('query', options)
 }
 
@@ -185,9 +191,9 @@ export function apiKeyQuery<const A extends boolean = true>(
  * @example
  * const session = apiKeyCookie({ name: 'session' })
  */
-export function apiKeyCookie<const A extends boolean = true>(
-  options: SecurityOptions<A> & { name: string },
-): Dependency<Maybe<string, A>> {
+export function apiKeyCookie<const A extends boolean = true, const N extends string = string>(
+  options: SecurityOptions<A> & { name: N },
+): Dependency<Maybe<string, A>, KeyDeclaration<'cookies', N>> {
   return apiKey('cookie', options)
 }
 
@@ -203,7 +209,7 @@ export function apiKeyCookie<const A extends boolean = true>(
  */
 export function oauth2PasswordBearer<const A extends boolean = true>(
   options: SecurityOptions<A> & { tokenUrl: string; scopes?: Record<string, string>; refreshUrl?: string },
-): Dependency<Maybe<string, A>> {
+): Dependency<Maybe<string, A>, Authorization> {
   if (!options?.tokenUrl)
     throw new TandemConfigError("oauth2PasswordBearer() needs a tokenUrl: { tokenUrl: '/token' }.")
   const autoError = options.autoError !== false
@@ -221,5 +227,5 @@ export function oauth2PasswordBearer<const A extends boolean = true>(
         },
       },
     }),
-  ) as Dependency<Maybe<string, A>>
+  ) as Dependency<Maybe<string, A>, Authorization>
 }

@@ -18,6 +18,15 @@ export interface SSEOptions {
   keepAlive?: number
 }
 
+/**
+ * The `Response` of `sse()`, typed with what the stream yields (each item an event or plain data),
+ * so a typed client (`@tandem/client`) reads the events typed. The type parameter is types only.
+ */
+export interface EventStream<T = unknown> extends Response {
+  /** Phantom: the type of the items streamed (never set at run time). */
+  readonly '~events'?: T
+}
+
 function field(name: string, value: string): string {
   return value
     .split(/\r\n|\r|\n/)
@@ -60,7 +69,7 @@ function isEvent(value: unknown): value is ServerSentEvent {
  *   }
  * })()))
  */
-export function sse(source: AsyncIterable<unknown> | Iterable<unknown>, options: SSEOptions = {}): Response {
+export function sse<T>(source: AsyncIterable<T> | Iterable<T>, options: SSEOptions = {}): EventStream<T> {
   const iterator =
     Symbol.asyncIterator in source
       ? (source as AsyncIterable<unknown>)[Symbol.asyncIterator]()

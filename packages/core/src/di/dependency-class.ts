@@ -75,9 +75,11 @@ let nextId = 0
  * handler, its value injected as `ctx.deps.name`. Made with `depends()`; `dep.with()` makes a use-site
  * variant that shares the original's identity (cache key base, overrides).
  */
-export class Dependency<T = unknown> {
+export class Dependency<T = unknown, D extends object = {}> {
   /** Phantom: the injected value's type. */
   declare readonly __value: T
+  /** Phantom: the declaration's type, whose inputs a typed client sends (`@tandem/client`). */
+  declare readonly __declaration: D
   readonly id: number
   readonly name: string
   readonly declaration: DependencyDeclaration
@@ -87,7 +89,7 @@ export class Dependency<T = unknown> {
   readonly scopes: readonly string[]
   readonly scope: DependencyScope
   /** The dependency this one is a `.with()` variant of (itself for an original). */
-  readonly original: Dependency<T>
+  readonly original: Dependency<T, D>
   /** Set on security dependencies (`httpBearer()`...). */
   readonly security: SecurityInfo | undefined
   /** Inputs of security dependencies are documented as the scheme, not as parameters. */
@@ -98,7 +100,7 @@ export class Dependency<T = unknown> {
     declaration: DependencyDeclaration,
     fn: (ctx: any) => unknown,
     options: DependencyOptions & { security?: SecurityInfo; hideParameters?: boolean; name?: string } = {},
-    original?: Dependency<T>,
+    original?: Dependency<T, D>,
   ) {
     this.id = original ? original.id : nextId++
     this.declaration = declaration
@@ -127,13 +129,13 @@ export class Dependency<T = unknown> {
    * const session = db.with({ scope: 'function' }) // cleanup before the response is sent
    * const admin = currentUser.with({ scopes: ['admin'] })
    */
-  with(options: DependencyOptions): Dependency<T> {
+  with(options: DependencyOptions): Dependency<T, D> {
     const merged = {
       cache: options.cache ?? this.cache,
       scopes: options.scopes ?? [...this.scopes],
       scope: options.scope ?? this.scope,
     }
-    const variant = new Dependency<T>(this.declaration, this.fn, merged, this.original)
+    const variant = new Dependency<T, D>(this.declaration, this.fn, merged, this.original)
     checkScopes(variant)
     return variant
   }

@@ -49,7 +49,7 @@ export function depends<R>(
 export function depends<const D extends DependencyDeclaration, R>(
   declaration: D & OneBody<D>,
   fn: (ctx: DependencyContext<D>) => R,
-): Dependency<Resolved<R>>
+): Dependency<Resolved<R>, D>
 export function depends(first: unknown, second?: unknown): Dependency<unknown> {
   const [declaration, fn] = (typeof first === 'function' ? [{}, first] : [first, second]) as [
     DependencyDeclaration,
@@ -70,10 +70,10 @@ export function depends(first: unknown, second?: unknown): Dependency<unknown> {
 }
 
 /** @internal Makes a security dependency (used by `httpBearer()` and friends). */
-export function securityDependency<T>(
-  declaration: DependencyDeclaration,
+export function securityDependency<T, D extends DependencyDeclaration>(
+  declaration: D,
   fn: (ctx: any) => T,
   security: SecurityInfo,
-): Dependency<T> {
-  return new Dependency<T>(declaration, fn, { security, hideParameters: true, name: security.name })
+): Dependency<T, D> {
+  return new Dependency<T, D>(declaration, fn, { security, hideParameters: true, name: security.name })
 }
