@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
+import type { AppOptions } from './app-options.ts'
 import { DependencyOverrides } from './di/overrides.ts'
 import type { AppRuntime } from './di/scope.ts'
 import type { MountedEndpoint } from './endpoint.ts'
@@ -10,42 +11,20 @@ import { type MiddlewareEntry, middlewareEntry } from './http/middleware.ts'
 import { type RequestObserver, RunOutcome } from './http/outcome.ts'
 import { PendingWork, testRequest } from './http/pending.ts'
 import { Lifespan } from './lifespan.ts'
+import { consoleLogger, type Logger } from './logger.ts'
 import type { OpenAPIDocument } from './openapi/document.ts'
-import type { DocsOptions } from './openapi/routes.ts'
 import { DEFAULT_BODY_LIMIT } from './request/body.ts'
-import { type MountedRoute, Router, type RouterOptions } from './router.ts'
+import type { RouteTarget } from './route-map.ts'
+import { type MountedRoute, Router } from './router.ts'
 import { webPart } from './web-loader.ts'
 import { within } from './within.ts'
 import { WEB_SOCKETS, webSocketHost } from './ws/host.ts'
 
-/** Where the app reports errors it handles (unhandled errors, failed cleanups). */
-export interface Logger {
-  error(message: string, error?: unknown): void
-  warn(message: string): void
-}
+export type { AppOptions, Logger }
 
-/** Options of `new App()`. */
-export interface AppOptions<State = unknown, Env = unknown> extends RouterOptions {
-  /** The API's title in OpenAPI and the docs pages (default "Tandem"). */
-  title?: string
-  /** The API's version in OpenAPI (default "0.1.0"). */
-  version?: string
-  description?: string
-  /** `/items` answers 307 to `/items/` when only the latter exists, and vice versa (default true). */
-  redirectSlashes?: boolean
-  /** The largest request body read, in bytes (default 1 MiB); larger bodies answer 413. */
-  bodyLimit?: number
-  /** Where errors are logged (default: the console). */
-  logger?: Logger
-  /** Paths of `/openapi.json`, `/docs` (Swagger UI) and `/redoc`, or `false` for none. */
-  docs?: DocsOptions | false
-  /** Servers listed in the OpenAPI document. */
-  servers?: { url: string; description?: string }[]
-  /**
-   * Startup and shutdown: an async generator that sets up, yields the state handlers see as
-   * `ctx.state`, and tears down after the yield (on `app.close()` or server close).
-   */
-  lifespan?: (app: App<State, Env>) => AsyncGenerator<State, void, unknown> | Generator<State, void, unknown>
+/** The type an app's route methods return: the app with the routes added (docs/client.md). */
+export interface AppTarget<S, E, P extends string> extends RouteTarget {
+  result: App<S, E, P, this['routes']>
 }
 
 /**
@@ -60,8 +39,14 @@ export interface AppOptions<State = unknown, Env = unknown> extends RouterOption
  * app.get('/burgers/:id', { params: { id: z.number().int() } }, ({ params }) => ({ id: params.id }))
  * export default app // workerd; Node and Bun: serve(app) from @tandem/node or @tandem/bun
  */
-export class App<State = unknown, Env = unknown> extends Router<State, Env> {
-  readonly config: Readonly<AppOptions<State, Env>>
+export class App<State = unknown, Env = unknown, Prefix extends string = '', Routes = {}> extends Router<
+  State,
+  Env,
+  Prefix,
+  Routes,
+  AppTarget<State, Env, Prefix>
+> {
+  readonly config: Readonly<AppOptions<State, Env, App<State, Env>>>
   readonly logger: Logger
   /**
    * Replacement dependencies, read on every request at every depth (tests): the replacement runs
@@ -80,14 +65,10 @@ export class App<State = unknown, Env = unknown> extends Router<State, Env> {
   #engine: Engine | undefined
   #document: OpenAPIDocument | undefined
 
-  constructor(options: AppOptions<State, Env> = {}) {
+  constructor(options: AppOptions<State, Env, App<State, Env>> & { prefix?: Prefix } = {}) {
     super(options)
     this.config = options
-    this.logger = options.logger ?? {
-      error: (message, error) =>
-        console.error(`[tandem] ${message}`, ...(error === undefined ? [] : [error])),
-      warn: (message) => console.warn(`[tandem] ${message}`),
-    }
+    this.logger = options.logger ?? consoleLogger
     this.#lifespan = new Lifespan(options.lifespan ? () => options.lifespan!(this) : undefined, this.logger)
     const lifespan = this.#lifespan
     this.#runtime = {

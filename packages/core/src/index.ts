@@ -3,7 +3,7 @@
  * `@tandem/core/adapter`, pools and schedulers from `@tandem/core/pool`, docs pages customised with
  * `@tandem/core/openapi`, schedulers tested with `@tandem/core/testing`.
  */
-export { App, type AppOptions, type Logger } from './app.ts'
+export { App, type AppOptions, type AppTarget, type Logger } from './app.ts'
 export { BackgroundTasks } from './background.ts'
 export {
   Dependency,
@@ -58,7 +58,14 @@ export type {
   RouteDeclaration,
   RouteInputs,
 } from './route.ts'
-export { type MountedRoute, type RouteMethod, Router, type RouterOptions } from './router.ts'
+export type { PrefixRoutes, RouteEntry, RouteMap, RouteTarget } from './route-map.ts'
+export {
+  type MountedRoute,
+  type RouteMethod,
+  Router,
+  type RouterOptions,
+  type RouterTarget,
+} from './router.ts'
 export {
   apiKeyCookie,
   apiKeyHeader,

@@ -1,7 +1,8 @@
 import { checkDeclaration, type Dependency } from './di/dependency.ts'
 import { Endpoint } from './endpoint.ts'
 import { TandemConfigError } from './errors.ts'
-import type { Handler, HttpMethod, OneBody, RouteDeclaration } from './route.ts'
+import type { Context, HandlerResult, HttpMethod, OneBody, RouteDeclaration } from './route.ts'
+import type { AddRoute, PrefixRoutes, Rebuild, RouteTarget } from './route-map.ts'
 import { type MountedWebSocket, WebSocketRoute } from './ws/route.ts'
 import type { WebSocketMethod } from './ws/types.ts'
 
@@ -24,7 +25,7 @@ export interface MountedRoute {
 }
 
 interface Inclusion {
-  router: Router<any, any>
+  router: AnyRouter
   prefix: string
   tags: string[]
   dependencies: Dependency<unknown>[]
@@ -49,15 +50,34 @@ function mergeTags(...lists: (string[] | undefined)[]): string[] {
   return [...new Set(lists.flatMap((list) => list ?? []))]
 }
 
-/** A route method (`get`, `post`...): `(path, route, handler)` or `(path, handler)`. */
-export interface RouteMethod<State, Env, This> {
-  <const P extends string, const D extends RouteDeclaration>(
+/**
+ * A route method (`get`, `post`...): `(path, route, handler)` or `(path, handler)`. It returns the
+ * router (or app) itself, typed with the route added (`Target` says which type), so a chain of route
+ * methods types every route for `@tandem/client`.
+ */
+export interface RouteMethod<State, Env, M extends HttpMethod, Target extends RouteTarget, Routes> {
+  <const P extends string, const D extends RouteDeclaration, R extends HandlerResult<D>>(
     path: P,
     route: D & OneBody<D>,
-    handler: Handler<P, D, State, Env>,
-  ): This
-  <const P extends string>(path: P, handler: Handler<P, {}, State, Env>): This
+    handler: (ctx: Context<P, D, State, Env>) => R,
+  ): Rebuild<Target, AddRoute<Routes, M, P, D, R>>
+  <const P extends string, R>(
+    path: P,
+    handler: (ctx: Context<P, {}, State, Env>) => R,
+  ): Rebuild<Target, AddRoute<Routes, M, P, {}, R>>
 }
+
+/** The type a router's route methods return: the router with the routes added. */
+export interface RouterTarget<State, Env, Prefix extends string> extends RouteTarget {
+  result: Router<State, Env, Prefix, this['routes']>
+}
+
+/** Any router or app, whatever its routes. */
+export type AnyRouter = Router<any, any, any, any, any>
+
+/** The routes a router adds to the one including it, under both prefixes. */
+export type IncludedRoutes<R, Prefix extends string> =
+  R extends Router<any, any, infer P, infer Routes, any> ? PrefixRoutes<Routes, `${Prefix}${P}`> : never
 
 /**
  * A group of routes with a shared prefix and tags, included into an `App` (or another router)
@@ -68,7 +88,13 @@ export interface RouteMethod<State, Env, This> {
  * orders.get('/:id', { params: { id: z.number().int() } }, ({ params }) => findOrder(params.id))
  * app.include(orders, { prefix: '/api' }) // GET /api/orders/:id
  */
-export class Router<State = unknown, Env = unknown> {
+export class Router<
+  State = unknown,
+  Env = unknown,
+  Prefix extends string = '',
+  Routes = {},
+  Target extends RouteTarget = RouterTarget<State, Env, Prefix>,
+> {
   readonly prefix: string
   readonly tags: string[]
   readonly dependencies: Dependency<unknown>[]
@@ -77,7 +103,7 @@ export class Router<State = unknown, Env = unknown> {
   readonly #listeners = new Set<() => void>()
   #webSockets: MountedWebSocket[] | undefined
 
-  constructor(options: RouterOptions = {}) {
+  constructor(options: RouterOptions & { prefix?: Prefix } = {}) {
     this.prefix = normalizePrefix(options.prefix, 'new Router()')
     this.tags = options.tags ?? []
     this.dependencies = (options.dependencies ?? []) as Dependency<unknown>[]
@@ -85,26 +111,26 @@ export class Router<State = unknown, Env = unknown> {
   }
 
   /** Declares a `GET` route. */
-  readonly get: RouteMethod<State, Env, this> = (path: string, ...args: unknown[]) =>
-    this.#add('GET', path, args)
+  readonly get: RouteMethod<State, Env, 'GET', Target, Routes> = (path: string, ...args: unknown[]) =>
+    this.#add('GET', path, args) as never
   /** Declares a `POST` route. */
-  readonly post: RouteMethod<State, Env, this> = (path: string, ...args: unknown[]) =>
-    this.#add('POST', path, args)
+  readonly post: RouteMethod<State, Env, 'POST', Target, Routes> = (path: string, ...args: unknown[]) =>
+    this.#add('POST', path, args) as never
   /** Declares a `PUT` route. */
-  readonly put: RouteMethod<State, Env, this> = (path: string, ...args: unknown[]) =>
-    this.#add('PUT', path, args)
+  readonly put: RouteMethod<State, Env, 'PUT', Target, Routes> = (path: string, ...args: unknown[]) =>
+    this.#add('PUT', path, args) as never
   /** Declares a `PATCH` route. */
-  readonly patch: RouteMethod<State, Env, this> = (path: string, ...args: unknown[]) =>
-    this.#add('PATCH', path, args)
+  readonly patch: RouteMethod<State, Env, 'PATCH', Target, Routes> = (path: string, ...args: unknown[]) =>
+    this.#add('PATCH', path, args) as never
   /** Declares a `DELETE` route. */
-  readonly delete: RouteMethod<State, Env, this> = (path: string, ...args: unknown[]) =>
-    this.#add('DELETE', path, args)
+  readonly delete: RouteMethod<State, Env, 'DELETE', Target, Routes> = (path: string, ...args: unknown[]) =>
+    this.#add('DELETE', path, args) as never
   /** Declares a `HEAD` route (a `GET` route answers `HEAD` already). */
-  readonly head: RouteMethod<State, Env, this> = (path: string, ...args: unknown[]) =>
-    this.#add('HEAD', path, args)
+  readonly head: RouteMethod<State, Env, 'HEAD', Target, Routes> = (path: string, ...args: unknown[]) =>
+    this.#add('HEAD', path, args) as never
   /** Declares an `OPTIONS` route. */
-  readonly options: RouteMethod<State, Env, this> = (path: string, ...args: unknown[]) =>
-    this.#add('OPTIONS', path, args)
+  readonly options: RouteMethod<State, Env, 'OPTIONS', Target, Routes> = (path: string, ...args: unknown[]) =>
+    this.#add('OPTIONS', path, args) as never
 
   /**
    * Declares a WebSocket route: the handshake's inputs and `deps` are validated and solved before
@@ -125,21 +151,29 @@ export class Router<State = unknown, Env = unknown> {
   }
 
   /** Declares a route for any method: `app.route('GET', '/items', {}, handler)`. */
-  route<const P extends string, const D extends RouteDeclaration>(
-    method: HttpMethod | Lowercase<HttpMethod>,
+  route<
+    M extends HttpMethod | Lowercase<HttpMethod>,
+    const P extends string,
+    const D extends RouteDeclaration,
+    R extends HandlerResult<D>,
+  >(
+    method: M,
     path: P,
     route: D & OneBody<D>,
-    handler: Handler<P, D, State, Env>,
-  ): this {
-    return this.#add(method.toUpperCase() as HttpMethod, path, [route, handler])
+    handler: (ctx: Context<P, D, State, Env>) => R,
+  ): Rebuild<Target, AddRoute<Routes, Uppercase<M>, P, D, R>> {
+    return this.#add(method.toUpperCase() as HttpMethod, path, [route, handler]) as never
   }
 
   /**
    * Serves another router's routes under this one, with an extra prefix and tags. Prefixes compose
    * outside in: `app.include(router, { prefix: '/inc' })` of a router with prefix `/r` serves `/inc/r/...`.
    */
-  include(router: Router<any, any>, options: RouterOptions = {}): this {
-    if (router === this) throw new TandemConfigError('A router cannot include itself.')
+  include<R extends AnyRouter, const P extends string = ''>(
+    router: R,
+    options: RouterOptions & { prefix?: P } = {},
+  ): Rebuild<Target, Routes & IncludedRoutes<R, P>> {
+    if ((router as AnyRouter) === this) throw new TandemConfigError('A router cannot include itself.')
     const inclusion: Inclusion = {
       router,
       prefix: normalizePrefix(options.prefix, 'include()'),
@@ -158,7 +192,7 @@ export class Router<State = unknown, Env = unknown> {
       }
     }
     this.#changed()
-    return this
+    return this as never
   }
 
   /** Every route this router serves, with full paths (its own prefix included) and merged tags. */

@@ -1,0 +1,112 @@
+import { describe, expectTypeOf, it } from 'vitest'
+import { z } from 'zod'
+import {
+  App,
+  apiKeyHeader,
+  type Dependency,
+  depends,
+  type EventStream,
+  httpBearer,
+  type RouteEntry,
+  Router,
+  sse,
+} from './index.ts'
+
+const Item = z.object({ id: z.number() })
+type RoutesOf<A> = A extends App<any, any, infer P, infer R> ? { prefix: P; routes: R } : never
+
+describe('routes in the type of an app or router (for @tandem/client)', () => {
+  it('adds each route of a chain, by method then path, with its declaration and result', () => {
+    const app = new App()
+      .get('/items/:id', { params: { id: z.number() }, response: Item }, ({ params }) => ({ id: params.id }))
+      .post('/items', { body: Item, status: 201 }, ({ body }) => body)
+      .get('/ping', () => 'pong' as const)
+    type R = RoutesOf<typeof app>['routes']
+    expectTypeOf<keyof R['GET']>().toEqualTypeOf<'/items/:id' | '/ping'>()
+    expectTypeOf<keyof R['POST']>().toEqualTypeOf<'/items'>()
+    expectTypeOf<R['GET']['/ping']>().toEqualTypeOf<RouteEntry<{}, 'pong'>>()
+    expectTypeOf<R['POST']['/items']['declaration']['status']>().toEqualTypeOf<201>()
+    expectTypeOf<R['POST']['/items']['result']>().toEqualTypeOf<{ id: number }>()
+  })
+
+  it('keeps statements working: a route method returns the same app, typed with one more route', () => {
+    const app = new App()
+    const same = app.get('/x', () => 1)
+    expectTypeOf(same).toExtend<App>()
+    expectTypeOf<RoutesOf<typeof app>['routes']>().toEqualTypeOf<{}>()
+    // use(), exceptionHandler() and ws() return `this`: the routes so far stay in the type.
+    const chained = new App()
+      .get('/a', () => 1)
+      .use(async (_c, next) => next())
+      .exceptionHandler(Error, () => new Response('x'))
+      .ws('/socket', async () => {})
+      .delete('/b', () => null)
+    expectTypeOf<keyof RoutesOf<typeof chained>['routes']['GET']>().toEqualTypeOf<'/a'>()
+    expectTypeOf<keyof RoutesOf<typeof chained>['routes']['DELETE']>().toEqualTypeOf<'/b'>()
+  })
+
+  it("types included routers under the include's prefix and their own, and nested routers", () => {
+    const inner = new Router({ prefix: '/inner' }).get('/:slug', ({ params }) => params.slug)
+    const orders = new Router({ prefix: '/orders' })
+      .get('/', () => [])
+      .put('/:id', { params: { id: z.number() } }, () => null)
+      .include(inner, { prefix: '/n' })
+    const app = new App()
+      .get('/', () => 'home')
+      .include(orders, { prefix: '/api' })
+      .include(new Router().get('/bare', () => 1))
+    type R = RoutesOf<typeof app>['routes']
+    expectTypeOf<keyof R['GET']>().toEqualTypeOf<
+      '/' | '/api/orders/' | '/api/orders/n/inner/:slug' | '/bare'
+    >()
+    expectTypeOf<keyof R['PUT']>().toEqualTypeOf<'/api/orders/:id'>()
+  })
+
+  it("keeps the app's own prefix in its type, and any app still fits App and App<any, any>", () => {
+    const api = new App({ prefix: '/v1' }).get('/x', () => 1)
+    expectTypeOf<RoutesOf<typeof api>['prefix']>().toEqualTypeOf<'/v1'>()
+    const plain: App = api
+    const loose: App<any, any> = api
+    const router: Router<any, any> = new Router({ prefix: '/r' }).get('/y', () => 2)
+    expectTypeOf(plain).toExtend<App>()
+    expectTypeOf(loose).toExtend<App<any, any>>()
+    expectTypeOf(router).toExtend<Router<any, any>>()
+    // With explicit type arguments, the prefix is one of them (else '' refuses the option).
+    new Router<{ db: string }, unknown, '/r'>({ prefix: '/r' })
+    // @ts-expect-error the prefix type argument defaults to '': give it with the others
+    new Router<{ db: string }>({ prefix: '/r' })
+  })
+
+  it('types app.route() like the method of the same name', () => {
+    const app = new App().route('patch', '/items/:id', { params: { id: z.number() } }, () => 1)
+    expectTypeOf<keyof RoutesOf<typeof app>['routes']['PATCH']>().toEqualTypeOf<'/items/:id'>()
+  })
+
+  it('still checks handlers against response models in a chain', () => {
+    new App()
+      .get('/ok', { response: Item }, () => ({ id: 1 }))
+      // @ts-expect-error id must be a number
+      .get('/bad', { response: Item }, () => ({ id: 'one' }))
+  })
+})
+
+describe('declarations in the types of dependencies and streams', () => {
+  it("keeps a dependency's declaration in its type (a client sends its inputs), .with() too", () => {
+    const page = depends({ query: { skip: z.number().default(0) } }, ({ query }) => query.skip)
+    expectTypeOf(page).toEqualTypeOf<
+      Dependency<number, { readonly query: { readonly skip: z.ZodDefault<z.ZodNumber> } }>
+    >()
+    expectTypeOf(page.with({ cache: false })).toEqualTypeOf(page)
+    const key = apiKeyHeader({ name: 'X-Key' })
+    expectTypeOf(key.__declaration).toEqualTypeOf<{ headers: { 'x-key': z.ZodOptional<z.ZodString> } }>()
+    expectTypeOf(httpBearer().__declaration.headers).toEqualTypeOf<{
+      authorization: z.ZodOptional<z.ZodString>
+    }>()
+  })
+
+  it('types what sse() streams', () => {
+    const stream = sse([{ event: 'tick', data: { i: 1 } }])
+    expectTypeOf(stream).toEqualTypeOf<EventStream<{ event: string; data: { i: number } }>>()
+    expectTypeOf(stream).toExtend<Response>()
+  })
+})
