@@ -1,0 +1,147 @@
+import type { App, HttpMethod, PrefixRoutes } from '@tandem/core'
+import type { CallArgs } from './input.ts'
+import { buildRequest, callUrl, type RawInput } from './request.ts'
+import type { CallResult } from './result.ts'
+import { jsonLines, serverSentEvents } from './streams.ts'
+
+/** The routes of an app's type by method, then full path (its prefix applied). */
+export type RoutesOf<A> = A extends App<any, any, infer P, infer R> ? PrefixRoutes<R, P> : never
+
+type MethodRoutes<A, M extends HttpMethod> =
+  RoutesOf<A> extends infer R ? (M extends keyof R ? R[M] : {}) : never
+
+/** What the path argument says when the app's type has no routes (they were declared as statements). */
+export type NoRoutes =
+  'This app type has no routes of this method: declare routes in a chain (new App().get(...).post(...)) or in routers included with app.include(); see docs/client.md'
+
+type Path<Routes> = [keyof Routes] extends [never] ? NoRoutes : keyof Routes & string
+
+/** One method of the client: the route's path as declared, then its input. */
+export type MethodCall<Routes> = <P extends Path<Routes>>(
+  path: P,
+  ...input: P extends keyof Routes ? CallArgs<Routes[P], P> : [input?: never]
+) => Promise<P extends keyof Routes ? CallResult<Routes[P]> : never>
+
+/**
+ * A typed client of an app: one method per HTTP method, called with a route's path as declared
+ * (`'/orders/:id'`) and its inputs; it resolves to `{ ok, status, data, error, response }`.
+ *
+ * @example
+ * const client = createClient<typeof app>('http://localhost:8000')
+ * const res = await client.get('/orders/:id', { params: { id: 1 } })
+ * if (res.status === 200) console.log(res.data.total)
+ * else if (res.status === 422) console.log(res.error.detail[0]?.msg)
+ */
+export interface Client<A> {
+  get: MethodCall<MethodRoutes<A, 'GET'>>
+  post: MethodCall<MethodRoutes<A, 'POST'>>
+  put: MethodCall<MethodRoutes<A, 'PUT'>>
+  patch: MethodCall<MethodRoutes<A, 'PATCH'>>
+  delete: MethodCall<MethodRoutes<A, 'DELETE'>>
+  /** `HEAD`: every `GET` route answers it too (without a body: `data` is `null`). */
+  head: MethodCall<MethodRoutes<A, 'HEAD'> & MethodRoutes<A, 'GET'>>
+  options: MethodCall<MethodRoutes<A, 'OPTIONS'>>
+}
+
+/** What sends a request: the global `fetch`, `app.fetch`, or any function of a `Request`. */
+export type Fetch = (request: Request) => Response | Promise<Response>
+
+/** Options of `createClient()`. */
+export interface ClientOptions {
+  /** Sends each request (default: the global `fetch`). */
+  fetch?: Fetch
+  /** Headers sent with every call (credentials...), or a function giving them per call. */
+  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>)
+}
+
+const NO_BODY = new Set([204, 205, 304])
+
+/**
+ * The answer, or the signal's reason once it aborts: `fetch` does this itself, a `fetch` option that
+ * ignores signals (`app.request`) does not.
+ */
+function abortable(answer: Response | Promise<Response>, signal: AbortSignal): Promise<Response> {
+  if (!(answer instanceof Promise)) return Promise.resolve(answer)
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason)
+    signal.addEventListener('abort', abort, { once: true })
+    answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort))
+  })
+}
+
+/** The body of an answer: a stream as an async iterable, JSON parsed, text as text, nothing as null. */
+async function readBody(response: Response, method: string): Promise<unknown> {
+  if (method === 'HEAD' || NO_BODY.has(response.status) || response.body === null) return null
+  const type = (response.headers.get('content-type') ?? '').toLowerCase()
+  if (type.startsWith('application/jsonl') || type.startsWith('application/x-ndjson'))
+    return jsonLines(response.body)
+  if (type.startsWith('text/event-stream')) return serverSentEvents(response.body)
+  const text = await response.text()
+  if (/^application\/(?:[\w.+-]+\+)?json\b/.test(type)) return text ? JSON.parse(text) : null
+  return text
+}
+
+/**
+ * A typed client of the app whose type is `A` (`typeof app`), sending requests with `fetch` (browsers,
+ * Node, Bun, Deno, workerd). Each route is called by its method and its path as declared; inputs and
+ * results are typed from the route's declaration (docs/client.md).
+ *
+ * @example
+ * import { createClient } from '@tandem/client'
+ * import type { app } from './app.ts'
+ *
+ * const shop = createClient<typeof app>('http://localhost:8000', { headers: { 'x-api-key': key } })
+ * const res = await shop.post('/orders', { body: { customer: 'Ann', items: [{ burger: 'classic', qty: 1 }] } })
+ * if (res.ok) console.log(res.data.id)
+ */
+export function createClient<A>(baseUrl: string | URL, options: ClientOptions = {}): Client<A> {
+  const base = String(baseUrl)
+  const send: Fetch = options.fetch ?? ((request) => fetch(request))
+  const headers = options.headers
+  const call =
+    (method: HttpMethod) =>
+    async (path: string, input: RawInput = {}): Promise<unknown> => {
+      const defaults = new Headers(typeof headers === 'function' ? await headers() : headers)
+      const request = buildRequest(method, callUrl(base, path, input), input, defaults)
+      request.signal.throwIfAborted()
+      const response = await abortable(send(request), request.signal)
+      const body = await readBody(response, method)
+      return response.ok
+        ? { ok: true, status: response.status, data: body, error: undefined, response }
+        : { ok: false, status: response.status, data: undefined, error: body, response }
+    }
+  return {
+    get: call('GET'),
+    post: call('POST'),
+    put: call('PUT'),
+    patch: call('PATCH'),
+    delete: call('DELETE'),
+    head: call('HEAD'),
+    options: call('OPTIONS'),
+  } as Client<A>
+}
+
+/** An app that answers requests in-process (`app.request()`). */
+export interface RequestHandler {
+  request(input: Request): Promise<Response>
+}
+
+/**
+ * The same typed client over `app.request()`: no server, no network, for tests. The lifespan starts
+ * on the first call; blocking functions run inline.
+ *
+ * @example
+ * import { testClient } from '@tandem/client'
+ * const client = testClient(app)
+ * const res = await client.get('/menu')
+ * expect(res.status).toBe(200)
+ */
+export function testClient<A extends RequestHandler>(
+  app: A,
+  options: Omit<ClientOptions, 'fetch'> & { baseUrl?: string } = {},
+): Client<A> {
+  return createClient<A>(options.baseUrl ?? 'http://localhost', {
+    ...options,
+    fetch: (request) => app.request(request),
+  })
+}

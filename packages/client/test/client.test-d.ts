@@ -1,0 +1,195 @@
+import type { ValidationIssue } from '@tandem/core'
+import { App, Router } from '@tandem/core'
+import { describe, expectTypeOf, it } from 'vitest'
+import { z } from 'zod'
+import { type Client, createClient, type SSEMessage, testClient } from '../src/index.ts'
+import { app } from './shop.ts'
+
+const client = createClient<typeof app>('http://localhost:8000')
+
+type ItemJson = { id: number; name: string; price: number; tags: string[]; created: string }
+
+describe('paths', () => {
+  it('offers the declared paths of each method, prefixes included', () => {
+    type GetPath = Parameters<typeof client.get>[0]
+    expectTypeOf<GetPath>().toEqualTypeOf<
+      | '/hello/:name'
+      | '/search'
+      | '/whoami'
+      | '/numbers'
+      | '/ticks'
+      | '/plain'
+      | '/slow'
+      | '/nothing'
+      | '/api/items/'
+      | '/api/items/:id'
+    >()
+    expectTypeOf<Parameters<typeof client.post>[0]>().toEqualTypeOf<'/upload' | '/api/items/'>()
+    // @ts-expect-error a path that is not declared for GET
+    client.get('/upload')
+    // @ts-expect-error the router's own prefix is under the include's
+    client.get('/items/:id', { params: { id: 1 } })
+  })
+
+  it('says how to type routes when the app type has none (routes declared as statements)', () => {
+    const bare = new App()
+    bare.get('/x', () => 1)
+    const none = createClient<typeof bare>('http://x')
+    // @ts-expect-error the path parameter is a message: declare routes in a chain
+    none.get('/x')
+    expectTypeOf<
+      Parameters<typeof none.get>[0]
+    >().toEqualTypeOf<'This app type has no routes of this method: declare routes in a chain (new App().get(...).post(...)) or in routers included with app.include(); see docs/client.md'>()
+  })
+
+  it('types an app with a prefix and a router with explicit type arguments', () => {
+    const api = new App({ prefix: '/v1' }).get('/ping', () => 'pong')
+    expectTypeOf<Parameters<Client<typeof api>['get']>[0]>().toEqualTypeOf<'/v1/ping'>()
+    const typed = new Router<{ db: string }, unknown, '/r'>({ prefix: '/r' }).get(
+      '/x',
+      ({ state }) => state.db,
+    )
+    const withState = new App<{ db: string }>().include(typed)
+    expectTypeOf<Parameters<Client<typeof withState>['get']>[0]>().toEqualTypeOf<'/r/x'>()
+  })
+})
+
+describe('inputs', () => {
+  it('types path parameters: declared ones by their schema, others as strings or numbers', () => {
+    client.get('/hello/:name', { params: { name: 'ann' } })
+    client.get('/api/items/:id', { params: { id: 1 } })
+    // @ts-expect-error id is declared z.number().int()
+    client.get('/api/items/:id', { params: { id: '1' } })
+    // @ts-expect-error params are required
+    client.get('/api/items/:id')
+    // @ts-expect-error params are required
+    client.get('/api/items/:id', {})
+  })
+
+  it('types the query: required and optional fields, arrays, dates, no unknown keys', () => {
+    client.get('/search', { query: { q: 'x' } })
+    client.get('/search', { query: { q: 'x', vegan: true, max: 9.5, ids: [1, 2], since: new Date() } })
+    // @ts-expect-error q is required
+    client.get('/search', { query: { vegan: true } })
+    // @ts-expect-error the whole input is required (q is)
+    client.get('/search')
+    // @ts-expect-error vegan is a boolean
+    client.get('/search', { query: { q: 'x', vegan: 'yes' } })
+    // @ts-expect-error an undeclared query parameter
+    client.get('/search', { query: { q: 'x', typo: 1 } })
+  })
+
+  it("types a dependency's inputs as the route's (pagination's query, optional with defaults)", () => {
+    client.get('/api/items/')
+    client.get('/api/items/', { query: { skip: 1, limit: 5 } })
+    // @ts-expect-error limit is a number
+    client.get('/api/items/', { query: { limit: 'five' } })
+  })
+
+  it('types headers and cookies; other headers pass', () => {
+    client.get('/whoami', { headers: { 'x-request-id': 'r1' } })
+    client.get('/whoami', {
+      headers: { 'x-request-id': 'r1', 'accept-language': ['en', 'fr'], traceparent: '00-abc' },
+      cookies: { session: 's', visits: 2 },
+    })
+    // @ts-expect-error x-request-id is required
+    client.get('/whoami', { headers: { 'accept-language': ['en'] } })
+    // @ts-expect-error visits is a number
+    client.get('/whoami', { headers: { 'x-request-id': 'r1' }, cookies: { visits: 'two' } })
+    // A security dependency's header is optional (the client may send it with every call).
+    client.post('/api/items/', { body: { name: 'n', price: 1 }, headers: { 'x-api-key': 'secret' } })
+    client.get('/hello/:name', { params: { name: 'x' }, headers: { authorization: 'Bearer t' } })
+  })
+
+  it('types JSON bodies and forms with files', () => {
+    client.post('/api/items/', { body: { name: 'Spicy', price: 9.5, tags: ['hot'] } })
+    // @ts-expect-error price is required
+    client.post('/api/items/', { body: { name: 'Spicy' } })
+    // @ts-expect-error the body is required
+    client.post('/api/items/')
+    client.post('/upload', { form: { title: 't', file: new File(['x'], 'x.txt') } })
+    // @ts-expect-error file is a File
+    client.post('/upload', { form: { title: 't', file: 'x.txt' } })
+    // @ts-expect-error this route reads a form, not a JSON body
+    client.post('/upload', { body: { title: 't' } })
+  })
+
+  it('takes an AbortSignal and fetch options on every call', () => {
+    const controller = new AbortController()
+    client.get('/plain', { signal: controller.signal, init: { credentials: 'include' } })
+  })
+})
+
+describe('results', () => {
+  it('types the success from the response model, as JSON (dates as strings)', async () => {
+    const res = await client.get('/api/items/:id', { params: { id: 1 } })
+    if (res.ok) {
+      expectTypeOf(res.status).toEqualTypeOf<200>()
+      expectTypeOf(res.data).toEqualTypeOf<ItemJson>()
+    }
+    if (res.status === 200) expectTypeOf(res.data).toEqualTypeOf<ItemJson>()
+  })
+
+  it("types the success from the handler's return when there is no model", async () => {
+    const hello = await client.get('/hello/:name', { params: { name: 'x' } })
+    if (hello.ok) expectTypeOf(hello.data).toEqualTypeOf<{ hello: string }>()
+    const nothing = await client.get('/nothing')
+    if (nothing.ok) expectTypeOf(nothing.data).toEqualTypeOf<null>()
+    const plain = await client.get('/plain')
+    if (plain.ok) expectTypeOf(plain.data).toEqualTypeOf<unknown>()
+  })
+
+  it('narrows on status: 422, declared errors with their models, the declared success status', async () => {
+    const res = await client.post('/api/items/', { body: { name: 'x', price: 1 } })
+    if (res.status === 201) expectTypeOf(res.data).toEqualTypeOf<ItemJson>()
+    if (res.status === 422) expectTypeOf(res.error).toEqualTypeOf<{ detail: ValidationIssue[] }>()
+    if (res.status === 409)
+      expectTypeOf(res.error).toEqualTypeOf<{ detail: string; code: 'out_of_stock' | 'closed' }>()
+    if (res.status === 500) expectTypeOf(res.error).toEqualTypeOf<unknown>()
+    if (!res.ok) expectTypeOf(res.data).toEqualTypeOf<undefined>()
+    // @ts-expect-error 200 is not this route's success status (201 is)
+    if (res.status === 200) return
+    const one = await client.get('/api/items/:id', { params: { id: 1 } })
+    if (one.status === 404) expectTypeOf(one.error).toEqualTypeOf<{ detail: string }>()
+    const hello = await client.get('/hello/:name', { params: { name: 'x' } })
+    // A route that validates nothing declares no 422: one would be an undeclared error.
+    if (hello.status === 422) expectTypeOf(hello.error).toEqualTypeOf<unknown>()
+  })
+
+  it('gives JSON Lines and SSE routes typed async iterables', async () => {
+    const numbers = await client.get('/numbers', { query: { count: 3 } })
+    if (numbers.ok) expectTypeOf(numbers.data).toEqualTypeOf<AsyncIterable<{ n: number; square: number }>>()
+    const ticks = await client.get('/ticks')
+    if (ticks.ok) expectTypeOf(ticks.data).toEqualTypeOf<AsyncIterable<SSEMessage<{ i: number }>>>()
+  })
+
+  it('types a status-204 route and HEAD', async () => {
+    const gone = await client.delete('/api/items/:id', { params: { id: 1 } })
+    if (gone.ok) expectTypeOf(gone.status).toEqualTypeOf<204>()
+    const head = await client.head('/api/items/:id', { params: { id: 1 } })
+    expectTypeOf(head.status).toExtend<number>()
+  })
+})
+
+describe('testClient', () => {
+  it('has the same type as createClient', () => {
+    expectTypeOf(testClient(app)).toEqualTypeOf<Client<typeof app>>()
+  })
+
+  it('types a route declared with app.route() and a router declared in a chain', () => {
+    const small = new App()
+      .route(
+        'patch',
+        '/x/:id',
+        { params: { id: z.number() }, body: z.object({ on: z.boolean() }) },
+        ({ body }) => body,
+      )
+      .include(
+        new Router().put('/y', () => 1),
+        { prefix: '/r' },
+      )
+    const c = createClient<typeof small>('http://x')
+    c.patch('/x/:id', { params: { id: 1 }, body: { on: true } })
+    c.put('/r/y')
+  })
+})
