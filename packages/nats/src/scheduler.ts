@@ -85,8 +85,15 @@ interface Worker {
   held: number
   /** It said busy: no new request goes to it before this time (ms), or until a call of ours ends there. */
   retryAt: number
-  /** Sent a ping whose answer has not come. */
-  pinging: boolean
+  /** When it was sent a ping whose answer has not come (0: none). */
+  pingedAt: number
+  /**
+   * Cut off with us (our connection to NATS went down): it gets nothing until it announces itself
+   * again after our reconnect, so that a message is never sent before its subscription is back.
+   */
+  stale: boolean
+  /** Calls of requests bound to it, held while it is stale (sent once it is back, failed if lost). */
+  parked: Call[]
 }
 
 type Kind = 'call' | 'ctx' | 'step' | 'ping'
@@ -105,6 +112,8 @@ interface Call {
   worker: Worker | undefined
   /** The request was bound to its worker by this call (undone if the worker says busy). */
   binds: boolean
+  /** When it was sent, in this scheduler's order of sending (ids are given when calls are made). */
+  seq: number
 }
 
 const abortReason = (signal: AbortSignal): unknown =>
@@ -167,6 +176,7 @@ export class NatsScheduler implements Scheduler {
   #idle: (() => void) | undefined
   #retryTimer: ReturnType<typeof setTimeout> | undefined
   #nextId = 1
+  #nextSeq = 1
   #nextRequest = 1
   #completed = 0
   #failed = 0
@@ -255,10 +265,16 @@ export class NatsScheduler implements Scheduler {
     const threads = workers.reduce((sum, worker) => sum + worker.heartbeat.capacity, 0)
     const others = this.#others.size
     return (
-      `nats (${this.#nc.getServer()}, subject ${this.subject}): ${workers.length} compatible worker` +
+      `nats (${this.#serverUrl()}, subject ${this.subject}): ${workers.length} compatible worker` +
       `${workers.length === 1 ? '' : 's'} (${threads} thread${threads === 1 ? '' : 's'})` +
       (others > 0 ? `, ${others} incompatible (other blocking functions, runtime or version)` : '')
     )
+  }
+
+  /** The server it is connected to, as a URL (the client gives `host:port`). */
+  #serverUrl(): string {
+    const server = this.#nc.getServer()
+    return server.includes('://') ? server : `nats://${server}`
   }
 
   stats(): NatsSchedulerStats {
@@ -304,7 +320,9 @@ export class NatsScheduler implements Scheduler {
   /** Stops now: queued calls fail, running ones are told to abort and fail with `PoolClosedError`. */
   async terminate(): Promise<void> {
     this.#phase = 'closed'
-    for (const call of this.#queue.splice(0)) {
+    const waiting = this.#queue.splice(0)
+    for (const worker of this.#workers.values()) waiting.push(...worker.parked.splice(0))
+    for (const call of waiting) {
       this.#forget(call)
       call.reject(new PoolClosedError(call.label, 'the pool was terminated'))
     }
@@ -385,13 +403,14 @@ export class NatsScheduler implements Scheduler {
         onAbort: undefined,
         worker: undefined,
         binds: false,
+        seq: 0,
       }
       if (signal) {
         call.onAbort = () => this.#abort(call)
         signal.addEventListener('abort', call.onAbort, { once: true })
       }
       if (bound) {
-        this.#send(bound, call)
+        this.#sendBound(bound, call)
         return
       }
       if (kind === 'step') {
@@ -416,7 +435,7 @@ export class NatsScheduler implements Scheduler {
       const bound = call.request === undefined ? undefined : this.#requests.get(call.request)
       if (bound) {
         this.#queue.shift()
-        this.#send(bound, call)
+        this.#sendBound(bound, call)
         continue
       }
       const worker = this.#pick()
@@ -436,7 +455,8 @@ export class NatsScheduler implements Scheduler {
     const now = Date.now()
     let best: Worker | undefined
     for (const worker of this.#workers.values()) {
-      if (worker.heartbeat.key !== this.#compatibilityKey() || worker.heartbeat.draining) continue
+      if (worker.heartbeat.key !== this.#compatibilityKey() || worker.heartbeat.draining || worker.stale)
+        continue
       if (worker.retryAt > now) continue
       const load = this.#load(worker) + worker.held
       if (load >= worker.heartbeat.capacity) continue
@@ -454,6 +474,7 @@ export class NatsScheduler implements Scheduler {
 
   #send(worker: Worker, call: Call): void {
     call.worker = worker
+    call.seq = this.#nextSeq++
     worker.inflight.add(call)
     this.#calls.set(call.id, call)
     try {
@@ -462,6 +483,12 @@ export class NatsScheduler implements Scheduler {
       this.#settle(call)
       call.reject(error)
     }
+  }
+
+  /** Sends a call of a request bound to `worker`, or holds it until the worker is reachable again. */
+  #sendBound(worker: Worker, call: Call): void {
+    if (worker.stale) worker.parked.push(call)
+    else this.#send(worker, call)
   }
 
   #publish(worker: Worker, message: ToWorker): void {
@@ -479,6 +506,10 @@ export class NatsScheduler implements Scheduler {
     if (!call.worker) {
       const index = this.#queue.indexOf(call)
       if (index !== -1) this.#queue.splice(index, 1)
+      for (const worker of this.#workers.values()) {
+        const parked = worker.parked.indexOf(call)
+        if (parked !== -1) worker.parked.splice(parked, 1)
+      }
       this.#settle(call)
       call.reject(abortReason(call.signal!))
       this.#pump()
@@ -487,12 +518,31 @@ export class NatsScheduler implements Scheduler {
     this.#publish(call.worker, { t: 'abort', s: this.#id, id: call.id })
   }
 
-  /** Forgets a call that is answered, failed or requeued: off its worker and its abort signal. */
+  /** Forgets a call that is answered or failed: off its worker and its abort signal. */
   #settle(call: Call): void {
+    this.#unsend(call)
+    if (call.onAbort) call.signal?.removeEventListener('abort', call.onAbort)
+  }
+
+  /** Takes a sent call off its worker; it keeps listening to its abort signal. */
+  #unsend(call: Call): void {
     this.#calls.delete(call.id)
     call.worker?.inflight.delete(call)
     call.worker = undefined
-    if (call.onAbort) call.signal?.removeEventListener('abort', call.onAbort)
+  }
+
+  /**
+   * A sent call that reached no thread (the worker was busy, or gone) goes back to the head of the
+   * queue, still abortable; one whose caller aborted meanwhile fails now and is never sent again.
+   */
+  #requeue(call: Call): void {
+    this.#unsend(call)
+    if (call.signal?.aborted) {
+      this.#forget(call)
+      call.reject(abortReason(call.signal))
+      return
+    }
+    this.#queue.unshift(call)
   }
 
   #forget(call: Call): void {
@@ -512,7 +562,7 @@ export class NatsScheduler implements Scheduler {
     const worker = call.worker!
     if (msg.headers?.code === 503) {
       // No responders: the worker's subscription is gone, so this call reached no one.
-      this.#settle(call)
+      this.#unsend(call)
       if (call.kind === 'ping') {
         this.#lose(worker, 'it left NATS (no responders on its subject)')
         return
@@ -522,7 +572,7 @@ export class NatsScheduler implements Scheduler {
       if (call.kind === 'step' || (call.request !== undefined && this.#lost.has(call.request))) {
         this.#fail(call, new WorkerCrashedError(call.label, 'the worker holding this request is gone'))
       } else {
-        this.#queue.unshift(call)
+        this.#requeue(call)
       }
       this.#pump()
       return
@@ -544,15 +594,14 @@ export class NatsScheduler implements Scheduler {
     switch (answer.t) {
       case 'busy':
         // It had no free thread: the call never started there. It goes back to the head of the queue.
-        this.#settle(call)
         if (call.binds && call.request !== undefined) this.#requests.delete(call.request)
         worker.retryAt = Date.now() + 25
-        this.#queue.unshift(call)
+        this.#requeue(call)
         this.#retrySoon()
         break
       case 'pong':
         this.#settle(call)
-        worker.pinging = false
+        worker.pingedAt = 0
         this.#reconcile(worker, call, answer.running)
         break
       case 'ok': {
@@ -635,6 +684,7 @@ export class NatsScheduler implements Scheduler {
       known.heartbeat = heartbeat
       known.seen = Date.now()
       if (heartbeat.busy + heartbeat.queued < heartbeat.capacity) known.retryAt = 0
+      if (known.stale && this.#connected) this.#back(known)
     } else {
       this.#workers.set(heartbeat.id, {
         id: heartbeat.id,
@@ -643,7 +693,9 @@ export class NatsScheduler implements Scheduler {
         inflight: new Set(),
         held: 0,
         retryAt: 0,
-        pinging: false,
+        pingedAt: 0,
+        stale: false,
+        parked: [],
       })
       for (const waiter of [...this.#waiters]) waiter()
     }
@@ -657,7 +709,7 @@ export class NatsScheduler implements Scheduler {
   #lose(worker: Worker, reason: string): void {
     if (this.#workers.get(worker.id) !== worker) return
     this.#workers.delete(worker.id)
-    const calls = [...worker.inflight]
+    const calls = [...worker.inflight, ...worker.parked.splice(0)]
     for (const [request, holder] of this.#requests) {
       if (holder !== worker) continue
       this.#requests.delete(request)
@@ -688,7 +740,7 @@ export class NatsScheduler implements Scheduler {
   #reconcile(worker: Worker, ping: Call, running: number[]): void {
     const still = new Set(running)
     for (const call of [...worker.inflight]) {
-      if (call.id > ping.id || still.has(call.id) || call.kind === 'ping') continue
+      if (call.seq > ping.seq || still.has(call.id) || call.kind === 'ping') continue
       this.#fail(
         call,
         new WorkerCrashedError(
@@ -710,16 +762,30 @@ export class NatsScheduler implements Scheduler {
         continue
       }
       // A worker killed outright leaves no heartbeat to miss at once, but its subject answers
-      // "no responders" now: a ping finds it within a tick. Only workers with calls of ours are pinged.
-      if (worker.inflight.size > 0 && !worker.pinging) {
-        worker.pinging = true
+      // "no responders" now: a ping finds it within a tick. Only workers with calls of ours are
+      // pinged. A ping unanswered for a second is sent again: it may have gone down with the
+      // worker's connection (the worker killed as it arrived), which no one answers.
+      if (
+        !worker.stale &&
+        (worker.pingedAt === 0 || now - worker.pingedAt > 1000) &&
+        this.#busyWith(worker)
+      ) {
         this.#ping(worker)
       }
     }
     for (const [id, seen] of this.#others) if (now - seen > 5000) this.#others.delete(id)
   }
 
+  /** Whether calls or steps of ours are on the worker (pings aside). */
+  #busyWith(worker: Worker): boolean {
+    for (const call of worker.inflight) if (call.kind !== 'ping') return true
+    return false
+  }
+
+  /** Asks the worker which of our calls run there; an earlier ping still unanswered is forgotten. */
   #ping(worker: Worker): void {
+    for (const call of [...worker.inflight]) if (call.kind === 'ping') this.#settle(call)
+    worker.pingedAt = Date.now()
     const id = this.#nextId++
     const message: ToWorker = { t: 'ping', id, s: this.#id }
     const call: Call = {
@@ -735,6 +801,7 @@ export class NatsScheduler implements Scheduler {
       onAbort: undefined,
       worker: undefined,
       binds: false,
+      seq: 0,
     }
     this.#send(worker, call)
   }
@@ -747,22 +814,36 @@ export class NatsScheduler implements Scheduler {
   #onStatus(type: string): void {
     if (type === 'disconnect') {
       this.#connected = false
+      for (const worker of this.#workers.values()) worker.stale = true
       this.#logger.warn(
         `NATS scheduler: lost the connection to NATS; reconnecting. Queued calls wait; calls running on workers ` +
           'keep their answers if they arrive after the reconnect, and fail if they were lost.',
       )
     } else if (type === 'reconnect') {
       this.#connected = true
-      // Silence while we were cut off says nothing about the workers.
+      // Silence while we were cut off says nothing about the workers. Each takes calls again once
+      // it announces itself (its subscription is back then; a call sent earlier could find no
+      // responders and lose it for nothing), and is asked then for the answers it lost.
       const now = Date.now()
       for (const worker of this.#workers.values()) {
         worker.seen = now
-        if (worker.inflight.size > 0) this.#ping(worker)
+        worker.pingedAt = 0
+        for (const call of [...worker.inflight]) if (call.kind === 'ping') this.#settle(call)
       }
-      this.#logger.info(`NATS scheduler: reconnected to ${this.#nc.getServer()}.`)
+      this.#logger.info(`NATS scheduler: reconnected to ${this.#serverUrl()}.`)
       this.discover()
       this.#pump()
     }
+  }
+
+  /**
+   * A stale worker announced itself after our reconnect: a ping asks it which of our calls still
+   * run there (the others lost their answers), then the calls held for it go.
+   */
+  #back(worker: Worker): void {
+    worker.stale = false
+    if (this.#busyWith(worker)) this.#ping(worker)
+    for (const call of worker.parked.splice(0)) this.#send(worker, call)
   }
 
   // ---- requests -----------------------------------------------------------------------------
@@ -843,7 +924,11 @@ export class NatsScheduler implements Scheduler {
   // ---- close --------------------------------------------------------------------------------
 
   #isIdle(): boolean {
-    return this.#queue.length === 0 && [...this.#calls.values()].every((call) => call.kind === 'ping')
+    return (
+      this.#queue.length === 0 &&
+      [...this.#calls.values()].every((call) => call.kind === 'ping') &&
+      [...this.#workers.values()].every((worker) => worker.parked.length === 0)
+    )
   }
 
   #wakeIdle(): void {
