@@ -82,6 +82,24 @@ describe('the burger shop under the tandem command', () => {
     expect(await shopProcess.exited).toBe(0)
   }, 60_000)
 
+  it('tandem routes of the fleet entry lists its routes without connecting to NATS', async () => {
+    // The entry creates a NATS scheduler at top level; nothing listens on this port.
+    const closed = await freePort()
+    const listing = spawn(process.execPath, [bin, 'routes', 'src/fleet-server.ts'], {
+      cwd: shop,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_PATH: '', NATS_URL: `nats://127.0.0.1:${closed}` },
+    })
+    running.add(listing)
+    let output = ''
+    listing.stdout!.on('data', (chunk) => (output += chunk))
+    listing.stderr!.on('data', (chunk) => (output += chunk))
+    const code = await new Promise<number | null>((resolve) => listing.once('exit', (c) => resolve(c)))
+    expect(output).not.toMatch(/NATS/)
+    expect(output).toMatch(/POST\s+\/orders/)
+    expect(code).toBe(0)
+  })
+
   it('tandem dev: serves the shop with its docs URL, SIGTERM exits 0', async () => {
     const port = await freePort()
     const dev = tandem(['dev', 'src/node.ts', '--port', String(port)])

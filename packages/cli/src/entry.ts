@@ -71,6 +71,8 @@ export interface ServedCall {
 
 const INSPECT_ONLY = Symbol.for('tandem.inspectOnly')
 const SERVED = Symbol.for('tandem.served')
+/** Set while `tandem routes` or `tandem openapi` imports the entry: nothing there will serve. */
+const OFFLINE = Symbol.for('tandem.offline')
 
 /**
  * Imports the entry module without letting a `serve()` in it listen, and returns its app (the export
@@ -110,5 +112,12 @@ export async function loadEntry(path: string): Promise<{ app: App<any, any>; ser
  * const app = await loadApp('/srv/shop/src/app.ts')
  */
 export async function loadApp(path: string): Promise<App<any, any>> {
-  return (await loadEntry(path)).app
+  // Only inspecting: what the entry would connect to at top level (a NATS scheduler) stays unconnected.
+  const global = globalThis as Record<symbol, unknown>
+  global[OFFLINE] = true
+  try {
+    return (await loadEntry(path)).app
+  } finally {
+    delete global[OFFLINE]
+  }
 }

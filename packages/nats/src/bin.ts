@@ -86,14 +86,17 @@ try {
   process.exit(1)
 }
 
-let stopping = false
+let stopping = 0
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
-    if (stopping) {
+    // A second signal stops at once, unless it is the same signal delivered twice (a package
+    // manager forwarding a terminal's Ctrl-C to its process group, which has it already).
+    if (stopping && Date.now() - stopping > 500) {
       console.error('tandem-nats-worker: stopping at once (second signal).')
       process.exit(1)
     }
-    stopping = true
+    if (stopping) return
+    stopping = Date.now()
     console.log(`tandem-nats-worker: ${signal}: finishing the requests in progress, then stopping.`)
     worker.close().then(
       () => process.exit(0),

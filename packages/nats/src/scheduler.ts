@@ -119,7 +119,16 @@ interface Call {
 const abortReason = (signal: AbortSignal): unknown =>
   signal.reason ?? new DOMException('The operation was aborted.', 'AbortError')
 
-/** No compatible worker is connected: answered 503 with `Retry-After`, at once. */
+/** How long queued calls wait for a compatible worker when none takes calls (all lost or draining). */
+const NO_WORKERS_GRACE = 5000
+
+/**
+ * No compatible worker is connected: answered 503 with `Retry-After`, at once (and for queued
+ * calls, once none has come back within 5 s).
+ *
+ * @example
+ * app.exceptionHandler(NoWorkersError, () => Response.json({ detail: 'Kitchen closed' }, { status: 503 }))
+ */
 export class NoWorkersError extends PoolQueueFullError {
   constructor(label: string, subject: string, others: number) {
     super(label, 0, 1)
@@ -178,6 +187,8 @@ export class NatsScheduler implements Scheduler {
   #nextId = 1
   #nextSeq = 1
   #nextRequest = 1
+  /** Since when (ms) calls have been queued with no compatible worker taking calls (0: not now). */
+  #noWorkersSince = 0
   #completed = 0
   #failed = 0
 
@@ -774,6 +785,26 @@ export class NatsScheduler implements Scheduler {
       }
     }
     for (const [id, seen] of this.#others) if (now - seen > 5000) this.#others.delete(id)
+    this.#failWithoutWorkers(now)
+  }
+
+  /**
+   * Queued calls wait while no compatible worker takes calls (all lost, or draining) for a grace
+   * period, in which a restarted worker comes back; past it they fail with 503, not wait forever.
+   */
+  #failWithoutWorkers(now: number): void {
+    const serving = this.#compatible().some((worker) => !worker.heartbeat.draining)
+    if (serving || this.#queue.length === 0) {
+      this.#noWorkersSince = 0
+      return
+    }
+    if (this.#noWorkersSince === 0) this.#noWorkersSince = now
+    if (now - this.#noWorkersSince < NO_WORKERS_GRACE) return
+    for (const call of this.#queue.splice(0)) {
+      this.#fail(call, new NoWorkersError(call.label, this.subject, this.#others.size))
+    }
+    this.#noWorkersSince = 0
+    this.#pump()
   }
 
   /** Whether calls or steps of ours are on the worker (pings aside). */
@@ -951,6 +982,21 @@ export class NatsScheduler implements Scheduler {
 }
 
 /**
+ * The scheduler `natsScheduler()` gives where nothing will be served (a pool thread or NATS worker
+ * loading the entry, `tandem routes`): blocking functions run in place, nothing connects, and
+ * `waitForWorkers()` resolves at once, so an entry's top-level code runs unchanged.
+ */
+function inertScheduler(subject: string): NatsScheduler {
+  const inline = new InlineScheduler()
+  return Object.assign(inline, {
+    subject,
+    discover() {},
+    waitForWorkers: () => Promise.resolve(),
+    describe: () => `nats (not connected here: subject ${subject})`,
+  }) as unknown as NatsScheduler
+}
+
+/**
  * Connects to NATS and returns a `Scheduler` whose blocking functions run on NATS workers
  * (`tandem-nats-worker <entry> --servers <url>`), after a short discovery of the workers there.
  * Inside a pool worker or a NATS worker (which load the same entry) it connects to nothing:
@@ -962,7 +1008,9 @@ export class NatsScheduler implements Scheduler {
  * await serve(app, { scheduler: await natsScheduler({ servers: 'nats://127.0.0.1:4222', timeout: 5_000 }) })
  */
 export async function natsScheduler(options: NatsSchedulerOptions): Promise<NatsScheduler> {
-  if (isPoolWorker()) return new InlineScheduler() as unknown as NatsScheduler
+  if (isPoolWorker() || (globalThis as Record<symbol, unknown>)[Symbol.for('tandem.offline')] === true) {
+    return inertScheduler(options.subject ?? 'tandem')
+  }
   const nc = await connectNats(options, `tandem-scheduler ${serversOf(options)}`)
   const scheduler = new NatsScheduler(nc, options)
   scheduler.discover()

@@ -132,6 +132,7 @@ export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWor
   const requests = new Map<string, KeptRequest>()
   const schedulers = new Map<string, { seen: number; lostAfter: number }>()
   let draining = false
+  let connected = true
   let holding = 0
 
   const beat = (extra: Partial<Heartbeat> = {}): void => {
@@ -345,6 +346,7 @@ export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWor
 
   /** Forgets the requests of a scheduler gone silent (its values and held threads would leak). */
   const sweep = (): void => {
+    if (!connected) return
     const now = Date.now()
     for (const [s, seen] of schedulers) {
       if (now - seen.seen <= seen.lostAfter) continue
@@ -377,10 +379,16 @@ export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWor
     },
   })
   onStatus(nc, (status) => {
-    if (status.type === 'disconnect')
+    if (status.type === 'disconnect') {
+      connected = false
       logger.warn(`tandem-nats-worker: lost the connection to NATS; reconnecting.`)
+    }
     if (status.type === 'reconnect') {
+      connected = true
       logger.info(`tandem-nats-worker: reconnected to NATS at ${nc.getServer()}.`)
+      // Schedulers were silent because this worker was cut off, not because they are gone.
+      const now = Date.now()
+      for (const seen of schedulers.values()) seen.seen = now
       beat()
     }
   })

@@ -80,8 +80,12 @@ export function schedulerSuiteFunctions() {
       if (!proc) throw new Error('crash() needs process.exit (Node or Bun)')
       proc.exit(7)
     }),
-    /** A context function: waits until its signal is aborted (polling, as synchronous code must). */
+    /**
+     * A context function: marks its start (probe cell 0, if given probe cells as its body), then waits
+     * until its signal is aborted (polling, as synchronous code must).
+     */
     watchAbort: blocking(function watchAbort(ctx: Ctx) {
+      if (ctx.body) storeCell(ctx.body as ProbeCells, 0, 1)
       const started = Date.now()
       while (!ctx.signal.aborted && Date.now() - started < 3000) sleepSync(2)
       return { aborted: ctx.signal.aborted, after: Date.now() - started }

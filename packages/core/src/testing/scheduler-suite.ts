@@ -123,12 +123,16 @@ export function runSchedulerSuite(name: string, options: SchedulerSuiteOptions, 
       const controller = new AbortController()
       const remote = s.remote!
       const request = remote.newRequest()
-      const call = remote.context(blockingInfo(f.watchAbort), request, snapshot(null), {
+      const started = probe.cells(1)
+      const call = remote.context(blockingInfo(f.watchAbort), request, snapshot(started), {
         keep: false,
         yields: false,
         signal: controller.signal,
       })
-      setTimeout(() => controller.abort(), 50)
+      // Aborted once it runs, as it marked (a worker in another process may take a while to start it).
+      const deadline = Date.now() + 10_000
+      while (loadCell(started, 0) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5))
+      controller.abort()
       const result = (await call).value as { aborted: boolean; after: number }
       expect(result.aborted).toBe(true)
       expect(result.after).toBeLessThan(2000)
