@@ -347,6 +347,28 @@ describe('NATS faults across processes', () => {
     await stranger.waitFor('2 blocking functions')
   })
 
+  test('the last worker killed: its call fails, queued calls fail with NoWorkersError after the 5 s grace', async () => {
+    const subject = newSubject()
+    const only = startWorker(entry, server.url, subject, 1)
+    const s = await scheduler(subject)
+    await s.waitForWorkers(1, STARTUP)
+    const cells = probe.cells(3)
+    const running = caught(run(s, x.work, [cells, 30_000]))
+    await awaitCell(cells, 0, 1)
+    const counter = probe.cells(1)
+    const queued = caught(run(s, f.count, [counter]))
+    const killedAt = Date.now()
+    await only.stop('SIGKILL')
+    expect(await running).toBeInstanceOf(WorkerCrashedError)
+    const error = await queued
+    const waited = Date.now() - killedAt
+    measured['last worker killed → queued call fails'] = `${waited} ms`
+    expect(error).toBeInstanceOf(NoWorkersError)
+    expect(waited).toBeGreaterThanOrEqual(4500)
+    expect(loadCell(counter, 0)).toBe(0)
+    expect(s.stats()).toMatchObject({ queued: 0, busy: 0 })
+  })
+
   test('no worker at all: NoWorkersError at once', async () => {
     const s = await scheduler(newSubject())
     const times: number[] = []
