@@ -22,7 +22,7 @@ function leaveMidStream(url: string): Promise<string> {
 describe('@tandem/core and @tandem/workerd under the real workerd binary', () => {
   let server: RuntimeProcess
   beforeAll(async () => {
-    server = await startWorkerd(join(import.meta.dirname, 'fixtures', 'app.ts'), {
+    server = await startWorkerd(join(import.meta.dirname, 'fixtures', 'app-with-docs-assets.ts'), {
       bindings: { GREETING: 'hello from env' },
     })
   }, 60_000)
@@ -95,13 +95,14 @@ describe('@tandem/core and @tandem/workerd under the real workerd binary', () =>
       .toMatch(/ctx\.signal of a aborted \(AbortError: The client has disconnected\)/)
   })
 
-  it('serves the OpenAPI document and the docs pages with their assets', async () => {
+  it("serves the OpenAPI document and the docs pages with their assets (the Worker imports '@tandem/core/docs-assets')", async () => {
     const document = (await get('/openapi.json')).json()
     expect(Object.keys(document.paths)).toContain('/items/{id}')
-    expect((await get('/docs')).text).toContain('swagger-ui-bundle.js')
+    expect((await get('/docs')).text).toContain('/docs/assets/swagger-ui-bundle.js')
     const bundle = await get('/docs/assets/swagger-ui-bundle.js')
     expect(bundle.status).toBe(200)
     expect(bundle.text.length).toBeGreaterThan(100_000)
+    expect(server.output()).not.toMatch(/load Swagger UI and Redoc from jsDelivr/)
   })
 })
 
@@ -121,12 +122,24 @@ describe('without enable_request_signal', () => {
     expect(events).not.toContain('aborted b')
     expect(server.output()).not.toMatch(/ctx\.signal of b aborted/)
   })
+
+  it('serves docs pages that load Swagger UI and Redoc from jsDelivr when the bundle has no docs assets, saying so once', async () => {
+    const docs = await (await fetch(`${server.url}/docs`)).text()
+    expect(docs).toContain('https://cdn.jsdelivr.net/npm/swagger-ui-dist@')
+    expect(await (await fetch(`${server.url}/redoc`)).text()).toContain('https://cdn.jsdelivr.net/npm/redoc@')
+    expect((await fetch(`${server.url}/docs/assets/swagger-ui-bundle.js`)).status).toBe(404)
+    await expect
+      .poll(() => server.output())
+      .toMatch(/import '@tandem\/core\/docs-assets' in the entry module/)
+    expect(server.output().match(/load Swagger UI and Redoc from jsDelivr/g)).toHaveLength(1)
+  })
 })
 
 describe('the published code of @tandem/core', () => {
   it('generates no code at run time (no eval, no new Function): workerd forbids it', () => {
     const dist = join(import.meta.dirname, '..', 'node_modules', '@tandem', 'core', 'dist')
-    for (const file of readdirSync(dist).filter((f) => f.endsWith('.js') && !f.startsWith('assets-data'))) {
+    // docs-assets.js holds Swagger UI's and Redoc's own bundles as text, served to browsers, never run here.
+    for (const file of readdirSync(dist).filter((f) => f.endsWith('.js') && f !== 'docs-assets.js')) {
       const code = readFileSync(join(dist, file), 'utf8')
       expect(code, file).not.toMatch(/\beval\s*\(|new Function\s*\(/)
     }

@@ -1,8 +1,8 @@
 /// <reference path="./raw.d.ts" />
 /**
- * The docs assets themselves, copied from their npm packages into this module at build time. It
- * is only ever loaded through `import()` from assets.ts, so the bundler puts these ~3 MB in a chunk
- * of their own that nothing loads until `/docs/assets/*` is requested.
+ * The docs assets themselves, copied from their npm packages into this module at build time. Only
+ * the `@tandem/core/docs-assets` entry (docs-assets.ts) imports it, so these ~3 MB are in that
+ * entry's file of the build and nowhere else.
  */
 
 import redoc from 'redoc/bundles/redoc.standalone.js?raw' with { type: 'text' }

@@ -30,12 +30,64 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = Object.freeze({
  */
 export const docsAssetNames: readonly string[] = Object.freeze(Object.keys(CONTENT_TYPES))
 
+/** Each docs asset's contents by name: what `@tandem/core/docs-assets` holds. */
+export type DocsAssetFiles = Readonly<Record<string, string | Uint8Array>>
+
+/**
+ * The entry holding the files (3 MB, about 800 KB gzipped), by its package name. It is imported
+ * through a variable, so that bundlers leave it out of a bundle: an app that serves no docs pages
+ * (a Worker with `docs: false`) carries none of it, and one that does imports it itself.
+ */
+const DOCS_ASSETS_ENTRY = '@tandem/core/docs-assets'
+
+let provided: DocsAssetFiles | undefined
+let loading: Promise<DocsAssetFiles | undefined> | undefined
+/** Why the entry could not be imported, once it could not. */
+let importError: unknown
+
+/** Called by `@tandem/core/docs-assets` as it loads: from then on, its files are served. */
+export function provideDocsAssets(files: DocsAssetFiles): void {
+  provided = files
+}
+
+/**
+ * The docs assets, or `undefined` when this process cannot load them: on Node and Bun the entry is
+ * imported from `node_modules` on the first call; a bundle that left it out (workerd) has them only
+ * if it imported `@tandem/core/docs-assets` itself.
+ */
+export function docsAssetFiles(): Promise<DocsAssetFiles | undefined> {
+  if (provided) return Promise.resolve(provided)
+  loading ??= importUnbundled(DOCS_ASSETS_ENTRY).then(
+    // The module's own export, in case it registered with another copy of core (a bundled app
+    // whose node_modules also has core).
+    (module) => provided ?? (module as { docsAssets?: DocsAssetFiles }).docsAssets,
+    (error: unknown) => {
+      importError = error
+      return undefined
+    },
+  )
+  return loading.then((files) => provided ?? files)
+}
+
+/** Why `docsAssetFiles()` found nothing (the import's error), for the log line that says what to do. */
+export function docsAssetsImportError(): string {
+  const message = importError instanceof Error ? importError.message : String(importError)
+  return message.replace(/\.$/, '')
+}
+
+/** `import()` that no bundler follows (esbuild, Rollup and Bun leave a variable alone; Vite and webpack read the comments). */
+function importUnbundled(specifier: string): Promise<unknown> {
+  return import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)
+}
+
 /**
  * Loads one of the docs pages' files by name (the last segment of `/docs/assets/<name>`), or gives
  * `undefined` for any other name: only the fixed list in `docsAssetNames` is served, so paths
- * such as `../secret` or `__proto__` find nothing. The files are embedded in a separate chunk of
- * the build, loaded on the first call; they need no file system and no network, so this works on
- * Node, Bun and workerd alike.
+ * such as `../secret` or `__proto__` find nothing. The files are those of the
+ * `@tandem/core/docs-assets` entry, loaded on the first call; they need no file system and no
+ * network once loaded. On Node and Bun that entry is found by itself; a bundle (a Worker on workerd)
+ * has it only if it imports it (`import '@tandem/core/docs-assets'`), and otherwise this gives
+ * `undefined` for every name.
  *
  * @example
  * app.get('/docs/assets/:name', async (c) => {
@@ -46,8 +98,7 @@ export const docsAssetNames: readonly string[] = Object.freeze(Object.keys(CONTE
  */
 export async function loadDocsAsset(name: string): Promise<DocsAsset | undefined> {
   if (!Object.hasOwn(CONTENT_TYPES, name)) return undefined
-  const { assets } = await import('./assets-data.ts')
-  const data = assets[name]
+  const data = (await docsAssetFiles())?.[name]
   const contentType = CONTENT_TYPES[name]
   if (data === undefined || contentType === undefined) return undefined
   const isText = !contentType.startsWith('image/')
