@@ -19,8 +19,8 @@ type Path<Routes> = [keyof Routes] extends [never] ? NoRoutes : keyof Routes & s
 /** One method of the client: the route's path as declared, then its input. */
 export type MethodCall<Routes> = <P extends Path<Routes>>(
   path: P,
-  ...input: P extends keyof Routes ? CallArgs<Routes[P], P> : [input?: never]
-) => Promise<P extends keyof Routes ? CallResult<Routes[P]> : never>
+  ...input: [P] extends [keyof Routes] ? CallArgs<Routes[P], P> : [input?: never]
+) => Promise<[P] extends [keyof Routes] ? CallResult<Routes[P]> : never>
 
 /**
  * A typed client of an app: one method per HTTP method, called with a route's path as declared
