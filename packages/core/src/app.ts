@@ -255,7 +255,13 @@ export class App<State = unknown, Env = unknown, Prefix extends string = '', Rou
         middleware: this.#middleware,
         endpoints: this.mounted().map((route) => route.endpoint.mount(route.path, route.dependencies)),
         docs: (addRoute) =>
-          mountDocs(addRoute, this.config.docs, this.config.title ?? 'Tandem', () => this.openapi()),
+          mountDocs(
+            addRoute,
+            this.config.docs,
+            this.config.title ?? 'Tandem',
+            () => this.openapi(),
+            (message) => this.logger.warn(message),
+          ),
         redirectSlashes: this.config.redirectSlashes !== false,
       },
       {
