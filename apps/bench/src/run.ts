@@ -98,6 +98,7 @@ const env = environment(
     '@tandem/core',
     '@tandem/node',
     ...(usesBun ? ['elysia', '@tandem/bun'] : []),
+    ...(scenario.packages ?? []),
   ],
   usesBun,
   usesWorkerd,

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { CpuSampler, machineLoad } from './cpu.ts'
 import { type RunningServer, startServer } from './process.ts'
@@ -71,8 +72,8 @@ export interface ScenarioResult {
   /** Seconds spent waiting for a quiet machine, and runs started while it was still busy. */
   waited: number
   busyStarts: number
-  /** The machine's own load (% of one core) over 1 s before any server started. */
-  before: { busy: number; steal: number }
+  /** The machine's own load (% of one core) over 1 s before any server started, and its 1-minute load average. */
+  before: { busy: number; steal: number; loadAverage: number }
 }
 
 export function summarize(outcome: ServerOutcome): Summary | undefined {
@@ -165,7 +166,7 @@ async function measure(scenario: Scenario, server: RunningServer, seconds: numbe
 
 /** Starts the servers, checks them, then measures them alternately (A B A B ...) and stops them. */
 export async function runScenario(scenario: Scenario, options: BenchOptions): Promise<ScenarioResult> {
-  const before = await machineLoad()
+  const before = { ...(await machineLoad()), loadAverage: loadavg()[0]! }
   log(
     `[${scenario.name}] machine before start: ${Math.round(before.busy)}% busy, ${Math.round(before.steal)}% steal`,
   )

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 let clockTicks: number | undefined
 
 /** USER_HZ: the unit of /proc/<pid>/stat and /proc/stat times (100 on Linux). */
-function ticksPerSecond(): number {
+export function ticksPerSecond(): number {
   if (clockTicks === undefined) {
     try {
       clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100

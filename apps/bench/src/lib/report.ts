@@ -44,19 +44,22 @@ export function ratioLines(scenario: Scenario, outcomes: ServerOutcome[]): strin
         : ''
     const perCore = (a.perCore / b.perCore).toFixed(2)
     const line = `- ${ratio.label}: **${shown}x**${verdict}${spread}; per server core: ${perCore}x`
-    return ratio.costTarget === undefined ? line : `${line}\n${costLine(ratio, num!, den!)}`
+    return ratio.costTarget === undefined && !ratio.cost ? line : `${line}\n${costLine(ratio, num!, den!)}`
   })
 }
 
-/** `  - server CPU per request: 1.02x (target ≤ 1.05x: met); by round: ...`, from the runs' µs/request. */
+/**
+ * `  - server CPU per request: 1.02x (target ≤ 1.05x: met); by round: ...`, from the runs' µs/request
+ * (without a `costTarget`: the ratio and its range only).
+ */
 function costLine(ratio: Ratio, num: ServerOutcome, den: ServerOutcome): string {
   const a = summarize(num)!
   const b = summarize(den)!
-  const max = ratio.costTarget!
+  const max = ratio.costTarget
   const value = a.cost / b.cost
-  const met = value <= max
+  const met = max === undefined || value <= max
   // Two decimals, unless they would round a miss down to the target (1.0504 → "1.05x: NOT met").
-  const shown = !met && Number(value.toFixed(2)) <= max ? value.toPrecision(4) : value.toFixed(2)
+  const shown = !met && Number(value.toFixed(2)) <= max! ? value.toPrecision(4) : value.toFixed(2)
   const rounds = num.runs
     .slice(0, den.runs.length)
     .map((run, i) => cpuPerRequest(run) / cpuPerRequest(den.runs[i]!))
@@ -65,10 +68,13 @@ function costLine(ratio: Ratio, num: ServerOutcome, den: ServerOutcome): string 
       ? `; by round: ${Math.min(...rounds).toFixed(2)}–${Math.max(...rounds).toFixed(2)}x`
       : ''
   const sorted = [...rounds].sort((x, y) => x - y)
+  const head = `  - server CPU per request (${formatMicros(a.cost)} / ${formatMicros(b.cost)}): **${shown}x**`
+  if (max === undefined) {
+    return `${head}${spread}${rounds.length > 1 ? `; median round ${median(sorted).toFixed(2)}x` : ''}`
+  }
   const within = rounds.filter((r) => r <= max).length
   return (
-    `  - server CPU per request (${formatMicros(a.cost)} / ${formatMicros(b.cost)}): **${shown}x** ` +
-    `(target ≤ ${max.toFixed(2)}x: ${met ? 'met' : 'NOT met'})${spread}` +
+    `${head} (target ≤ ${max.toFixed(2)}x: ${met ? 'met' : 'NOT met'})${spread}` +
     (rounds.length > 1
       ? `; median round ${median(sorted).toFixed(2)}x; ${within} of ${rounds.length} rounds within the target`
       : '')
@@ -160,7 +166,7 @@ export function markdown(
     '',
     `- Date: ${env.date}`,
     `- Machine: ${env.machine}`,
-    `- Node ${env.node}; Bun ${env.bun}; ${env.workerd ? `${env.workerd}; ` : ''}${env.wrk}`,
+    `- Node ${env.node}; Bun ${env.bun}; ${env.workerd ? `${env.workerd}; ` : ''}${(scenario.tools?.() ?? []).map((tool) => `${tool}; `).join('')}${env.wrk}`,
     `- Packages: ${packages}`,
     `- Commit: ${env.commit}`,
     `- Load: ${load.protocol === 'websocket' ? `WebSocket echo of \`${JSON.stringify(load.body)}\` at \`${load.path}\`, src/lib/ws-client.ts` : `\`${load.method} ${load.path}\`, wrk -t1`}, ${conns}${probe}; ${options.warmup} s warm-up + ${options.duration} s ` +
@@ -168,7 +174,7 @@ export function markdown(
       '127.0.0.1 stopped by PID.',
     `- Command: \`${command}\``,
     `- Machine load in the second before the servers started: ${formatPercent(before.busy)} busy, ` +
-      `${formatPercent(before.steal)} steal (% of one core).`,
+      `${formatPercent(before.steal)} steal (% of one core); 1-minute load average ${before.loadAverage.toFixed(2)}.`,
     '',
     table(scenario, outcomes),
     '',

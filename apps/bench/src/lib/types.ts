@@ -74,6 +74,8 @@ export interface Ratio {
    * processes, per request), numerator / denominator, and states whether it is at most this.
    */
   costTarget?: number
+  /** Gives the ratio of server CPU per request as `costTarget` does, with no target. */
+  cost?: boolean
 }
 
 export interface Scenario {
@@ -94,6 +96,10 @@ export interface Scenario {
    * and wrk's CPU, and a paragraph on them (Markdown) after the table.
    */
   costs?: string
+  /** Extra packages whose installed versions the report gives (beside the harness's usual list). */
+  packages?: string[]
+  /** Versions of the programs the servers start besides Node or Bun (e.g. `nats-server v2.9.10`). */
+  tools?: () => string[]
 }
 
 export interface WrkErrors {

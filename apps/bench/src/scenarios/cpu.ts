@@ -1,5 +1,24 @@
 import { ask, expectJson } from '../lib/check.ts'
-import type { Scenario } from '../lib/types.ts'
+import type { CheckResult, Scenario } from '../lib/types.ts'
+
+/** The CPU route's load: 16 connections on `/work`, and the paced probe on `/health`. */
+export const load: Scenario['load'] = {
+  method: 'GET',
+  path: '/work',
+  connections: 16,
+  probe: { path: '/health', rate: 100 },
+}
+
+/** `/health` answers `{"status":"ok"}`, `/work` a 64-hex-digit hash. */
+export async function check(baseUrl: string): Promise<CheckResult> {
+  const work = await ask(`${baseUrl}/work`)
+  const problems = expectJson('GET /health', await ask(`${baseUrl}/health`), 200, { status: 'ok' })
+  const hash = (work.json as { hash?: unknown } | undefined)?.hash
+  if (work.status !== 200 || typeof hash !== 'string' || hash.length !== 64) {
+    problems.push(`GET /work: ${work.status} ${work.text.slice(0, 200)}`)
+  }
+  return { problems, columns: {} }
+}
 
 export const cpu: Scenario = {
   name: 'cpu',
@@ -29,16 +48,8 @@ export const cpu: Scenario = {
       env: { TANDEM_BENCH_POOL_NICE: '0' },
     },
   ],
-  load: { method: 'GET', path: '/work', connections: 16, probe: { path: '/health', rate: 100 } },
-  async check(baseUrl) {
-    const work = await ask(`${baseUrl}/work`)
-    const problems = expectJson('GET /health', await ask(`${baseUrl}/health`), 200, { status: 'ok' })
-    const hash = (work.json as { hash?: unknown } | undefined)?.hash
-    if (work.status !== 200 || typeof hash !== 'string' || hash.length !== 64) {
-      problems.push(`GET /work: ${work.status} ${work.text.slice(0, 200)}`)
-    }
-    return { problems, columns: {} }
-  },
+  load,
+  check,
   ratios: [
     { label: 'async pool / inline', numerator: 'async', denominator: 'inline' },
     {

@@ -8,17 +8,34 @@
 //   the difference is the cost of @tandem/bun.
 // - TANDEM_BENCH_LOOPS=N (Node or Bun serve()): serve(app, { workers: N }), N event loops as N processes
 //   sharing the port (SO_REUSEPORT), supervised by this one; unset: serve()'s default, one loop.
+// - TANDEM_BENCH_POOL_SIZE=N, TANDEM_BENCH_POOL_NICE=N: serve()'s pool.size and pool.nice.
+// - TANDEM_BENCH_NATS_WORKERS=N (Node or Bun serve()): the blocking functions run on N
+//   tandem-nats-worker processes over a nats-server, all started by this process (nats-fleet.ts),
+//   through serve(app, { scheduler: natsScheduler(...) }). The workers load this same server file.
 // (On workerd a server file is a Worker module, `export default app`: it does not come here.)
 import type { App } from '@tandem/core'
+import { isPoolWorker } from '@tandem/core/adapter'
 import { hostname, port, serveFetch } from './env.ts'
 
 export async function serveTandem(app: App): Promise<void> {
   // TANDEM_BENCH_POOL_NICE: the pool workers' niceness (default: the adapter's, 10).
   const nice = process.env.TANDEM_BENCH_POOL_NICE
-  const pool = nice ? { pool: { nice: Number(nice) } } : {}
+  const size = process.env.TANDEM_BENCH_POOL_SIZE
+  const pool =
+    nice || size
+      ? { pool: { ...(nice ? { nice: Number(nice) } : {}), ...(size ? { size: Number(size) } : {}) } }
+      : {}
   const loops = process.env.TANDEM_BENCH_LOOPS
   const workers = loops ? { workers: Number(loops) } : {}
   const adapter = process.env.TANDEM_BENCH_ADAPTER
+  const natsWorkers = process.env.TANDEM_BENCH_NATS_WORKERS
+  // In a NATS worker (and its threads), which load this file as their entry, serve() below only registers the app.
+  if (natsWorkers && !isPoolWorker()) {
+    const { serveOnNats } = await import('./nats-fleet.ts')
+    const { serve } = process.versions.bun ? await import('@tandem/bun') : await import('@tandem/node')
+    await serveOnNats(app, serve, Number(natsWorkers))
+    return
+  }
   if (process.versions.bun) {
     if (adapter === 'bun-serve') {
       await serveFetch(app.fetch)
