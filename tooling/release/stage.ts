@@ -47,7 +47,8 @@ const SKIPPED = new Set(['.turbo', '.vite', '.cache', 'coverage'])
 /** Fails with a clear message when a package's `files` are missing: it must be built first. */
 export function assertBuilt(pkg: WorkspacePackage): void {
   for (const entry of (pkg.manifest.files ?? []) as string[]) {
-    if (/[*?{[!]/.test(entry)) continue
+    // A glob, or the changelog (written by `release:version`, absent before a package's first release).
+    if (/[*?{[!]/.test(entry) || entry === 'CHANGELOG.md') continue
     if (!existsSync(join(pkg.dir, entry))) {
       throw new Error(`${pkg.name}: ${pkg.path}/${entry} is missing: build it first (pnpm build)`)
     }
