@@ -4,7 +4,7 @@
 // racing the calls they abort. Each test prints what it measured (detection and reconnect times).
 import { type BlockingFunction, PoolQueueFullError, WorkerCrashedError } from '@tandem/core'
 import { blockingInfo } from '@tandem/core/adapter'
-import { awaitCell, loadCell, storeCell, suiteProbe } from '@tandem/core/testing'
+import { awaitCell, loadCell, REF, snapshot, storeCell, suiteProbe } from '@tandem/core/testing'
 import { type NatsScheduler, type NatsSchedulerOptions, NoWorkersError, natsScheduler } from '@tandem/nats'
 import { type NatsServer, startNatsServer } from '@tandem/runtimes/nats-server'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -15,7 +15,6 @@ import {
   outcome,
   quiet,
   recorder,
-  snapshot,
   startProcess,
   startWorker,
   until,
@@ -24,9 +23,6 @@ import {
 const entry = new URL('./fixtures/faults-entry.ts', import.meta.url).pathname
 const otherEntry = new URL('./fixtures/other-entry.ts', import.meta.url).pathname
 const vanishing = new URL('./fixtures/vanishing-scheduler.ts', import.meta.url).pathname
-
-/** The key under which a snapshot's `deps` name a value kept on the worker (core's REF). */
-const REF = '__tandem_ref__'
 
 /** Milliseconds to wait for worker processes to start: long, on a loaded machine. */
 const STARTUP = 30_000

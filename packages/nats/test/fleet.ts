@@ -1,6 +1,6 @@
 // Test helpers: real tandem-nats-worker processes (the built bin) on a real nats-server.
 import { type ChildProcess, spawn } from 'node:child_process'
-import type { ContextSnapshot, Scheduler } from '@tandem/core/adapter'
+import type { Scheduler } from '@tandem/core/adapter'
 import { type NatsLogger, type NatsScheduler, type NatsSchedulerOptions, natsScheduler } from '@tandem/nats'
 
 const bin = new URL('../dist/bin.js', import.meta.url).pathname
@@ -181,21 +181,6 @@ export async function until<T>(what: string, check: () => T, timeout = 10_000): 
 /** A subject of its own for each test. */
 export function newSubject(): string {
   return `t${process.pid}x${subjects++}`
-}
-
-/** A request context as it crosses to a worker, with `body` and `deps`. */
-export function snapshot(body: unknown, deps: Record<string, unknown> = {}): ContextSnapshot {
-  return {
-    params: {},
-    query: {},
-    headers: {},
-    cookies: {},
-    body,
-    form: undefined,
-    deps,
-    scopes: [],
-    request: { url: 'http://localhost/faults', method: 'POST', headers: [], body: null },
-  }
 }
 
 /** How a promise ended, without throwing. */

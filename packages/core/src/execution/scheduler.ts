@@ -136,7 +136,12 @@ export interface ContextSnapshot {
   request: { url: string; method: string; headers: [string, string][]; body: ArrayBuffer | null }
 }
 
-/** The key under which a snapshot's `deps` name a value kept on the worker. */
+/**
+ * The key under which a snapshot's `deps` name a value kept on the worker.
+ *
+ * @example
+ * snapshot(null, { kept: { [REF]: kept.ref } }) // the handler's `deps.kept` is the value kept there
+ */
 export const REF = '__tandem_ref__'
 
 /** What a context call reports besides its result: changes the worker made to the request. */

@@ -1,3 +1,4 @@
+export { REF } from '../execution/scheduler.ts'
 export { type SchedulerSuiteFunctions, schedulerSuiteFunctions } from './functions.ts'
 export {
   addCell,
@@ -11,4 +12,5 @@ export {
   waitCell,
 } from './probe.ts'
 export { runSchedulerSuite } from './scheduler-suite.ts'
+export { snapshot } from './suite-helpers.ts'
 export type { SchedulerSuiteOptions, TestApi } from './suite-options.ts'

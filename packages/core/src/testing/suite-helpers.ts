@@ -23,7 +23,14 @@ export async function caught(promise: Promise<unknown>): Promise<any> {
   throw new Error('Expected the call to fail, but it succeeded.')
 }
 
-/** A request context as it crosses to a worker, with `body` and `deps`. */
+/**
+ * A request context as it crosses to a worker, with `body` and `deps`: for a scheduler's own tests
+ * of `remote.context()` beyond the conformance suite.
+ *
+ * @example
+ * const kept = await scheduler.remote!.context(blockingInfo(keep), request, snapshot('hi'), { keep: true, yields: false })
+ * await scheduler.remote!.context(blockingInfo(useKept), request, snapshot(null, { kept: { [REF]: kept.ref } }), { keep: false, yields: false })
+ */
 export function snapshot(body: unknown, deps: Record<string, unknown> = {}): ContextSnapshot {
   return {
     params: {},
