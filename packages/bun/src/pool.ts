@@ -6,6 +6,7 @@ import {
   entryHref,
   type FromWorker,
   type PoolSettings,
+  type PortFilterModule,
   poolOptions,
   ThreadPool,
   type TransportFactory,
@@ -27,7 +28,7 @@ export type { Entry }
  */
 export function bunTransport(
   entry: Entry,
-  options: { smol?: boolean; nice?: number } = {},
+  options: { smol?: boolean; nice?: number; portFilter?: PortFilterModule } = {},
 ): TransportFactory {
   const nice = options.nice ?? DEFAULT_POOL_NICE
   const workerUrl = new URL('./worker.js', import.meta.url)
@@ -46,7 +47,8 @@ export function bunTransport(
     }
     worker.addEventListener('error', (event) => exited(`uncaught error: ${(event as ErrorEvent).message}`))
     worker.addEventListener('close', (event) => exited(`exit code ${(event as CloseEvent).code}`))
-    worker.postMessage({ tandemPool: { entry: url, flags, nice } })
+    const portFilter = options.portFilter
+    worker.postMessage({ tandemPool: { entry: url, flags, nice, ...(portFilter ? { portFilter } : {}) } })
     return {
       send: (message, transfer) => worker.postMessage(message, transfer ?? []),
       onReceive: (listener) =>
@@ -72,10 +74,18 @@ export function bunTransport(
  */
 export function createBunPool(
   entry: Entry,
-  options: BunPoolOptions & { logger?: ConstructorParameters<typeof ThreadPool>[1]['logger'] } = {},
+  options: BunPoolOptions & {
+    logger?: ConstructorParameters<typeof ThreadPool>[1]['logger']
+    /** For adapters that answer from the threads (`@tandem/nats`' workers): see `PortFilter`. */
+    portFilter?: PortFilterModule
+  } = {},
 ): ThreadPool {
   return new ThreadPool(
-    bunTransport(entry, { smol: options.smol === true, nice: checkedNice(options.nice) }),
+    bunTransport(entry, {
+      smol: options.smol === true,
+      nice: checkedNice(options.nice),
+      ...(options.portFilter ? { portFilter: options.portFilter } : {}),
+    }),
     poolOptions(options, availableParallelism(), 'bun-web-workers', options.logger),
   )
 }

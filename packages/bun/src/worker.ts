@@ -1,7 +1,13 @@
 // The entry of every pool worker (a Bun Web Worker): it waits for its start message, loads the
 // app's entry module (whose serve() does not listen in a worker), then answers calls.
 import { setPriority } from 'node:os'
-import { type FromWorker, lowerWorkerPriority, runPoolWorker, type ToWorker } from '@tandem/core/pool'
+import {
+  type FromWorker,
+  lowerWorkerPriority,
+  type PortFilterModule,
+  runPoolWorker,
+  type ToWorker,
+} from '@tandem/core/pool'
 
 declare const self: {
   postMessage(message: unknown, transfer?: Transferable[]): void
@@ -9,9 +15,16 @@ declare const self: {
   removeEventListener(type: 'message', listener: (event: MessageEvent) => void): void
 }
 
-const start = await new Promise<{ entry: string; flags: SharedArrayBuffer; nice: number }>((resolve) => {
+interface Start {
+  entry: string
+  flags: SharedArrayBuffer
+  nice: number
+  portFilter?: PortFilterModule
+}
+
+const start = await new Promise<Start>((resolve) => {
   const first = (event: MessageEvent) => {
-    const data = event.data as { tandemPool?: { entry: string; flags: SharedArrayBuffer; nice: number } }
+    const data = event.data as { tandemPool?: Start }
     if (!data?.tandemPool) return
     self.removeEventListener('message', first)
     resolve(data.tandemPool)
@@ -27,5 +40,9 @@ await runPoolWorker(
     onReceive: (listener: (message: ToWorker) => void) =>
       self.addEventListener('message', (event) => listener(event.data as ToWorker)),
   },
-  { flags: start.flags, load: () => import(start.entry) },
+  {
+    flags: start.flags,
+    load: () => import(start.entry),
+    ...(start.portFilter ? { filter: start.portFilter } : {}),
+  },
 )

@@ -8,6 +8,7 @@ import {
   entryHref,
   type FromWorker,
   type PoolSettings,
+  type PortFilterModule,
   poolOptions,
   ThreadPool,
   type TransportFactory,
@@ -54,6 +55,7 @@ export function nodeTransport(
   entry: Entry,
   resourceLimits?: ResourceLimits,
   nice: number = DEFAULT_POOL_NICE,
+  portFilter?: PortFilterModule,
 ): TransportFactory {
   const workerUrl = new URL('./worker.js', import.meta.url)
   const url = entryHref(entry, process.cwd())
@@ -74,6 +76,7 @@ export function nodeTransport(
         answers: port2,
         wake: wake.buffer,
         clusterWorker,
+        ...(portFilter ? { portFilter } : {}),
       },
       transferList: [port2],
       name: `tandem-pool-${index}`,
@@ -129,10 +132,14 @@ export function nodeTransport(
  */
 export function createNodePool(
   entry: Entry,
-  options: NodePoolOptions & { logger?: ConstructorParameters<typeof ThreadPool>[1]['logger'] } = {},
+  options: NodePoolOptions & {
+    logger?: ConstructorParameters<typeof ThreadPool>[1]['logger']
+    /** For adapters that answer from the threads (`@tandem/nats`' workers): see `PortFilter`. */
+    portFilter?: PortFilterModule
+  } = {},
 ): ThreadPool {
   return new ThreadPool(
-    nodeTransport(entry, options.resourceLimits, checkedNice(options.nice)),
+    nodeTransport(entry, options.resourceLimits, checkedNice(options.nice), options.portFilter),
     poolOptions(options, availableParallelism(), 'node-worker-threads', options.logger),
   )
 }

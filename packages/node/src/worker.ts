@@ -3,7 +3,13 @@
 import cluster from 'node:cluster'
 import { setPriority } from 'node:os'
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads'
-import { type FromWorker, lowerWorkerPriority, runPoolWorker, type ToWorker } from '@tandem/core/pool'
+import {
+  type FromWorker,
+  lowerWorkerPriority,
+  type PortFilterModule,
+  runPoolWorker,
+  type ToWorker,
+} from '@tandem/core/pool'
 
 const data = workerData as {
   tandemPool: true
@@ -16,6 +22,8 @@ const data = workerData as {
   wake: SharedArrayBuffer
   /** The process that started this pool is a node:cluster worker. */
   clusterWorker: boolean
+  /** A port filter module (an adapter answering from this thread, see `PortFilter`). */
+  portFilter?: PortFilterModule
 }
 const port = parentPort!
 const wake = new Int32Array(data.wake)
@@ -38,5 +46,9 @@ await runPoolWorker(
     },
     onReceive: (listener: (message: ToWorker) => void) => port.on('message', listener),
   },
-  { flags: data.flags, load: () => import(data.entry) },
+  {
+    flags: data.flags,
+    load: () => import(data.entry),
+    ...(data.portFilter ? { filter: data.portFilter } : {}),
+  },
 )

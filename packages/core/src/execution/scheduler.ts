@@ -24,6 +24,12 @@ export interface RunOptions {
    * thread pool); apps set `timeout` on the scheduler instead.
    */
   timeout?: number
+  /**
+   * For a scheduler whose worker threads can answer the caller themselves (`@tandem/nats`' workers,
+   * through a port filter, see `runPoolWorker`): data the thread sees with the call. When the thread
+   * answered it, the call resolves with `REPLIED` (from `@tandem/core/pool`) instead of its value.
+   */
+  replyTo?: unknown
 }
 
 /** Counters of a scheduler: calls of blocking functions. */
@@ -103,6 +109,8 @@ export interface RemoteExecution {
       label?: string
       /** The call's own time limit (see `RunOptions.timeout`); the request's cleanups and tasks keep it. */
       timeout?: number
+      /** See `RunOptions.replyTo`: when the thread answered, the result's `value` is `REPLIED`. */
+      replyTo?: unknown
     },
   ): Promise<RemoteResult>
   /** Brings a kept value to the event loop (structured clone). */

@@ -2,7 +2,7 @@ import { WorkerCrashedError } from '../errors.ts'
 import type { Dispatcher } from './dispatch.ts'
 import { deserializeError, type SerializedError, UNCLONEABLE_RESULT } from './errors-wire.ts'
 import type { WorkerLink } from './link.ts'
-import type { FromWorker } from './protocol.ts'
+import { type FromWorker, REPLIED } from './protocol.ts'
 import type { PoolState } from './state.ts'
 import type { Task } from './task.ts'
 
@@ -43,7 +43,7 @@ export class Answers {
     if (message.type === 'result') {
       if (counts) state.completed++
       if (task.holds && task.request !== undefined) state.requests.hold(task.request)
-      task.resolve(message)
+      task.resolve(message.replied ? { ...message, value: REPLIED } : message)
     } else {
       if (counts) state.failed++
       if (task.holds && task.request !== undefined) state.requests.failedToHold(task.request, link)

@@ -18,6 +18,6 @@ export {
   type PoolSettings,
   poolOptions,
 } from './pool-types.ts'
-export { callMemory, type FromWorker, type ToWorker } from './protocol.ts'
-export type { Transport, TransportFactory, WorkerPort } from './transport.ts'
+export { callMemory, type FromWorker, REPLIED, type ToWorker } from './protocol.ts'
+export type { PortFilter, PortFilterModule, Transport, TransportFactory, WorkerPort } from './transport.ts'
 export { registerWorkerApp, runPoolWorker, type WorkerApp } from './worker.ts'

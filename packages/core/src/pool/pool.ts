@@ -77,7 +77,9 @@ export class ThreadPool implements Scheduler {
         ? options.request
         : undefined
     return this.#admission.submit(
-      { type: 'call', fn: info.id, args },
+      options.replyTo === undefined
+        ? { type: 'call', fn: info.id, args }
+        : { type: 'call', fn: info.id, args, replyTo: options.replyTo },
       `blocking function "${info.name}"`,
       request,
       options.signal,

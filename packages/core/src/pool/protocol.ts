@@ -9,7 +9,7 @@ import type { SerializedError } from './errors-wire.ts'
 /** Main → worker. */
 export type ToWorker =
   /** Run blocking function `fn` with cloned `args` (a utility call). */
-  | { type: 'call'; id: number; fn: number; args: unknown[]; flag: number }
+  | { type: 'call'; id: number; fn: number; args: unknown[]; flag: number; replyTo?: unknown }
   /**
    * Run blocking function `fn` with a rebuilt context, for request `request`. `keep`: keep the
    * result on the worker and answer a ref (dependencies); `yields`: a generator run to its yield.
@@ -23,6 +23,8 @@ export type ToWorker =
       keep: boolean
       yields: boolean
       flag: number
+      /** For a port filter that answers the caller from the thread (`RunOptions.replyTo`). */
+      replyTo?: unknown
     }
   /** Send back (clone) a value kept for a request. */
   | { type: 'fetch'; id: number; request: number; ref: number; flag: number }
@@ -56,6 +58,8 @@ export type FromWorker =
       effects?: ContextEffects
       /** Time the call ran on the worker, in milliseconds. */
       took: number
+      /** The thread's port filter delivered the value to the caller itself: the call resolves with `REPLIED`. */
+      replied?: true
     }
   | { type: 'error'; id: number; error: SerializedError; took: number }
   | { type: 'closed' }
@@ -106,3 +110,13 @@ export function callCells(memory: SharedArrayBuffer): CallCells {
 export function clockNow(): number {
   return performance.timeOrigin + performance.now()
 }
+
+/**
+ * What a call resolves with when its worker thread answered the caller itself (a port filter, given
+ * `RunOptions.replyTo`): the value went straight from the thread to its destination.
+ *
+ * @example
+ * const value = await pool.run(info, args, { replyTo: msg.reply })
+ * if (value !== REPLIED) msg.respond(encode(value))
+ */
+export const REPLIED: unique symbol = Symbol.for('tandem.replied') as never

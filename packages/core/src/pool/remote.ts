@@ -24,7 +24,15 @@ export function remoteExecution(
     context: (info, request, ctx, opts) => {
       if (opts.timeout !== undefined) state.requestLimits.set(request, checkedLimit(opts.timeout))
       return admission.submit(
-        { type: 'context', fn: info.id, request, ctx, keep: opts.keep, yields: opts.yields },
+        {
+          type: 'context',
+          fn: info.id,
+          request,
+          ctx,
+          keep: opts.keep,
+          yields: opts.yields,
+          ...(opts.replyTo === undefined ? {} : { replyTo: opts.replyTo }),
+        },
         opts.label ?? `blocking function "${info.name}"`,
         request,
         opts.signal,

@@ -44,3 +44,37 @@ export interface WorkerPort {
   /** Called with every message from the pool. */
   onReceive(listener: (message: ToWorker) => void): void
 }
+
+/**
+ * Sees a pool worker's messages both ways, in the worker thread, for an adapter that delivers some
+ * answers itself: `@tandem/nats`' workers publish a call's result from the thread straight to the
+ * scheduler (no hop through the event loop) and post the pool a `replied` answer without the value.
+ *
+ * @example
+ * export function portFilter(): PortFilter {
+ *   const to = new Map<number, unknown>()
+ *   return {
+ *     received: (m) => { if (m.type === 'call' && m.replyTo) to.set(m.id, m.replyTo) },
+ *     sending: (m) => (m.type === 'result' && deliver(to.get(m.id), m.value) ? { ...m, value: undefined, replied: true } : m),
+ *   }
+ * }
+ */
+export interface PortFilter {
+  /** Every message from the main side, before the worker runtime takes it (batches as sent). */
+  received(message: ToWorker): void
+  /** Every answer before it is posted: returns what to post (the same message, or a `replied` one). */
+  sending(message: FromWorker): FromWorker
+}
+
+/**
+ * Where a pool worker finds its `PortFilter`: a module (by URL) whose export `portFilter(options)`
+ * makes it, called once as the worker starts, before it loads the app.
+ *
+ * @example
+ * createNodePool(entry, { portFilter: { href: new URL('./thread.js', import.meta.url).href, options: { servers } } })
+ */
+export interface PortFilterModule {
+  href: string
+  /** Structured-cloneable options for `portFilter(options)`. */
+  options?: unknown
+}

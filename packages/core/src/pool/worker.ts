@@ -3,7 +3,7 @@ import { InlineScheduler } from '../execution/inline.ts'
 import { markPoolWorker, setScheduler } from '../execution/scheduler-registry.ts'
 import { serializeError } from './errors-wire.ts'
 import { callCells, type ToWorker } from './protocol.ts'
-import type { WorkerPort } from './transport.ts'
+import type { PortFilter, PortFilterModule, WorkerPort } from './transport.ts'
 import { registerExportedApp, startWorkerApp } from './worker-app.ts'
 import { WorkerRuntime } from './worker-runtime.ts'
 
@@ -12,7 +12,7 @@ export { registerWorkerApp, type WorkerApp } from './worker-app.ts'
 /**
  * Runs a pool worker: loads the app's entry module (which registers its blocking functions),
  * reports their fingerprint, then answers calls from the main thread. Blocking functions called
- * inside the worker run directly.
+ * inside the worker run directly. `filter`: a `PortFilter` module that sees the messages both ways.
  *
  * @example
  * // the adapter's worker entry
@@ -21,14 +21,24 @@ export { registerWorkerApp, type WorkerApp } from './worker-app.ts'
  */
 export async function runPoolWorker(
   port: WorkerPort,
-  options: { flags: SharedArrayBuffer; load: () => Promise<unknown> },
+  options: { flags: SharedArrayBuffer; load: () => Promise<unknown>; filter?: PortFilterModule },
 ): Promise<void> {
   markPoolWorker()
   setScheduler(new InlineScheduler())
   const early: ToWorker[] = []
   let handle: (message: ToWorker) => void = (message) => early.push(message)
+  let filter: PortFilter | undefined
   port.onReceive((message) => handle(message))
   try {
+    if (options.filter) {
+      const made = await loadFilter(options.filter)
+      const raw = port
+      port = {
+        send: (message, transfer) => raw.send(made.sending(message), transfer),
+        onReceive: raw.onReceive,
+      }
+      filter = made
+    }
     registerExportedApp(await options.load())
     // From here the worker can be terminated without the risk of stopping a module's evaluation.
     port.send({ type: 'loaded' })
@@ -44,6 +54,24 @@ export async function runPoolWorker(
   sealBlockingRegistry('this pool worker')
   const runtime = new WorkerRuntime(port, callCells(options.flags))
   runtime.watchExit()
-  handle = (message) => runtime.handle(message)
-  for (const message of early) runtime.handle(message)
+  const active = filter
+  handle = active
+    ? (message) => {
+        active.received(message)
+        runtime.handle(message)
+      }
+    : (message) => runtime.handle(message)
+  for (const message of early) handle(message)
+}
+
+async function loadFilter(module: PortFilterModule): Promise<PortFilter> {
+  const loaded = (await import(module.href)) as {
+    portFilter?: (options: unknown) => PortFilter | Promise<PortFilter>
+  }
+  if (typeof loaded.portFilter !== 'function') {
+    throw new TypeError(
+      `${module.href} exports no portFilter(options) function: it is not a pool port filter module.`,
+    )
+  }
+  return loaded.portFilter(module.options)
 }
