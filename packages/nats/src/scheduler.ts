@@ -114,6 +114,8 @@ interface Call {
   binds: boolean
   /** When it was sent, in this scheduler's order of sending (ids are given when calls are made). */
   seq: number
+  /** A pong did not list it: one more that does not means its answer was lost. */
+  unlisted?: boolean
 }
 
 const abortReason = (signal: AbortSignal): unknown =>
@@ -746,12 +748,22 @@ export class NatsScheduler implements Scheduler {
 
   /**
    * A worker answered a ping with the calls of ours it is running: a call sent before the ping, not
-   * running there and still unanswered lost its answer (published while a connection was down).
+   * running there and still unanswered in two pongs in a row lost its answer (published while a
+   * connection was down). One pong is not proof: a worker's thread publishes its answer on a
+   * connection of its own, which nats-server may deliver after the pong, sent on the worker's.
    */
   #reconcile(worker: Worker, ping: Call, running: number[]): void {
     const still = new Set(running)
     for (const call of [...worker.inflight]) {
-      if (call.seq > ping.seq || still.has(call.id) || call.kind === 'ping') continue
+      if (call.seq > ping.seq || call.kind === 'ping') continue
+      if (still.has(call.id)) {
+        call.unlisted = false
+        continue
+      }
+      if (!call.unlisted) {
+        call.unlisted = true
+        continue
+      }
       this.#fail(
         call,
         new WorkerCrashedError(
