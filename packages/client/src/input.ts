@@ -1,4 +1,4 @@
-import type { Dependency, PathParams, RouteEntry } from '@tandem/core'
+import type { Dependency, PathParams, RouteEntry, SchemaLike } from '@tandem/core'
 import type { z } from 'zod'
 
 /**
@@ -20,18 +20,27 @@ type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) exten
   : never
 
 /** What an input object (`z.object(...)` or a plain shape) accepts. */
-type ObjectInput<S> = S extends z.ZodType
+type ObjectInput<S> = S extends SchemaLike
   ? z.input<S>
-  : S extends Record<string, z.ZodType>
-    ? z.input<z.ZodObject<S>>
+  : S extends Record<string, any>
+    ? z.core.$InferObjectInput<S, {}>
     : never
 
+/** The input keys of a declaration. */
+type InputKey = 'params' | 'query' | 'headers' | 'cookies' | 'body' | 'form'
+
+/** The input keys any declaration of `Ds` declares. */
+type KeysOf<Ds> = Ds extends unknown ? Extract<keyof Ds, InputKey> : never
+
+/** What each declaration of `Ds` that declares `K` accepts there, as a union. */
+type Each<Ds, K extends string> = Ds extends { [k in K]: infer S }
+  ? K extends 'body'
+    ? z.input<S>
+    : ObjectInput<S>
+  : never
+
 /** What every declaration of `Ds` declares at `K`, merged (never: none declares it). */
-type Declared<Ds, K extends string> = [Extract<Ds, { [k in K]: unknown }>] extends [never]
-  ? never
-  : UnionToIntersection<
-      Ds extends { [k in K]: infer S } ? (K extends 'body' ? z.input<S> : ObjectInput<S>) : never
-    >
+type Declared<Ds, K extends string> = K extends KeysOf<Ds> ? UnionToIntersection<Each<Ds, K>> : never
 
 /** A value the client writes into a path, a query string, a header or a cookie. */
 export type Scalar = string | number | boolean | bigint | Date

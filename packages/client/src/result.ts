@@ -1,4 +1,4 @@
-import type { EventStream, RouteEntry, ValidationIssue } from '@tandem/core'
+import type { EventStream, RouteEntry, SchemaLike, ValidationIssue } from '@tandem/core'
 import type { z } from 'zod'
 import type { Validates } from './input.ts'
 
@@ -70,7 +70,7 @@ export type Json<T> = T extends string | number | boolean | null | undefined
 // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing returns void.
 type Body<T> = [T] extends [void] ? null : Json<T>
 
-type Model<D> = D extends { response: infer M extends z.ZodType } ? Json<z.output<M>> : never
+type Model<D> = D extends { response: infer M extends SchemaLike } ? Json<z.output<M>> : never
 
 /** The success `data` of a handler result `A` (one member of the awaited union), given the model `M`. */
 type Returned<A, M> = A extends Response
@@ -107,8 +107,8 @@ type Documented<D> = D extends { responses: infer X }
 type Documents<S extends number, Spec> = [S] extends [never]
   ? never
   : `${S}` extends `2${string}`
-    ? Success<S, Spec extends { model: infer M extends z.ZodType } ? Json<z.output<M>> : unknown>
-    : Failure<S, Spec extends { model: infer M extends z.ZodType } ? Json<z.output<M>> : HTTPError>
+    ? Success<S, Spec extends { model: infer M extends SchemaLike } ? Json<z.output<M>> : unknown>
+    : Failure<S, Spec extends { model: infer M extends SchemaLike } ? Json<z.output<M>> : HTTPError>
 
 type DocumentedStatus<D> = D extends { responses: infer X } ? StatusOf<keyof X> : never
 

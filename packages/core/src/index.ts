@@ -58,7 +58,16 @@ export type {
   RouteDeclaration,
   RouteInputs,
 } from './route.ts'
-export type { PrefixRoutes, RouteEntry, RouteMap, RouteTarget } from './route-map.ts'
+export type {
+  DeclarationLike,
+  ObjectInputLike,
+  PrefixRoutes,
+  RouteDeclarationLike,
+  RouteEntry,
+  RouteMap,
+  RouteTarget,
+  SchemaLike,
+} from './route-map.ts'
 export {
   type MountedRoute,
   type RouteMethod,

@@ -3,7 +3,7 @@ import type { BackgroundTasks } from './background.ts'
 import type { Dependency, DependencyDeclaration } from './di/dependency-class.ts'
 import type { ResponseSpec } from './openapi/types.ts'
 import type { ResponseState } from './response-state.ts'
-import type { ObjectInput, Shape } from './validation/inputs.ts'
+import type { ObjectInputLike, SchemaLike } from './route-map.ts'
 
 export type { DependencyDeclaration } from './di/dependency-class.ts'
 
@@ -55,10 +55,10 @@ export type OneBody<D> = D extends { body: unknown; form: unknown }
 type Prettify<T> = { [K in keyof T]: T[K] } & {}
 
 /** The value type of an object input: a `z.object(...)` or a plain shape. */
-export type InferObject<T> = T extends z.ZodType
+export type InferObject<T> = T extends SchemaLike
   ? z.output<T>
-  : T extends Shape
-    ? z.output<z.ZodObject<T>>
+  : T extends Record<string, any>
+    ? z.core.$InferObjectOutput<T, {}>
     : Record<string, never>
 
 type StripPattern<S extends string> = S extends `${infer Name}{${string}` ? Name : S
@@ -85,12 +85,16 @@ export type DepsValues<D> = D extends { deps: infer X }
 /** The validated inputs of a route, typed from its path and declaration. */
 export interface RouteInputs<P extends string, D> {
   deps: DepsValues<D>
-  params: Input<D, 'params'> extends ObjectInput ? InferObject<Input<D, 'params'>> : PathParams<P>
-  query: Input<D, 'query'> extends ObjectInput ? InferObject<Input<D, 'query'>> : Record<string, never>
-  headers: Input<D, 'headers'> extends ObjectInput ? InferObject<Input<D, 'headers'>> : Record<string, never>
-  cookies: Input<D, 'cookies'> extends ObjectInput ? InferObject<Input<D, 'cookies'>> : Record<string, never>
-  body: Input<D, 'body'> extends z.ZodType ? z.output<Input<D, 'body'>> : undefined
-  form: Input<D, 'form'> extends ObjectInput ? InferObject<Input<D, 'form'>> : undefined
+  params: Input<D, 'params'> extends ObjectInputLike ? InferObject<Input<D, 'params'>> : PathParams<P>
+  query: Input<D, 'query'> extends ObjectInputLike ? InferObject<Input<D, 'query'>> : Record<string, never>
+  headers: Input<D, 'headers'> extends ObjectInputLike
+    ? InferObject<Input<D, 'headers'>>
+    : Record<string, never>
+  cookies: Input<D, 'cookies'> extends ObjectInputLike
+    ? InferObject<Input<D, 'cookies'>>
+    : Record<string, never>
+  body: Input<D, 'body'> extends SchemaLike ? z.output<Input<D, 'body'>> : undefined
+  form: Input<D, 'form'> extends ObjectInputLike ? InferObject<Input<D, 'form'>> : undefined
 }
 
 /**
@@ -128,7 +132,7 @@ export type DependencyContext<D, State = any, Env = any> = Context<'', D, State,
 type MaybePromise<T> = T | Promise<T>
 
 /** What a handler may return: data (JSON, through the response model), a `Response`, or a stream. */
-export type HandlerResult<D> = D extends { response: infer R extends z.ZodType }
+export type HandlerResult<D> = D extends { response: infer R extends SchemaLike }
   ? MaybePromise<z.input<R> | Response | AsyncIterable<z.input<R>> | Iterable<z.input<R>>>
   : unknown
 

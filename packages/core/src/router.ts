@@ -2,7 +2,7 @@ import { checkDeclaration, type Dependency } from './di/dependency.ts'
 import { Endpoint } from './endpoint.ts'
 import { TandemConfigError } from './errors.ts'
 import type { Context, HandlerResult, HttpMethod, OneBody, RouteDeclaration } from './route.ts'
-import type { AddRoute, PrefixRoutes, Rebuild, RouteTarget } from './route-map.ts'
+import type { AddRoute, PrefixRoutes, Rebuild, RouteDeclarationLike, RouteTarget } from './route-map.ts'
 import { type MountedWebSocket, WebSocketRoute } from './ws/route.ts'
 import type { WebSocketMethod } from './ws/types.ts'
 
@@ -56,7 +56,7 @@ function mergeTags(...lists: (string[] | undefined)[]): string[] {
  * methods types every route for `@tandem/client`.
  */
 export interface RouteMethod<State, Env, M extends HttpMethod, Target extends RouteTarget, Routes> {
-  <const P extends string, const D extends RouteDeclaration, R extends HandlerResult<D>>(
+  <const P extends string, const D extends RouteDeclarationLike, R extends HandlerResult<D>>(
     path: P,
     route: D & OneBody<D>,
     handler: (ctx: Context<P, D, State, Env>) => R,
@@ -154,7 +154,7 @@ export class Router<
   route<
     M extends HttpMethod | Lowercase<HttpMethod>,
     const P extends string,
-    const D extends RouteDeclaration,
+    const D extends RouteDeclarationLike,
     R extends HandlerResult<D>,
   >(
     method: M,

@@ -4,9 +4,11 @@ import {
   App,
   apiKeyHeader,
   type Dependency,
+  type DependencyDeclaration,
   depends,
   type EventStream,
   httpBearer,
+  type RouteDeclaration,
   type RouteEntry,
   Router,
   sse,
@@ -80,6 +82,32 @@ describe('routes in the type of an app or router (for @tandem/client)', () => {
   it('types app.route() like the method of the same name', () => {
     const app = new App().route('patch', '/items/:id', { params: { id: z.number() } }, () => 1)
     expectTypeOf<keyof RoutesOf<typeof app>['routes']['PATCH']>().toEqualTypeOf<'/items/:id'>()
+  })
+
+  it('checks declarations structurally (cheap to check), refusing what is not a schema', () => {
+    const declared: RouteDeclaration = { query: { q: z.string() }, response: Item }
+    new App().get('/typed', declared, () => ({ id: 1 }))
+    const asDependency: DependencyDeclaration = { headers: z.object({ 'x-id': z.string() }) }
+    depends(asDependency, ({ headers }) => headers)
+    new App()
+      .get(
+        '/q',
+        { query: z.object({ q: z.string() }), headers: { 'x-a': z.string() } },
+        ({ query, headers }) => {
+          expectTypeOf(query).toEqualTypeOf<{ q: string }>()
+          expectTypeOf(headers).toEqualTypeOf<{ 'x-a': string }>()
+        },
+      )
+      // @ts-expect-error a query field must be a schema
+      .get('/bad-field', { query: { q: 'text' } }, () => 1)
+      // @ts-expect-error an object input is a shape or a z.object(), not a scalar schema
+      .get('/bad-object', { query: z.string() }, () => 1)
+      // @ts-expect-error a response model must be a schema
+      .get('/bad-model', { response: { id: 1 } }, () => 1)
+      // @ts-expect-error a declared response's model must be a schema
+      .get('/bad-responses', { responses: { 404: { model: 'x' } } }, () => 1)
+    // @ts-expect-error a dependency's body must be a schema
+    depends({ body: { name: 'x' } }, () => 1)
   })
 
   it('still checks handlers against response models in a chain', () => {

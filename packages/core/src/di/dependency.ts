@@ -1,5 +1,6 @@
 import { TandemConfigError } from '../errors.ts'
 import type { DependencyContext, OneBody } from '../route.ts'
+import type { DeclarationLike } from '../route-map.ts'
 import {
   checkDeclaration,
   checkScopes,
@@ -46,7 +47,7 @@ type DependencyFn<D> = (ctx: DependencyContext<D>) => unknown
 export function depends<R>(
   fn: DependencyFn<{}> & ((ctx: DependencyContext<{}>) => R),
 ): Dependency<Resolved<R>>
-export function depends<const D extends DependencyDeclaration, R>(
+export function depends<const D extends DeclarationLike, R>(
   declaration: D & OneBody<D>,
   fn: (ctx: DependencyContext<D>) => R,
 ): Dependency<Resolved<R>, D>
