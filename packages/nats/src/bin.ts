@@ -16,6 +16,8 @@ Options:
   --pass <password>
   --token <token>       NATS token (or $NATS_TOKEN)
   --drain-timeout <ms>  how long a stop waits for requests in progress (default: 30000)
+  --no-thread-answers   threads hand their answers to the worker's event loop, which publishes them,
+                        instead of publishing them on NATS connections of their own (one per thread)
   -h, --help            this help
 
 SIGTERM or SIGINT stops it gracefully: no new request, the ones in progress finish, then it exits.`
@@ -44,6 +46,7 @@ function parse() {
       pass: { type: 'string' },
       token: { type: 'string' },
       'drain-timeout': { type: 'string' },
+      'no-thread-answers': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -77,6 +80,7 @@ try {
     ...(values.subject ? { subject: values.subject } : {}),
     ...(concurrency ? { concurrency } : {}),
     ...(drainTimeout ? { drainTimeout } : {}),
+    ...(values['no-thread-answers'] ? { threadAnswers: false } : {}),
     ...(user ? { user } : {}),
     ...(pass ? { pass } : {}),
     ...(token ? { token } : {}),

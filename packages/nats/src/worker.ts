@@ -46,6 +46,12 @@ export type NatsWorkerOptions = NatsConnectionOptions & {
   heartbeat?: number
   /** Milliseconds a stop waits for the requests in progress (default 30 000). */
   drainTimeout?: number
+  /**
+   * Threads publish their answers on NATS connections of their own, one per thread (default true):
+   * an answer skips the hop back to the worker's event loop. `false` keeps the worker at one
+   * connection (an account with a connection limit), every answer going through its event loop.
+   */
+  threadAnswers?: boolean
   /** Where the worker logs (default: the console). */
   logger?: NatsLogger
   /**
@@ -133,7 +139,8 @@ export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWor
   // know it yet), [1] this connection's changes, [2] 1 while it is up.
   const shared = new Int32Array(new SharedArrayBuffer(12))
   let settledDelivered = 0
-  const portFilter = threadFilter(options, shared.buffer, logger)
+  const portFilter =
+    options.threadAnswers === false ? undefined : threadFilter(options, shared.buffer, logger)
   const pool = await (options.pool ?? defaultPool)(options.entry, {
     size: capacity,
     ...(portFilter ? { portFilter } : {}),
@@ -472,6 +479,7 @@ const threadOnly = (options: NatsWorkerOptions): Record<string, unknown> => {
     concurrency: _c,
     heartbeat: _h,
     drainTimeout: _d,
+    threadAnswers: _t,
     logger: _l,
     pool: _p,
     ...rest
