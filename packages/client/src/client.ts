@@ -14,13 +14,20 @@ type MethodRoutes<A, M extends HttpMethod> =
 export type NoRoutes =
   'This app type has no routes of this method: declare routes in a chain (new App().get(...).post(...)) or in routers included with app.include(); see docs/client.md'
 
-type Path<Routes> = [keyof Routes] extends [never] ? NoRoutes : keyof Routes & string
-
-/** One method of the client: the route's path as declared, then its input. */
-export type MethodCall<Routes> = <P extends Path<Routes>>(
+/**
+ * One method of the client: the route's path as declared, then its input. `Paths` (the method's
+ * paths) is computed once per method: a call then checks its path against a union of literals, not
+ * against `keyof` of the routes' map.
+ *
+ * @example
+ * const get: MethodCall<RoutesOf<typeof app>['GET']> = createClient<typeof app>(url).get
+ */
+export type MethodCall<Routes, Paths extends keyof Routes = keyof Routes & string> = <
+  P extends [Paths] extends [never] ? NoRoutes : Paths,
+>(
   path: P,
-  ...input: [P] extends [keyof Routes] ? CallArgs<Routes[P], P> : [input?: never]
-) => Promise<[P] extends [keyof Routes] ? CallResult<Routes[P]> : never>
+  ...input: P extends Paths ? CallArgs<Routes[P], P & string> : [input?: never]
+) => Promise<P extends Paths ? CallResult<Routes[P]> : never>
 
 /**
  * A typed client of an app: one method per HTTP method, called with a route's path as declared
