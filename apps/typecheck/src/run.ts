@@ -169,11 +169,17 @@ const completionSummary = Object.fromEntries(
 const ratio = (a: string, b: string, key: 'checkSecondsMedian' | 'instantiations' | 'memoryMBMedian') =>
   (summary[a]![key] / summary[b]![key]).toFixed(2)
 
+/** Tandem's check time over Hono's, round by round (each round runs both, one after the other). */
+const roundRatios = checks['Tandem app + client']!.map(
+  (run, i) => run.checkSeconds / checks['Hono app + hc']![i]!.checkSeconds,
+)
+const roundRange = `${Math.min(...roundRatios).toFixed(2)}x to ${Math.max(...roundRatios).toFixed(2)}x (by round: ${roundRatios.map((r) => r.toFixed(2)).join(', ')})`
+
 const machine = `${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, TypeScript ${tsVersion}`
 const date = new Date().toISOString().slice(0, 10)
 writeFileSync(
   join(root, 'results', `typecheck-${routes}.json`),
-  `${JSON.stringify({ date, routes, rounds, machine, summary, completions: completionSummary, declarations, checks }, null, 2)}\n`,
+  `${JSON.stringify({ date, routes, rounds, machine, summary, roundRatios, completions: completionSummary, declarations, checks }, null, 2)}\n`,
 )
 const rows = Object.entries(summary).map(
   ([name, s]) =>
@@ -201,6 +207,7 @@ ${rows.join('\n')}
 
 Tandem / Hono with their clients: check time ${ratio('Tandem app + client', 'Hono app + hc', 'checkSecondsMedian')}x,
 instantiations ${ratio('Tandem app + client', 'Hono app + hc', 'instantiations')}x, memory ${ratio('Tandem app + client', 'Hono app + hc', 'memoryMBMedian')}x.
+Check time round by round: ${roundRange}.
 On the apps' declaration files: check time ${ratio('Tandem client on app.d.ts', 'Hono hc on app.d.ts', 'checkSecondsMedian')}x,
 instantiations ${ratio('Tandem client on app.d.ts', 'Hono hc on app.d.ts', 'instantiations')}x.
 
