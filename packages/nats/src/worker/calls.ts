@@ -1,0 +1,116 @@
+import type { Msg, NatsConnection } from '@nats-io/transport-node'
+import { REPLIED, serializeError } from '@tandem/core/pool'
+import type { NatsLogger } from '../connection.ts'
+import { encode, type FromWorker, tooBig } from '../wire.ts'
+
+// The calls running on a worker, by `<scheduler>:<id>` (for aborts, pings and a silent scheduler),
+// and the answers it sends for them: encoded, worded when a result cannot be sent or is over NATS's
+// max_payload, and not sent at all when the thread published the answer itself.
+
+interface Running {
+  controller: AbortController
+}
+
+export class Calls {
+  readonly #nc: NatsConnection
+  readonly #logger: NatsLogger
+  readonly running = new Map<string, Running>()
+  /** Answers the threads published themselves, once the event loop has seen their calls settle. */
+  settledDelivered = 0
+
+  constructor(nc: NatsConnection, logger: NatsLogger) {
+    this.#nc = nc
+    this.#logger = logger
+  }
+
+  #maxPayload(): number {
+    return this.#nc.info?.max_payload ?? 1024 * 1024
+  }
+
+  reply(msg: Msg, answer: FromWorker, label: string): void {
+    if (!msg.reply) return
+    let data: Uint8Array
+    try {
+      data = encode(answer)
+    } catch (error) {
+      data = encode({
+        t: 'err',
+        error: serializeError(
+          new TypeError(
+            `The result of ${label} cannot be sent from the NATS worker (${(error as Error).message}). ` +
+              'Return plain data: objects, arrays, Maps, Dates, typed arrays.',
+          ),
+        ),
+      } satisfies FromWorker)
+    }
+    if (data.byteLength > this.#maxPayload()) {
+      data = encode({
+        t: 'err',
+        error: serializeError(
+          tooBig(`The result of ${label}`, data.byteLength, this.#maxPayload(), this.#nc.getServer()),
+        ),
+      } satisfies FromWorker)
+    }
+    try {
+      msg.respond(data)
+    } catch (error) {
+      this.#logger.error(`tandem-nats-worker: could not answer ${label}`, error)
+    }
+  }
+
+  fail(msg: Msg, error: unknown, label = 'a call'): void {
+    this.reply(msg, { t: 'err', error: serializeError(error) }, label)
+  }
+
+  /** Runs one call or step on the local pool and answers it. */
+  run(
+    msg: Msg,
+    s: string,
+    callId: number,
+    label: string,
+    call: (signal: AbortSignal) => Promise<unknown>,
+  ): void {
+    const runKey = `${s}:${callId}`
+    const controller = new AbortController()
+    this.running.set(runKey, { controller })
+    let result: Promise<unknown>
+    try {
+      result = call(controller.signal)
+    } catch (error) {
+      result = Promise.reject(error)
+    }
+    result.then(
+      (value) => {
+        this.running.delete(runKey)
+        // The thread published the answer itself.
+        if (value === REPLIED || (value as { value?: unknown } | undefined)?.value === REPLIED) {
+          this.settledDelivered++
+          return
+        }
+        this.reply(msg, { t: 'ok', value }, label)
+      },
+      (error) => {
+        this.running.delete(runKey)
+        this.fail(msg, error, label)
+      },
+    )
+  }
+
+  /** The ids of scheduler `s`'s calls running here (a pong's answer). */
+  runningOf(s: string): number[] {
+    const prefix = `${s}:`
+    const mine: number[] = []
+    for (const runKey of this.running.keys())
+      if (runKey.startsWith(prefix)) mine.push(Number(runKey.slice(prefix.length)))
+    return mine
+  }
+
+  abort(s: string, id: number): void {
+    this.running.get(`${s}:${id}`)?.controller.abort()
+  }
+
+  /** Aborts every call of scheduler `s`. */
+  abortAll(s: string): void {
+    for (const [runKey, call] of this.running) if (runKey.startsWith(`${s}:`)) call.controller.abort()
+  }
+}

@@ -1,0 +1,70 @@
+import { hostname } from 'node:os'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { encode, type Heartbeat, RUNTIME } from '../wire.ts'
+import type { LocalPool } from '../worker.ts'
+import type { Calls } from './calls.ts'
+import type { KeptRequests } from './kept.ts'
+
+// What a worker tells the schedulers of its load: its heartbeats (capacity, busy and queued threads,
+// draining, a last one with `bye`), and whether a thread is free for a new request.
+
+export interface Identity {
+  id: string
+  key: string
+  subject: string
+  capacity: number
+  /** Milliseconds between heartbeats. */
+  every: number
+}
+
+export class Load {
+  readonly #nc: NatsConnection
+  readonly #pool: LocalPool
+  readonly #me: Identity
+  readonly #shared: Int32Array
+  readonly #calls: Calls
+  readonly #kept: KeptRequests
+  /** Stopping: it takes no new request. */
+  draining = false
+
+  constructor(
+    nc: NatsConnection,
+    pool: LocalPool,
+    me: Identity,
+    shared: Int32Array,
+    calls: Calls,
+    kept: KeptRequests,
+  ) {
+    this.#nc = nc
+    this.#pool = pool
+    this.#me = me
+    this.#shared = shared
+    this.#calls = calls
+    this.#kept = kept
+  }
+
+  beat(extra: Partial<Heartbeat> = {}): void {
+    const stats = this.#pool.stats()
+    const heartbeat: Heartbeat = {
+      id: this.#me.id,
+      key: this.#me.key,
+      runtime: RUNTIME,
+      host: hostname(),
+      pid: process.pid,
+      capacity: this.#me.capacity,
+      busy: stats.busy,
+      queued: stats.queued,
+      every: this.#me.every,
+      ...(this.draining ? { draining: this.draining } : {}),
+      ...extra,
+    }
+    if (!this.#nc.isClosed()) this.#nc.publish(`${this.#me.subject}.hb`, encode(heartbeat))
+  }
+
+  /** A thread is free for a new request: none running, waiting or held by an open yield dependency. */
+  free(): boolean {
+    const stats = this.#pool.stats()
+    const inTransit = Atomics.load(this.#shared, 0) - this.#calls.settledDelivered
+    return !this.draining && stats.busy - inTransit + stats.queued + this.#kept.holding < this.#me.capacity
+  }
+}
