@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import type { Scheduler } from '@tandem/core/adapter'
 import { type NatsLogger, type NatsScheduler, type NatsSchedulerOptions, natsScheduler } from '@tandem/nats'
+import { natsWorkerArgs } from '@tandem/runtimes/nats-worker'
 
 const bin = new URL('../dist/bin.js', import.meta.url).pathname
 
@@ -70,17 +71,7 @@ export function startWorker(
   concurrency = 1,
   extra: string[] = [],
 ): WorkerProcess {
-  return startProcess([
-    bin,
-    entry,
-    '--servers',
-    servers,
-    '--subject',
-    subject,
-    '--concurrency',
-    String(concurrency),
-    ...extra,
-  ])
+  return startProcess(natsWorkerArgs(bin, entry, servers, subject, concurrency, extra))
 }
 
 /** Kills every process started here and still running (after a test that failed half-way). */

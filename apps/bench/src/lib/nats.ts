@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { natsServerBinary } from '../../../../tooling/runtimes/nats-server.ts'
+import { natsWorkerArgs } from '../../../../tooling/runtimes/nats-worker.ts'
 
 export { type NatsServer, startNatsServer } from '../../../../tooling/runtimes/nats-server.ts'
 
@@ -94,16 +95,7 @@ export function startNatsWorker(
 ): Child {
   return startChild(
     process.execPath,
-    [
-      natsWorkerBin(),
-      entry,
-      '--servers',
-      servers,
-      '--subject',
-      subject,
-      '--concurrency',
-      String(concurrency),
-    ],
+    natsWorkerArgs(natsWorkerBin(), entry, servers, subject, concurrency),
     echo,
   )
 }
