@@ -37,12 +37,34 @@ if (data.clusterWorker) {
   Object.assign(cluster, { isPrimary: false, isMaster: false, isWorker: true })
 }
 
+const post = (message: FromWorker, transfer?: Transferable[]) => {
+  data.answers.postMessage(message, transfer as never)
+  // Wake the loop unless a wake-up is already on its way (it reads every answer posted before it reads).
+  if (Atomics.compareExchange(wake, 0, 0, 1) === 0) port.postMessage(0)
+}
+
+/** Resolves once the main thread has taken what this thread wrote to stdout and stderr (1 s at most). */
+function stdioFlushed(): Promise<void> {
+  const flushed = (stream: NodeJS.WriteStream) =>
+    new Promise<void>((resolve) => {
+      if (stream.writableLength === 0) resolve()
+      else stream.write('', () => resolve())
+    })
+  let timer: ReturnType<typeof setTimeout> | undefined
+  return Promise.race([
+    Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => {}),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000))),
+  ]).finally(() => clearTimeout(timer))
+}
+
 await runPoolWorker(
   {
     send: (message: FromWorker, transfer?: Transferable[]) => {
-      data.answers.postMessage(message, transfer as never)
-      // Wake the loop unless a wake-up is already on its way (it reads every answer posted before it reads).
-      if (Atomics.compareExchange(wake, 0, 0, 1) === 0) port.postMessage(0)
+      // Torn down: what the app wrote to stdout and stderr (its teardown's logs) reaches the main
+      // thread through a port of its own; the pool stops this thread once told, so tell it once
+      // the main thread has taken every chunk written so far.
+      if (message.type === 'closed') void stdioFlushed().then(() => post(message))
+      else post(message, transfer)
     },
     onReceive: (listener: (message: ToWorker) => void) => port.on('message', listener),
   },

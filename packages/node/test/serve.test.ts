@@ -266,8 +266,10 @@ describe('pool limits over HTTP', () => {
     expect(await streamed).toContain('data: {"tick":')
     expect(await code).toBe(0)
     expect(server.output()).toContain('SIGTERM: finishing in-flight requests, then stopping.')
-    // The main thread's lifespan and the worker's (which started for its blocking handler).
+    // The main thread's lifespan and the worker's (which started for its blocking handler), every
+    // line each logged in its teardown included (the worker's cross a port; both, a pipe).
     expect(server.output().match(/TEARDOWN on thread \d+/g)).toHaveLength(2)
+    expect(server.output().match(/teardown \d+\/200 on thread \d+/g)).toHaveLength(400)
   }, 30_000)
 
   it('stops waiting for a client that never finishes its body at shutdownTimeout (503, retry), and still tears down', async () => {

@@ -195,19 +195,15 @@ export function runServing(
     })()
     return closing
   }
-  const proc = (
-    globalThis as {
-      process?: { once(event: string, fn: (signal: string) => void): void; exit(code: number): void }
-    }
-  ).process
+  const proc = (globalThis as { process?: SignalledProcess }).process
   if (options.handleSignals !== false && proc) {
     const onSignal = (signal: string) => {
       info(`${signal}: finishing in-flight requests, then stopping.`)
       close().then(
-        () => proc.exit(0),
+        () => exitFlushed(proc, 0),
         (error) => {
           logger.error('Closing the server failed', error)
-          proc.exit(1)
+          return exitFlushed(proc, 1)
         },
       )
     }
@@ -218,4 +214,24 @@ export function runServing(
   info(`listening on ${server.url}${docs ? ` (docs: ${server.url}${docs})` : ''}`)
   info(poolLine)
   return close
+}
+
+interface SignalledProcess {
+  once(event: string, fn: (signal: string) => void): void
+  exit(code: number): void
+  stdout?: { writableLength?: number; write(chunk: string, done: () => void): boolean }
+  stderr?: { writableLength?: number; write(chunk: string, done: () => void): boolean }
+}
+
+/**
+ * Exits once what was written to stdout and stderr is out (2 s at most): a pipe the reader is slow
+ * to empty holds the last lines (the teardown's logs) in the process, and `exit()` would drop them.
+ */
+async function exitFlushed(proc: SignalledProcess, code: number): Promise<void> {
+  const flushed = (stream: SignalledProcess['stdout']) =>
+    stream && (stream.writableLength ?? 0) > 0
+      ? new Promise<void>((resolve) => stream.write('', resolve))
+      : Promise.resolve()
+  await within(Promise.all([flushed(proc.stdout), flushed(proc.stderr)]), 2000)
+  proc.exit(code)
 }
