@@ -5,9 +5,9 @@ import type { CallResult } from './result.ts'
 import { jsonLines, serverSentEvents } from './streams.ts'
 
 /** The routes of an app's type by method, then full path (its prefix applied). */
-export type RoutesOf<A> = A extends App<any, any, infer P, infer R> ? PrefixRoutes<R, P> : never
+export type RoutesOf<A> = A extends App<any, any, infer P, infer R, infer X> ? PrefixRoutes<R, P, X> : never
 
-type MethodRoutes<A, M extends HttpMethod> =
+type MethodRoutes<A, M extends HttpMethod | 'WS'> =
   RoutesOf<A> extends infer R ? (M extends keyof R ? R[M] : {}) : never
 
 /** What the path argument says when the app's type has no routes (they were declared as statements). */
@@ -105,11 +105,17 @@ export function createClient<A>(baseUrl: string | URL, options: ClientOptions = 
   const base = String(baseUrl)
   const send: Fetch = options.fetch ?? ((request) => fetch(request))
   const headers = options.headers
+  const prepare = async (method: string, path: string, input: RawInput) =>
+    buildRequest(
+      method,
+      callUrl(base, path, input),
+      input,
+      new Headers(typeof headers === 'function' ? await headers() : headers),
+    )
   const call =
     (method: HttpMethod) =>
     async (path: string, input: RawInput = {}): Promise<unknown> => {
-      const defaults = new Headers(typeof headers === 'function' ? await headers() : headers)
-      const request = buildRequest(method, callUrl(base, path, input), input, defaults)
+      const request = await prepare(method, path, input)
       request.signal.throwIfAborted()
       const response = await abortable(send(request), request.signal)
       const body = await readBody(response, method)
@@ -125,7 +131,7 @@ export function createClient<A>(baseUrl: string | URL, options: ClientOptions = 
     delete: call('DELETE'),
     head: call('HEAD'),
     options: call('OPTIONS'),
-  } as Client<A>
+  } as unknown as Client<A>
 }
 
 /** An app that answers requests in-process (`app.request()`). */
@@ -147,8 +153,9 @@ export function testClient<A extends RequestHandler>(
   app: A,
   options: Omit<ClientOptions, 'fetch'> & { baseUrl?: string } = {},
 ): Client<A> {
-  return createClient<A>(options.baseUrl ?? 'http://localhost', {
+  const client = createClient<A>(options.baseUrl ?? 'http://localhost', {
     ...options,
     fetch: (request) => app.request(request),
   })
+  return client
 }

@@ -14,7 +14,14 @@ export {
   type RoutesOf,
   testClient,
 } from './client.ts'
-export type { CallArgs, CallInput, CallOptions, Declarations, HeaderBag, Scalar } from './input.ts'
+export type {
+  CallArgs,
+  CallInput,
+  CallOptions,
+  Declarations,
+  HeaderBag,
+  Scalar,
+} from './input.ts'
 export type {
   CallResult,
   ErrorStatus,

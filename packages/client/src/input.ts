@@ -78,8 +78,14 @@ export interface CallOptions {
 
 type Prettify<T> = { [K in keyof T]: T[K] } & {}
 
-/** The input of a call to the route at full path `P` with declaration `D`. */
-export type CallInput<D, P extends string> = CallInputOf<Declarations<D>, P>
+/**
+ * The input of a call to the route at full path `P` with declaration `D`, under the routers',
+ * includes' and app's dependencies `X` (a union; `never` for none).
+ */
+export type CallInput<D, P extends string, X = never> = CallInputOf<
+  Declarations<D> | DependencyDeclarations<X>,
+  P
+>
 
 type CallInputOf<Ds, P extends string> = Prettify<
   Part<'params', Params<Ds, P>> &
@@ -95,18 +101,18 @@ type CallInputOf<Ds, P extends string> = Prettify<
 
 /** The arguments after the path: the input, optional when nothing in it is required. */
 export type CallArgs<E, P extends string> =
-  E extends RouteEntry<infer D, any>
-    ? CallInput<D, P> extends infer I
+  E extends RouteEntry<infer D, any, infer X>
+    ? CallInput<D, P, X> extends infer I
       ? {} extends I
         ? [input?: I]
         : [input: I]
       : never
     : never
 
-/** True when the route or a dependency validates an input (so it may answer 422). */
-export type Validates<D> = [
+/** True when the route or a dependency (its own, or one of `X` above it) validates an input (so it may answer 422). */
+export type Validates<D, X = never> = [
   Extract<
-    Declarations<D>,
+    Declarations<D> | DependencyDeclarations<X>,
     | { params: unknown }
     | { query: unknown }
     | { headers: unknown }

@@ -113,12 +113,12 @@ type Documents<S extends number, Spec> = [S] extends [never]
 type DocumentedStatus<D> = D extends { responses: infer X } ? StatusOf<keyof X> : never
 
 /** What a call of the route `E` resolves to. */
-export type CallResult<E> = E extends RouteEntry<infer D, infer R> ? Outcome<D, R> : never
+export type CallResult<E> = E extends RouteEntry<infer D, infer R, infer X> ? Outcome<D, R, X> : never
 
-type Outcome<D, R> =
+type Outcome<D, R, X> =
   | Success<SuccessStatus<D>, SuccessData<D, R>>
   | Documented<D>
-  | (Validates<D> extends true
+  | (Validates<D, X> extends true
       ? 422 extends DocumentedStatus<D>
         ? never
         : Failure<422, HTTPValidationError>
@@ -126,7 +126,7 @@ type Outcome<D, R> =
   | Failure<
       Exclude<
         ErrorStatus,
-        SuccessStatus<D> | DocumentedStatus<D> | (Validates<D> extends true ? 422 : never)
+        SuccessStatus<D> | DocumentedStatus<D> | (Validates<D, X> extends true ? 422 : never)
       >,
       unknown
     >

@@ -1,5 +1,5 @@
 import type { ValidationIssue } from '@tandem/core'
-import { App, Router } from '@tandem/core'
+import { App, depends, Router } from '@tandem/core'
 import { describe, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
 import { type Client, createClient, type SSEMessage, testClient } from '../src/index.ts'
@@ -23,6 +23,7 @@ describe('paths', () => {
       | '/nothing'
       | '/api/items/'
       | '/api/items/:id'
+      | '/tenant/me'
     >()
     expectTypeOf<Parameters<typeof client.post>[0]>().toEqualTypeOf<'/upload' | '/api/items/'>()
     // @ts-expect-error a path that is not declared for GET
@@ -191,5 +192,62 @@ describe('testClient', () => {
     const c = createClient<typeof small>('http://x')
     c.patch('/x/:id', { params: { id: 1 }, body: { on: true } })
     c.put('/r/y')
+  })
+})
+
+describe('dependencies of routers, includes and the app', () => {
+  const tenant = depends({ headers: { 'x-tenant': z.string() } }, ({ headers }) => headers['x-tenant'])
+  const page = depends({ query: { page: z.number().int().default(1) } }, ({ query }) => query.page)
+  const audit = depends({ cookies: { trace: z.string().optional() } }, () => {})
+  const inner = new Router({ prefix: '/inner', dependencies: [tenant] }).get('/a', () => 1)
+  const small = new App({ dependencies: [audit] })
+    .get('/own', () => 1)
+    .include(inner, { prefix: '/api', dependencies: [page] })
+    .include(new Router().get('/free', () => 2))
+  const c = createClient<typeof small>('http://x')
+
+  it("types their inputs as every route's inputs under them, as the server runs them", () => {
+    c.get('/api/inner/a', { headers: { 'x-tenant': 't' }, query: { page: 2 }, cookies: { trace: 'x' } })
+    c.get('/api/inner/a', { headers: { 'x-tenant': 't' } })
+    // @ts-expect-error the router's dependency requires the x-tenant header
+    c.get('/api/inner/a', { query: { page: 2 } })
+    // @ts-expect-error the include's dependency reads page as a number
+    c.get('/api/inner/a', { headers: { 'x-tenant': 't' }, query: { page: 'two' } })
+    // The app's dependency runs before every route: its cookie is an input of each.
+    c.get('/own', { cookies: { trace: 'x' } })
+    c.get('/free', { cookies: { trace: 'x' } })
+    c.get('/own')
+    // @ts-expect-error the include's query is not an input of a route outside it
+    c.get('/free', { query: { page: 1 } })
+    // @ts-expect-error trace is a string
+    c.get('/own', { cookies: { trace: 1 } })
+  })
+
+  it('answers 422 when one of those dependencies validates an input', async () => {
+    const res = await c.get('/api/inner/a', { headers: { 'x-tenant': 't' } })
+    if (res.status === 422) expectTypeOf(res.error).toEqualTypeOf<{ detail: ValidationIssue[] }>()
+    const only = new App().include(inner)
+    const plain = await createClient<typeof only>('http://x').get('/inner/a', {
+      headers: { 'x-tenant': 't' },
+    })
+    if (plain.status === 422) expectTypeOf(plain.error).toEqualTypeOf<{ detail: ValidationIssue[] }>()
+  })
+
+  it('nests: a router including a router with dependencies, included with more', () => {
+    const outer = new Router({ prefix: '/o', dependencies: [page] }).include(inner)
+    const nested = new App().include(outer, { dependencies: [audit] })
+    const n = createClient<typeof nested>('http://x')
+    n.get('/o/inner/a', { headers: { 'x-tenant': 't' }, query: { page: 1 }, cookies: { trace: 't' } })
+    // @ts-expect-error the innermost router's header is still required
+    n.get('/o/inner/a', { query: { page: 1 } })
+  })
+
+  it('takes any dependencies when the type arguments are given explicitly', () => {
+    const typed = new Router<{ db: string }, unknown, '/r'>({ prefix: '/r', dependencies: [tenant] }).get(
+      '/x',
+      ({ state }) => state.db,
+    )
+    const withState = new App<{ db: string }>({ dependencies: [audit] }).include(typed)
+    createClient<typeof withState>('http://x').get('/r/x')
   })
 })

@@ -32,6 +32,15 @@ const staff = depends({ deps: { key } }, function staff({ deps }) {
   if (deps.key !== 'secret') throw new HTTPException(403, 'Invalid API key')
 })
 
+const tenant = depends({ headers: { 'x-tenant': z.string() } }, function tenant({ headers }) {
+  if (headers['x-tenant'] !== 'acme') throw new HTTPException(403, 'Unknown tenant')
+})
+
+/** A router whose dependency (an effect on every route) declares a header: an input of its routes. */
+export const tenantRouter = new Router({ prefix: '/tenant', dependencies: [tenant] }).get('/me', () => ({
+  tenant: 'acme',
+}))
+
 /** Items: a router with a prefix, included under another. */
 export const itemsRouter = new Router({ prefix: '/items', tags: ['items'] })
   .get('/', { deps: { page: pagination }, response: z.array(Item) }, ({ deps }) =>
@@ -130,3 +139,4 @@ export const app = new App({ title: 'Client test shop' })
   })
   .get('/nothing', () => {})
   .include(itemsRouter, { prefix: '/api' })
+  .include(tenantRouter)

@@ -152,6 +152,17 @@ export function clientSuite(name: string, connect: () => Client<typeof app>): vo
       expect(Date.now() - started).toBeLessThan(5_000)
     })
 
+    it("sends a router dependency's header, an input of the router's routes", async () => {
+      const client = connect()
+      const me = await client.get('/tenant/me', { headers: { 'x-tenant': 'acme' } })
+      expect(me).toMatchObject({ ok: true, status: 200, data: { tenant: 'acme' } })
+      const other = await client.get('/tenant/me', { headers: { 'x-tenant': 'globex' } })
+      expect(other).toMatchObject({ status: 403, error: { detail: 'Unknown tenant' } })
+      const missing = await client.get('/tenant/me', {} as { headers: { 'x-tenant': string } })
+      expect(missing.status).toBe(422)
+      if (missing.status === 422) expect(missing.error.detail[0]?.loc).toEqual(['header', 'x-tenant'])
+    })
+
     it('refuses a call without a required path parameter, naming it', async () => {
       await expect(connect().get('/api/items/:id', { params: {} as { id: number } })).rejects.toThrow(
         'The path parameter "id" of /api/items/:id is missing: pass it in params.',

@@ -14,7 +14,7 @@ import { Lifespan } from './lifespan.ts'
 import { consoleLogger, type Logger } from './logger.ts'
 import type { OpenAPIDocument } from './openapi/document.ts'
 import { DEFAULT_BODY_LIMIT } from './request/body.ts'
-import type { RouteTarget } from './route-map.ts'
+import type { DependencyList, RouteTarget } from './route-map.ts'
 import { type MountedRoute, Router } from './router.ts'
 import { webPart } from './web-loader.ts'
 import { within } from './within.ts'
@@ -23,8 +23,8 @@ import { WEB_SOCKETS, webSocketHost } from './ws/host.ts'
 export type { AppOptions, Logger }
 
 /** The type an app's route methods return: the app with the routes added (docs/client.md). */
-export interface AppTarget<S, E, P extends string> extends RouteTarget {
-  result: App<S, E, P, this['routes']>
+export interface AppTarget<S, E, P extends string, Deps = never> extends RouteTarget {
+  result: App<S, E, P, this['routes'], Deps>
 }
 
 /**
@@ -39,13 +39,13 @@ export interface AppTarget<S, E, P extends string> extends RouteTarget {
  * app.get('/burgers/:id', { params: { id: z.number().int() } }, ({ params }) => ({ id: params.id }))
  * export default app // workerd; Node and Bun: serve(app) from @tandem/node or @tandem/bun
  */
-export class App<State = unknown, Env = unknown, Prefix extends string = '', Routes = {}> extends Router<
-  State,
-  Env,
-  Prefix,
-  Routes,
-  AppTarget<State, Env, Prefix>
-> {
+export class App<
+  State = unknown,
+  Env = unknown,
+  Prefix extends string = '',
+  Routes = {},
+  Deps = never,
+> extends Router<State, Env, Prefix, Routes, Deps, AppTarget<State, Env, Prefix, Deps>> {
   readonly config: Readonly<AppOptions<State, Env, App<State, Env>>>
   readonly logger: Logger
   /**
@@ -65,7 +65,12 @@ export class App<State = unknown, Env = unknown, Prefix extends string = '', Rou
   #engine: Engine | undefined
   #document: OpenAPIDocument | undefined
 
-  constructor(options: AppOptions<State, Env, App<State, Env>> & { prefix?: Prefix } = {}) {
+  constructor(
+    options: AppOptions<State, Env, App<State, Env>> & {
+      prefix?: Prefix
+      dependencies?: DependencyList<Deps>
+    } = {},
+  ) {
     super(options)
     this.config = options
     this.logger = options.logger ?? consoleLogger

@@ -46,6 +46,7 @@ export type {
 export { type CookieOptions, ResponseState } from './response-state.ts'
 export type {
   Context,
+  DeclarationLike,
   DependencyContext,
   DependencyDeclaration,
   DepsValues,
@@ -53,28 +54,24 @@ export type {
   HandlerResult,
   HttpMethod,
   InferObject,
+  ObjectInputLike,
   OneBody,
   PathParams,
   RouteDeclaration,
+  RouteDeclarationLike,
   RouteInputs,
+  SchemaLike,
 } from './route.ts'
 export type {
-  DeclarationLike,
-  ObjectInputLike,
+  DependencyList,
   PrefixRoutes,
-  RouteDeclarationLike,
   RouteEntry,
   RouteMap,
+  RouteMethod,
   RouteTarget,
-  SchemaLike,
+  WithDependencies,
 } from './route-map.ts'
-export {
-  type MountedRoute,
-  type RouteMethod,
-  Router,
-  type RouterOptions,
-  type RouterTarget,
-} from './router.ts'
+export { type MountedRoute, Router, type RouterOptions, type RouterTarget } from './router.ts'
 export {
   apiKeyCookie,
   apiKeyHeader,

@@ -1,82 +1,5 @@
 import type { Dependency } from './di/dependency-class.ts'
-import type { HttpMethod } from './route.ts'
-
-/**
- * A Zod schema as the types of route methods and `depends()` accept it: anything with Zod's `_zod`
- * internals. Checking a declaration against `z.ZodType` makes TypeScript compare every method of
- * Zod's classes (seconds in a large app); this structural type is compared in a few steps and
- * accepts the same schemas.
- *
- * @example
- * const id: SchemaLike = z.number().int()
- */
-export interface SchemaLike {
-  _zod: { input: unknown; output: unknown }
-}
-
-/**
- * An object input as route methods accept it: a `z.object(...)` or a plain shape of schemas.
- *
- * @example
- * const query: ObjectInputLike = { q: z.string(), limit: z.number().default(10) }
- */
-export type ObjectInputLike = (SchemaLike & { shape: object }) | { [field: string]: SchemaLike }
-
-/**
- * What route methods and `depends()` accept as a declaration's inputs (`DependencyDeclaration` with
- * its schemas as `SchemaLike`, cheap to check).
- *
- * @example
- * const declaration = { query: { skip: z.number().default(0) } } satisfies DeclarationLike
- */
-export interface DeclarationLike {
-  /** Path parameters; strings from the URL are coerced by the schema's type. */
-  params?: ObjectInputLike
-  /** Query parameters; an array schema takes every occurrence of its key. */
-  query?: ObjectInputLike
-  /** Headers, named as on the wire in lower case (`'x-token'`); `x_token` reads `x-token` too. */
-  headers?: ObjectInputLike
-  /** Cookies. */
-  cookies?: ObjectInputLike
-  /** A JSON body (`application/json` or `application/*+json`), validated as sent. */
-  body?: SchemaLike
-  /** A urlencoded or multipart form; files are `File` values. */
-  form?: ObjectInputLike
-  /** Injected values: `{ name: dependency }`, resolved in declaration order, typed in `ctx.deps`. */
-  deps?: Record<string, Dependency<any, any>>
-  /** Dependencies run for their effects only, before `deps`. */
-  dependencies?: Dependency<any, any>[]
-}
-
-/**
- * What route methods accept as a route declaration (`RouteDeclaration`, its schemas as `SchemaLike`).
- *
- * @example
- * const route = { params: { id: z.number() }, response: Item, status: 200 } satisfies RouteDeclarationLike
- */
-export interface RouteDeclarationLike extends DeclarationLike {
-  /** The response model: output validated (a failure is a 500) and filtered to the schema. */
-  response?: SchemaLike
-  /** The success status (default 200). */
-  status?: number
-  tags?: string[]
-  summary?: string
-  description?: string
-  operationId?: string
-  deprecated?: boolean
-  /** Extra documented responses, by status. */
-  responses?: Record<
-    number | string,
-    {
-      description?: string
-      /** A Zod schema of the JSON body, if any. */
-      model?: SchemaLike
-      headers?: Record<string, { description?: string; schema?: SchemaLike }>
-    }
-  >
-  /** Leave the route out of the OpenAPI document (default true: included). */
-  includeInSchema?: boolean
-}
+import type { Context, HandlerResult, HttpMethod, OneBody, RouteDeclarationLike } from './route.ts'
 
 /**
  * The routes an app or router carries in its type, for typed clients (`@tandem/client`): by method,
@@ -87,11 +10,17 @@ export interface RouteDeclarationLike extends DeclarationLike {
  * const app = new App().get('/items/:id', { params: { id: z.number() } }, ({ params }) => params)
  * // typeof app: App<unknown, unknown, '', { GET: { '/items/:id': RouteEntry<{ params: ... }, { id: number }> } }>
  */
-export interface RouteEntry<D = unknown, R = unknown> {
+export interface RouteEntry<D = unknown, R = unknown, X = never> {
   /** The route's declaration, as written (its Zod schemas included). */
   declaration: D
   /** What the handler returns (used when the declaration has no `response` model). */
   result: R
+  /**
+   * The dependencies given to the routers, includes and app above the route (`dependencies` of
+   * `new Router()`, `include()` and `new App()`), as a union: they run before the route's own, so
+   * their inputs are the route's too.
+   */
+  dependencies: X
 }
 
 /** Routes by method, then path. */
@@ -102,14 +31,34 @@ export type AddRoute<Routes, M extends HttpMethod, P extends string, D, R> = Rou
   [m in M]: { [p in P]: RouteEntry<D, R> }
 }
 
-/** A router's routes as an including router serves them: every path behind `Prefix`. */
-export type PrefixRoutes<Routes, Prefix extends string> = '' extends Prefix
-  ? Routes
+/**
+ * A router's routes as an including router serves them: every path behind `Prefix`, and the
+ * dependencies `X` (the router's, the include's) added to every route.
+ */
+export type PrefixRoutes<Routes, Prefix extends string, X = never> = '' extends Prefix
+  ? [X] extends [never]
+    ? Routes
+    : { [M in keyof Routes]: { [P in keyof Routes[M]]: WithDependencies<Routes[M][P], X> } }
   : {
       [M in keyof Routes]: {
-        [P in keyof Routes[M] as P extends string ? `${Prefix}${P}` : never]: Routes[M][P]
+        [P in keyof Routes[M] as P extends string ? `${Prefix}${P}` : never]: WithDependencies<
+          Routes[M][P],
+          X
+        >
       }
     }
+
+/**
+ * A route entry with the dependencies `X` run before it (itself when there are none).
+ *
+ * @example
+ * type Guarded = WithDependencies<RouteEntry<{}, string>, typeof tenant> // RouteEntry<{}, string, typeof tenant>
+ */
+export type WithDependencies<E, X> = [X] extends [never]
+  ? E
+  : E extends RouteEntry<infer D, infer R, infer Y>
+    ? RouteEntry<D, R, X | Y>
+    : E
 
 /**
  * What a route method returns, as a type function (TypeScript has no higher-kinded types): a router
@@ -122,3 +71,30 @@ export interface RouteTarget {
 
 /** Applies a `RouteTarget` to routes. */
 export type Rebuild<T extends RouteTarget, Routes> = (T & { routes: Routes })['result']
+
+/**
+ * A route method (`get`, `post`...): `(path, route, handler)` or `(path, handler)`. It returns the
+ * router (or app) itself, typed with the route added (`Target` says which type), so a chain of route
+ * methods types every route for `@tandem/client`.
+ */
+export interface RouteMethod<State, Env, M extends HttpMethod, Target extends RouteTarget, Routes> {
+  <const P extends string, const D extends RouteDeclarationLike, R extends HandlerResult<D>>(
+    path: P,
+    route: D & OneBody<D>,
+    handler: (ctx: Context<P, D, State, Env>) => R,
+  ): Rebuild<Target, AddRoute<Routes, M, P, D, R>>
+  <const P extends string, R>(
+    path: P,
+    handler: (ctx: Context<P, {}, State, Env>) => R,
+  ): Rebuild<Target, AddRoute<Routes, M, P, {}, R>>
+}
+
+/**
+ * The type of the `dependencies` option of `new Router()`, `new App()` and `include()`: the
+ * dependencies' own types when inferred (a typed client sends their inputs), any dependencies when
+ * the type arguments are given explicitly.
+ *
+ * @example
+ * new Router({ dependencies: [tenant] }) // Router<unknown, unknown, '', {}, typeof tenant>
+ */
+export type DependencyList<Deps> = [Deps] extends [never] ? Dependency<any, any>[] : Deps[]

@@ -3,12 +3,88 @@ import type { BackgroundTasks } from './background.ts'
 import type { Dependency, DependencyDeclaration } from './di/dependency-class.ts'
 import type { ResponseSpec } from './openapi/types.ts'
 import type { ResponseState } from './response-state.ts'
-import type { ObjectInputLike, SchemaLike } from './route-map.ts'
 
 export type { DependencyDeclaration } from './di/dependency-class.ts'
 
 /** The HTTP methods a route can be declared for. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS'
+
+/**
+ * A Zod schema as the types of route methods and `depends()` accept it: anything with Zod's `_zod`
+ * internals. Checking a declaration against `z.ZodType` makes TypeScript compare every method of
+ * Zod's classes (seconds in a large app); this structural type is compared in a few steps and
+ * accepts the same schemas.
+ *
+ * @example
+ * const id: SchemaLike = z.number().int()
+ */
+export interface SchemaLike {
+  _zod: { input: unknown; output: unknown }
+}
+
+/**
+ * An object input as route methods accept it: a `z.object(...)` or a plain shape of schemas.
+ *
+ * @example
+ * const query: ObjectInputLike = { q: z.string(), limit: z.number().default(10) }
+ */
+export type ObjectInputLike = (SchemaLike & { shape: object }) | { [field: string]: SchemaLike }
+
+/**
+ * What route methods and `depends()` accept as a declaration's inputs (`DependencyDeclaration` with
+ * its schemas as `SchemaLike`, cheap to check).
+ *
+ * @example
+ * const declaration = { query: { skip: z.number().default(0) } } satisfies DeclarationLike
+ */
+export interface DeclarationLike {
+  /** Path parameters; strings from the URL are coerced by the schema's type. */
+  params?: ObjectInputLike
+  /** Query parameters; an array schema takes every occurrence of its key. */
+  query?: ObjectInputLike
+  /** Headers, named as on the wire in lower case (`'x-token'`); `x_token` reads `x-token` too. */
+  headers?: ObjectInputLike
+  /** Cookies. */
+  cookies?: ObjectInputLike
+  /** A JSON body (`application/json` or `application/*+json`), validated as sent. */
+  body?: SchemaLike
+  /** A urlencoded or multipart form; files are `File` values. */
+  form?: ObjectInputLike
+  /** Injected values: `{ name: dependency }`, resolved in declaration order, typed in `ctx.deps`. */
+  deps?: Record<string, Dependency<any, any>>
+  /** Dependencies run for their effects only, before `deps`. */
+  dependencies?: Dependency<any, any>[]
+}
+
+/**
+ * What route methods accept as a route declaration (`RouteDeclaration`, its schemas as `SchemaLike`).
+ *
+ * @example
+ * const route = { params: { id: z.number() }, response: Item, status: 200 } satisfies RouteDeclarationLike
+ */
+export interface RouteDeclarationLike extends DeclarationLike {
+  /** The response model: output validated (a failure is a 500) and filtered to the schema. */
+  response?: SchemaLike
+  /** The success status (default 200). */
+  status?: number
+  tags?: string[]
+  summary?: string
+  description?: string
+  operationId?: string
+  deprecated?: boolean
+  /** Extra documented responses, by status. */
+  responses?: Record<
+    number | string,
+    {
+      description?: string
+      /** A Zod schema of the JSON body, if any. */
+      model?: SchemaLike
+      headers?: Record<string, { description?: string; schema?: SchemaLike }>
+    }
+  >
+  /** Leave the route out of the OpenAPI document (default true: included). */
+  includeInSchema?: boolean
+}
 
 /**
  * A route declaration (the second argument of `app.get(path, route, handler)`): its inputs,

@@ -1,8 +1,22 @@
 import { checkDeclaration, type Dependency } from './di/dependency.ts'
 import { Endpoint } from './endpoint.ts'
 import { TandemConfigError } from './errors.ts'
-import type { Context, HandlerResult, HttpMethod, OneBody, RouteDeclaration } from './route.ts'
-import type { AddRoute, PrefixRoutes, Rebuild, RouteDeclarationLike, RouteTarget } from './route-map.ts'
+import type {
+  Context,
+  HandlerResult,
+  HttpMethod,
+  OneBody,
+  RouteDeclaration,
+  RouteDeclarationLike,
+} from './route.ts'
+import type {
+  AddRoute,
+  DependencyList,
+  PrefixRoutes,
+  Rebuild,
+  RouteMethod,
+  RouteTarget,
+} from './route-map.ts'
 import { type MountedWebSocket, WebSocketRoute } from './ws/route.ts'
 import type { WebSocketMethod } from './ws/types.ts'
 
@@ -50,34 +64,22 @@ function mergeTags(...lists: (string[] | undefined)[]): string[] {
   return [...new Set(lists.flatMap((list) => list ?? []))]
 }
 
-/**
- * A route method (`get`, `post`...): `(path, route, handler)` or `(path, handler)`. It returns the
- * router (or app) itself, typed with the route added (`Target` says which type), so a chain of route
- * methods types every route for `@tandem/client`.
- */
-export interface RouteMethod<State, Env, M extends HttpMethod, Target extends RouteTarget, Routes> {
-  <const P extends string, const D extends RouteDeclarationLike, R extends HandlerResult<D>>(
-    path: P,
-    route: D & OneBody<D>,
-    handler: (ctx: Context<P, D, State, Env>) => R,
-  ): Rebuild<Target, AddRoute<Routes, M, P, D, R>>
-  <const P extends string, R>(
-    path: P,
-    handler: (ctx: Context<P, {}, State, Env>) => R,
-  ): Rebuild<Target, AddRoute<Routes, M, P, {}, R>>
-}
-
 /** The type a router's route methods return: the router with the routes added. */
-export interface RouterTarget<State, Env, Prefix extends string> extends RouteTarget {
-  result: Router<State, Env, Prefix, this['routes']>
+export interface RouterTarget<State, Env, Prefix extends string, Deps = never> extends RouteTarget {
+  result: Router<State, Env, Prefix, this['routes'], Deps>
 }
 
 /** Any router or app, whatever its routes. */
-export type AnyRouter = Router<any, any, any, any, any>
+export type AnyRouter = Router<any, any, any, any, any, any>
 
-/** The routes a router adds to the one including it, under both prefixes. */
-export type IncludedRoutes<R, Prefix extends string> =
-  R extends Router<any, any, infer P, infer Routes, any> ? PrefixRoutes<Routes, `${Prefix}${P}`> : never
+/**
+ * The routes a router adds to the one including it, under both prefixes, with the router's
+ * dependencies and the include's (`X`) run before each.
+ */
+export type IncludedRoutes<R, Prefix extends string, X = never> =
+  R extends Router<any, any, infer P, infer Routes, infer Deps, any>
+    ? PrefixRoutes<Routes, `${Prefix}${P}`, X | Deps>
+    : never
 
 /**
  * A group of routes with a shared prefix and tags, included into an `App` (or another router)
@@ -93,7 +95,8 @@ export class Router<
   Env = unknown,
   Prefix extends string = '',
   Routes = {},
-  Target extends RouteTarget = RouterTarget<State, Env, Prefix>,
+  Deps = never,
+  Target extends RouteTarget = RouterTarget<State, Env, Prefix, Deps>,
 > {
   readonly prefix: string
   readonly tags: string[]
@@ -103,7 +106,7 @@ export class Router<
   readonly #listeners = new Set<() => void>()
   #webSockets: MountedWebSocket[] | undefined
 
-  constructor(options: RouterOptions & { prefix?: Prefix } = {}) {
+  constructor(options: RouterOptions & { prefix?: Prefix; dependencies?: DependencyList<Deps> } = {}) {
     this.prefix = normalizePrefix(options.prefix, 'new Router()')
     this.tags = options.tags ?? []
     this.dependencies = (options.dependencies ?? []) as Dependency<unknown>[]
@@ -169,10 +172,10 @@ export class Router<
    * Serves another router's routes under this one, with an extra prefix and tags. Prefixes compose
    * outside in: `app.include(router, { prefix: '/inc' })` of a router with prefix `/r` serves `/inc/r/...`.
    */
-  include<R extends AnyRouter, const P extends string = ''>(
+  include<R extends AnyRouter, const P extends string = '', X = never>(
     router: R,
-    options: RouterOptions & { prefix?: P } = {},
-  ): Rebuild<Target, Routes & IncludedRoutes<R, P>> {
+    options: RouterOptions & { prefix?: P; dependencies?: DependencyList<X> } = {},
+  ): Rebuild<Target, Routes & IncludedRoutes<R, P, X>> {
     if ((router as AnyRouter) === this) throw new TandemConfigError('A router cannot include itself.')
     const inclusion: Inclusion = {
       router,

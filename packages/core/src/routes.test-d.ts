@@ -79,6 +79,25 @@ describe('routes in the type of an app or router (for @tandem/client)', () => {
     new Router<{ db: string }>({ prefix: '/r' })
   })
 
+  it("records the dependencies of routers, includes and the app above each route (their inputs are the route's)", () => {
+    const tenant = depends({ headers: { 'x-tenant': z.string() } }, () => 't')
+    const page = depends({ query: { page: z.number().default(1) } }, ({ query }) => query.page)
+    const audit = depends(() => {})
+    const inner = new Router({ prefix: '/inner', dependencies: [tenant] }).get('/a', () => 1)
+    const app = new App({ dependencies: [audit] })
+      .get('/own', () => 1)
+      .include(inner, { prefix: '/api', dependencies: [page] })
+      .include(new Router().get('/free', () => 2))
+    type R = RoutesOf<typeof app>['routes']
+    expectTypeOf<R['GET']['/api/inner/a']['dependencies']>().toEqualTypeOf<typeof page | typeof tenant>()
+    expectTypeOf<R['GET']['/free']['dependencies']>().toEqualTypeOf<never>()
+    expectTypeOf<R['GET']['/own']>().toEqualTypeOf<RouteEntry<{}, number>>()
+    expectTypeOf(app).toEqualTypeOf<App<unknown, unknown, '', R, typeof audit>>()
+    // Given type arguments explicitly, a router takes any dependencies (and records none).
+    const typed = new Router<{ db: string }, unknown, '/r'>({ prefix: '/r', dependencies: [tenant] })
+    expectTypeOf(typed).toEqualTypeOf<Router<{ db: string }, unknown, '/r'>>()
+  })
+
   it('types app.route() like the method of the same name', () => {
     const app = new App().route('patch', '/items/:id', { params: { id: z.number() } }, () => 1)
     expectTypeOf<keyof RoutesOf<typeof app>['routes']['PATCH']>().toEqualTypeOf<'/items/:id'>()

@@ -1,6 +1,5 @@
 import { TandemConfigError } from '../errors.ts'
-import type { DependencyContext, OneBody } from '../route.ts'
-import type { DeclarationLike } from '../route-map.ts'
+import type { DeclarationLike, DependencyContext, OneBody } from '../route.ts'
 import {
   checkDeclaration,
   checkScopes,
