@@ -1,7 +1,8 @@
 import type { App, HttpMethod, PrefixRoutes } from '@tandem/core'
-import type { CallArgs } from './input.ts'
+import type { CallArgs, SocketArgs } from './input.ts'
 import { buildRequest, callUrl, type RawInput } from './request.ts'
-import type { CallResult } from './result.ts'
+import type { CallResult, SocketOf } from './result.ts'
+import { openSocket } from './socket.ts'
 import { jsonLines, serverSentEvents } from './streams.ts'
 
 /** The routes of an app's type by method, then full path (its prefix applied). */
@@ -30,6 +31,20 @@ export type MethodCall<Routes, Paths extends keyof Routes = keyof Routes & strin
 ) => Promise<P extends Paths ? CallResult<Routes[P]> : never>
 
 /**
+ * The client's `ws()`: a WebSocket route's path as declared, then its handshake inputs; it resolves
+ * to the open socket, typed by the route's `receive` and `send` schemas.
+ *
+ * @example
+ * const open: SocketCall<RoutesOf<typeof app>['WS']> = createClient<typeof app>(url).ws
+ */
+export type SocketCall<Routes, Paths extends keyof Routes = keyof Routes & string> = <
+  P extends [Paths] extends [never] ? NoRoutes : Paths,
+>(
+  path: P,
+  ...input: P extends Paths ? SocketArgs<Routes[P], P & string> : [input?: never]
+) => Promise<P extends Paths ? SocketOf<Routes[P]> : never>
+
+/**
  * A typed client of an app: one method per HTTP method, called with a route's path as declared
  * (`'/orders/:id'`) and its inputs; it resolves to `{ ok, status, data, error, response }`.
  *
@@ -48,6 +63,11 @@ export interface Client<A> {
   /** `HEAD`: every `GET` route answers it too (without a body: `data` is `null`). */
   head: MethodCall<MethodRoutes<A, 'HEAD'> & MethodRoutes<A, 'GET'>>
   options: MethodCall<MethodRoutes<A, 'OPTIONS'>>
+  /**
+   * Opens a WebSocket route (`app.ws()`): resolves once the socket is open. Headers and cookies are
+   * sent where the runtime's `WebSocket` takes them (Node, Bun; not browsers).
+   */
+  ws: SocketCall<MethodRoutes<A, 'WS'>>
 }
 
 /** What sends a request: the global `fetch`, `app.fetch`, or any function of a `Request`. */
@@ -59,6 +79,8 @@ export interface ClientOptions {
   fetch?: Fetch
   /** Headers sent with every call (credentials...), or a function giving them per call. */
   headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>)
+  /** Opens sockets for `ws()` (default: the global `WebSocket`). */
+  WebSocket?: typeof WebSocket
 }
 
 const NO_BODY = new Set([204, 205, 304])
@@ -131,6 +153,17 @@ export function createClient<A>(baseUrl: string | URL, options: ClientOptions = 
     delete: call('DELETE'),
     head: call('HEAD'),
     options: call('OPTIONS'),
+    ws: async (path: string, input: RawInput & { protocols?: string | string[] } = {}) => {
+      const request = await prepare('GET', path, input)
+      const url = request.url.replace(/^http/, 'ws')
+      const Socket = options.WebSocket ?? WebSocket
+      const sent = [...request.headers]
+      // A second argument with headers is Node's and Bun's extension; browsers take protocols only.
+      const raw = sent.length
+        ? new Socket(url, { headers: Object.fromEntries(sent), protocols: input.protocols } as never)
+        : new Socket(url, input.protocols)
+      return openSocket(raw, url)
+    },
   } as unknown as Client<A>
 }
 
@@ -157,5 +190,11 @@ export function testClient<A extends RequestHandler>(
     ...options,
     fetch: (request) => app.request(request),
   })
+  client.ws = () =>
+    Promise.reject(
+      new TypeError(
+        'testClient() calls the app in-process, without WebSockets: open sockets with createClient() on a served app (serve(app) from @tandem/node).',
+      ),
+    )
   return client
 }

@@ -12,6 +12,7 @@ export {
   type NoRoutes,
   type RequestHandler,
   type RoutesOf,
+  type SocketCall,
   testClient,
 } from './client.ts'
 export type {
@@ -21,6 +22,7 @@ export type {
   Declarations,
   HeaderBag,
   Scalar,
+  SocketArgs,
 } from './input.ts'
 export type {
   CallResult,
@@ -29,7 +31,9 @@ export type {
   HTTPError,
   HTTPValidationError,
   Json,
+  SocketOf,
   SSEMessage,
   Success,
   SuccessData,
 } from './result.ts'
+export type { ClientSocket, SocketClose } from './socket.ts'

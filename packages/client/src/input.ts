@@ -123,3 +123,18 @@ export type Validates<D, X = never> = [
 ] extends [never]
   ? false
   : true
+
+/**
+ * The arguments after a WebSocket route's path: its handshake inputs (`params`, `query`, `headers`,
+ * `cookies`, typed as a call's) and the subprotocols to offer.
+ */
+export type SocketArgs<E, P extends string> =
+  E extends RouteEntry<infer D, any, infer X>
+    ? SocketInput<CallInput<D, P, X>> extends infer I
+      ? {} extends I
+        ? [input?: I]
+        : [input: I]
+      : never
+    : never
+
+type SocketInput<I> = Prettify<Omit<I, 'signal' | 'init'> & { protocols?: string | string[] }>

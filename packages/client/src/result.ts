@@ -1,6 +1,7 @@
 import type { EventStream, RouteEntry, SchemaLike, ValidationIssue } from '@tandem/core'
 import type { z } from 'zod'
 import type { Validates } from './input.ts'
+import type { ClientSocket } from './socket.ts'
 
 /**
  * What a call resolves to: a union of one member per status the route declares, so a caller narrows
@@ -130,3 +131,15 @@ type Outcome<D, R, X> =
       >,
       unknown
     >
+
+/**
+ * The socket of the WebSocket route `E`: it sends what the route's `receive` schema accepts and reads
+ * what its `send` schema gives, as JSON (`unknown` where the route declares no schema).
+ */
+export type SocketOf<E> =
+  E extends RouteEntry<infer D, any, any>
+    ? ClientSocket<
+        D extends { receive: infer S extends SchemaLike } ? z.input<S> : unknown,
+        D extends { send: infer S extends SchemaLike } ? Json<z.output<S>> : unknown
+      >
+    : never

@@ -2,7 +2,7 @@ import type { ValidationIssue } from '@tandem/core'
 import { App, depends, Router } from '@tandem/core'
 import { describe, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
-import { type Client, createClient, type SSEMessage, testClient } from '../src/index.ts'
+import { type Client, type ClientSocket, createClient, type SSEMessage, testClient } from '../src/index.ts'
 import { app } from './shop.ts'
 
 const client = createClient<typeof app>('http://localhost:8000')
@@ -251,3 +251,42 @@ describe('dependencies of routers, includes and the app', () => {
     createClient<typeof withState>('http://x').get('/r/x')
   })
 })
+
+describe('WebSocket routes', () => {
+  it('offers the declared WebSocket paths, and types the handshake inputs', async () => {
+    expectTypeOf<Parameters<typeof client.ws>[0]>().toEqualTypeOf<'/rooms/:room'>()
+    await client.ws('/rooms/:room', { params: { room: 'lobby' }, query: { shout: true }, protocols: ['v1'] })
+    await client.ws('/rooms/:room', { params: { room: 'lobby' }, headers: { 'x-user': 'ann' } })
+    // @ts-expect-error the room is required
+    await client.ws('/rooms/:room')
+    // @ts-expect-error shout is a boolean
+    await client.ws('/rooms/:room', { params: { room: 'x' }, query: { shout: 'yes' } })
+    // @ts-expect-error an HTTP path is not a WebSocket route
+    await client.ws('/search', { query: { q: 'x' } })
+    // @ts-expect-error no fetch options on a socket
+    await client.ws('/rooms/:room', { params: { room: 'x' }, init: {} })
+  })
+
+  it("types what the socket sends by the route's receive schema, and what it reads by its send schema, as JSON", async () => {
+    const socket = await client.ws('/rooms/:room', { params: { room: 'lobby' } })
+    expectTypeOf(socket).toEqualTypeOf<
+      ClientSocket<{ text: string }, { text: string; room: string; at: string }>
+    >()
+    socket.send({ text: 'hi' })
+    // @ts-expect-error text is a string
+    socket.send({ text: 1 })
+    expectTypeOf(await socket.receive()).toEqualTypeOf<{ text: string; room: string; at: string }>()
+    for await (const message of socket) expectTypeOf(message.at).toEqualTypeOf<string>()
+  })
+
+  it('types a route without message schemas as unknown, and an app without sockets says so', async () => {
+    const echo = new App().ws('/echo', async () => {})
+    const socket = await createClient<typeof echo>('http://x').ws('/echo')
+    expectTypeOf(socket).toEqualTypeOf<ClientSocket<unknown, unknown>>()
+    const none = createClient<typeof small>('http://x')
+    // @ts-expect-error the path parameter is a message: no WebSocket routes in the chain
+    await none.ws('/x')
+  })
+})
+
+const small = new App().get('/x', () => 1)

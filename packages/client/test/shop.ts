@@ -41,6 +41,9 @@ export const tenantRouter = new Router({ prefix: '/tenant', dependencies: [tenan
   tenant: 'acme',
 }))
 
+const Say = z.object({ text: z.string().min(1) })
+const Said = z.object({ text: z.string(), room: z.string(), at: z.date() })
+
 /** Items: a router with a prefix, included under another. */
 export const itemsRouter = new Router({ prefix: '/items', tags: ['items'] })
   .get('/', { deps: { page: pagination }, response: z.array(Item) }, ({ deps }) =>
@@ -140,3 +143,20 @@ export const app = new App({ title: 'Client test shop' })
   .get('/nothing', () => {})
   .include(itemsRouter, { prefix: '/api' })
   .include(tenantRouter)
+  .ws(
+    '/rooms/:room',
+    {
+      params: { room: z.string() },
+      query: { shout: z.boolean().default(false) },
+      headers: { 'x-user': z.string().optional() },
+      receive: Say,
+      send: Said,
+    },
+    async ({ socket, params, query, headers }) => {
+      const at = new Date('2026-01-02T03:04:05Z')
+      socket.send({ text: `welcome ${headers['x-user'] ?? 'anonymous'}`, room: params.room, at })
+      for await (const message of socket) {
+        socket.send({ text: query.shout ? message.text.toUpperCase() : message.text, room: params.room, at })
+      }
+    },
+  )

@@ -8,7 +8,9 @@ it('@tandem/client (dist/index.js, minified, without @tandem/core and zod) stays
     name: '@tandem/client',
     entry: join(import.meta.dirname, '..', 'dist', 'index.js'),
     external: ['@tandem/core', '@tandem/core/*', 'zod'],
-    budget: 2.5 * 1024, // 1.9 KB in December 2026
+    // 1.9 KB in December 2026; 2.5 KB with ws() (the typed socket over WebSocket: a message queue,
+    // JSON both ways, the async iterator), so 3 KB leaves room for the next small feature.
+    budget: 3 * 1024,
   })
   console.log(size.line)
   expect(size.problem).toBeUndefined()

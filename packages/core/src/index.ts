@@ -61,6 +61,7 @@ export type {
   RouteDeclarationLike,
   RouteInputs,
   SchemaLike,
+  WebSocketDeclarationLike,
 } from './route.ts'
 export type {
   DependencyList,
@@ -69,6 +70,7 @@ export type {
   RouteMap,
   RouteMethod,
   RouteTarget,
+  WebSocketRouteMethod,
   WithDependencies,
 } from './route-map.ts'
 export { type MountedRoute, Router, type RouterOptions, type RouterTarget } from './router.ts'

@@ -1,5 +1,13 @@
 import type { Dependency } from './di/dependency-class.ts'
-import type { Context, HandlerResult, HttpMethod, OneBody, RouteDeclarationLike } from './route.ts'
+import type {
+  Context,
+  HandlerResult,
+  HttpMethod,
+  OneBody,
+  RouteDeclarationLike,
+  WebSocketDeclarationLike,
+} from './route.ts'
+import type { WebSocketHandler } from './ws/types.ts'
 
 /**
  * The routes an app or router carries in its type, for typed clients (`@tandem/client`): by method,
@@ -23,11 +31,11 @@ export interface RouteEntry<D = unknown, R = unknown, X = never> {
   dependencies: X
 }
 
-/** Routes by method, then path. */
-export type RouteMap = { [M in HttpMethod]?: Record<string, RouteEntry> }
+/** Routes by method, then path; WebSocket routes under `WS`. */
+export type RouteMap = { [M in HttpMethod | 'WS']?: Record<string, RouteEntry> }
 
 /** `Routes` with one more route (an intersection: each route is added once, never recomputed). */
-export type AddRoute<Routes, M extends HttpMethod, P extends string, D, R> = Routes & {
+export type AddRoute<Routes, M extends HttpMethod | 'WS', P extends string, D, R> = Routes & {
   [m in M]: { [p in P]: RouteEntry<D, R> }
 }
 
@@ -87,6 +95,26 @@ export interface RouteMethod<State, Env, M extends HttpMethod, Target extends Ro
     path: P,
     handler: (ctx: Context<P, {}, State, Env>) => R,
   ): Rebuild<Target, AddRoute<Routes, M, P, {}, R>>
+}
+
+/**
+ * `ws()`: `(path, declaration, handler)` or `(path, handler)`. It returns the router (or app) typed
+ * with the WebSocket route added under `WS`, so a chain types it for `@tandem/client`'s `ws()`.
+ *
+ * @example
+ * const app = new App().ws('/echo', { receive: z.object({ text: z.string() }) }, async ({ socket }) => {})
+ * // typeof app carries { WS: { '/echo': RouteEntry<{ receive: ... }, void> } }
+ */
+export interface WebSocketRouteMethod<State, Env, Target extends RouteTarget, Routes> {
+  <const P extends string, const D extends WebSocketDeclarationLike>(
+    path: P,
+    declaration: D,
+    handler: WebSocketHandler<P, D, State, Env>,
+  ): Rebuild<Target, AddRoute<Routes, 'WS', P, D, void>>
+  <const P extends string>(
+    path: P,
+    handler: WebSocketHandler<P, {}, State, Env>,
+  ): Rebuild<Target, AddRoute<Routes, 'WS', P, {}, void>>
 }
 
 /**

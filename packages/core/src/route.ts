@@ -57,6 +57,20 @@ export interface DeclarationLike {
 }
 
 /**
+ * What `ws()` accepts as a WebSocket route's declaration (`WebSocketDeclaration`, its schemas as
+ * `SchemaLike`).
+ *
+ * @example
+ * const route = { query: { room: z.string() }, receive: Message, send: Event } satisfies WebSocketDeclarationLike
+ */
+export interface WebSocketDeclarationLike extends Omit<DeclarationLike, 'body' | 'form'> {
+  /** Incoming messages: each is JSON validated by this schema. */
+  receive?: SchemaLike
+  /** Outgoing messages: `send(value)` validates by this schema. */
+  send?: SchemaLike
+}
+
+/**
  * What route methods accept as a route declaration (`RouteDeclaration`, its schemas as `SchemaLike`).
  *
  * @example

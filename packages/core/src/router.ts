@@ -16,9 +16,9 @@ import type {
   Rebuild,
   RouteMethod,
   RouteTarget,
+  WebSocketRouteMethod,
 } from './route-map.ts'
 import { type MountedWebSocket, WebSocketRoute } from './ws/route.ts'
-import type { WebSocketMethod } from './ws/types.ts'
 
 /** Options of `new Router()` and of `include()`. */
 export interface RouterOptions {
@@ -144,13 +144,13 @@ export class Router<
    *   for await (const message of socket) socket.send({ echo: message.text })
    * })
    */
-  readonly ws: WebSocketMethod<State, Env, this> = (path: string, ...args: unknown[]) => {
+  readonly ws: WebSocketRouteMethod<State, Env, Target, Routes> = (path: string, ...args: unknown[]) => {
     const [declaration, handler] = args.length === 1 ? [{}, args[0]] : args
     const route = new WebSocketRoute(path, declaration as WebSocketRoute['declaration'], handler)
     if (this.isRoot) route.mount(joinPath(this.prefix, path), this.dependencies)
     this.#entries.push(route)
     this.#changed()
-    return this
+    return this as never
   }
 
   /** Declares a route for any method: `app.route('GET', '/items', {}, handler)`. */

@@ -36,7 +36,7 @@ describe('routes in the type of an app or router (for @tandem/client)', () => {
     const same = app.get('/x', () => 1)
     expectTypeOf(same).toExtend<App>()
     expectTypeOf<RoutesOf<typeof app>['routes']>().toEqualTypeOf<{}>()
-    // use(), exceptionHandler() and ws() return `this`: the routes so far stay in the type.
+    // use() and exceptionHandler() return `this`, ws() adds its route: the routes so far stay in the type.
     const chained = new App()
       .get('/a', () => 1)
       .use(async (_c, next) => next())
@@ -45,6 +45,32 @@ describe('routes in the type of an app or router (for @tandem/client)', () => {
       .delete('/b', () => null)
     expectTypeOf<keyof RoutesOf<typeof chained>['routes']['GET']>().toEqualTypeOf<'/a'>()
     expectTypeOf<keyof RoutesOf<typeof chained>['routes']['DELETE']>().toEqualTypeOf<'/b'>()
+    expectTypeOf<RoutesOf<typeof chained>['routes']['WS']>().toEqualTypeOf<{
+      '/socket': RouteEntry<{}, void>
+    }>()
+  })
+
+  it('records WebSocket routes under WS with their declarations, and still types their handlers', () => {
+    const Message = z.object({ text: z.string() })
+    const app = new App()
+      .ws(
+        '/chat/:room',
+        { params: { room: z.string() }, receive: Message, send: Message },
+        async ({ socket, params }) => {
+          expectTypeOf(params.room).toEqualTypeOf<string>()
+          for await (const message of socket) socket.send({ text: message.text })
+        },
+      )
+      .include(new Router({ prefix: '/r' }).ws('/feed', async () => {}))
+    type R = RoutesOf<typeof app>['routes']
+    expectTypeOf<keyof R['WS']>().toEqualTypeOf<'/chat/:room' | '/r/feed'>()
+    expectTypeOf<R['WS']['/chat/:room']['declaration']['receive']>().toEqualTypeOf<typeof Message>()
+    new App().ws(
+      '/bad',
+      // @ts-expect-error a message schema must be a schema
+      { receive: { text: 'x' } },
+      async () => {},
+    )
   })
 
   it("types included routers under the include's prefix and their own, and nested routers", () => {
