@@ -244,6 +244,26 @@ describe('NATS faults across processes', () => {
     expect(frozen.output()).not.toContain('went silent')
   })
 
+  test('a call sent to a worker as it froze fails once it is lost, and never starts there after SIGCONT', async () => {
+    const subject = newSubject()
+    const frozen = startWorker(entry, server.url, subject, 1)
+    const s = await scheduler(subject)
+    await s.waitForWorkers(1, STARTUP)
+    frozen.signal('SIGSTOP')
+    // Its thread is free, as far as the scheduler knows: the call is sent and waits in its socket.
+    const counter = probe.cells(1)
+    const sentAt = Date.now()
+    const error = await caught(run(s, f.count, [counter]))
+    measured['a call sent to a frozen worker fails'] = `${Date.now() - sentAt} ms`
+    expect(error).toBeInstanceOf(WorkerCrashedError)
+    frozen.signal('SIGCONT')
+    await until('the frozen worker back', () => listed(s, frozen.pid))
+    // It read the call and, right behind it, the scheduler's abort: the call never started. A call
+    // sent after them runs there (its messages are read in order).
+    expect(await run(s, x.pid, [])).toBe(frozen.pid)
+    expect(loadCell(counter, 0)).toBe(0)
+  })
+
   test('nats-server killed and restarted: queued calls wait and run after the reconnect, a running call never runs twice', async () => {
     const own = await startNatsServer()
     const subject = newSubject()

@@ -54,8 +54,9 @@ export function onHeartbeat(state: SchedulerState, msg: Msg): void {
 }
 
 /**
- * A worker is gone: the calls it had fail (they may have run: never run twice), and the requests
- * whose values it kept are lost (their later steps fail at once).
+ * A worker is gone: the calls it had fail (they may have run: never run twice; those it had not
+ * started are aborted there, should it come back), and the requests whose values it kept are lost
+ * (their later steps fail at once).
  */
 export function lose(state: SchedulerState, worker: Worker, reason: string): void {
   if (state.workers.get(worker.id) !== worker) return
@@ -74,6 +75,11 @@ export function lose(state: SchedulerState, worker: Worker, reason: string): voi
     )
   }
   for (const call of calls) {
+    // Sent to it and not answered: if the worker was only frozen or cut off, it may come back and
+    // read the call then; told to abort it too, it does not start it (a call that started runs on).
+    if (call.worker === worker && call.kind !== 'ping') {
+      state.publishTo(worker.id, { t: 'abort', s: state.id, id: call.id })
+    }
     state.settle(call)
     if (call.kind === 'ping') continue
     state.fail(

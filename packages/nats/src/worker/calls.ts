@@ -17,6 +17,8 @@ export class Calls {
   readonly running = new Map<string, Running>()
   /** Answers the threads published themselves, once the event loop has seen their calls settle. */
   settledDelivered = 0
+  /** Calls taken and not handed to the pool yet (each has its thread). */
+  starting = 0
 
   constructor(nc: NatsConnection, logger: NatsLogger) {
     this.#nc = nc
@@ -73,12 +75,13 @@ export class Calls {
     const runKey = `${s}:${callId}`
     const controller = new AbortController()
     this.running.set(runKey, { controller })
-    let result: Promise<unknown>
-    try {
-      result = call(controller.signal)
-    } catch (error) {
-      result = Promise.reject(error)
-    }
+    // Handed to the pool once the messages read with it are handled: an abort right behind it (a
+    // worker back from a freeze reads the call and the scheduler's abort together) stops it first.
+    this.starting++
+    const result = Promise.resolve().then(() => {
+      this.starting--
+      return call(controller.signal)
+    })
     result.then(
       (value) => {
         this.running.delete(runKey)

@@ -65,6 +65,7 @@ export class Load {
   free(): boolean {
     const stats = this.#pool.stats()
     const inTransit = Atomics.load(this.#shared, 0) - this.#calls.settledDelivered
-    return !this.draining && stats.busy - inTransit + stats.queued + this.#kept.holding < this.#me.capacity
+    const taken = stats.busy - inTransit + stats.queued + this.#calls.starting + this.#kept.holding
+    return !this.draining && taken < this.#me.capacity
   }
 }
