@@ -1,14 +1,15 @@
 // Loaded in each pool thread of a NATS worker (a `PortFilter` module, see `runPoolWorker`): the
 // thread publishes a call's result straight to the scheduler's reply subject on a NATS connection
 // of its own, and posts its event loop a `replied` answer without the value. The answer no longer
-// hops through the worker's event loop (a wake-up, a clone, an encode there): about half of what a
-// call over NATS cost beyond raw request/reply. Errors, results too big for NATS and results the
+// hops through the worker's event loop (a wake-up, a clone, an encode there; apps/bench's
+// nats-dispatch results say what that saved). Errors, results too big for NATS and results the
 // codec refuses go the usual way, through the event loop, which words their errors.
 
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { FromWorker, PortFilter, ToWorker } from '@tandem/core/pool'
 import { connectNats, type NatsConnectionOptions, onStatus } from './connection.ts'
 import { type FromWorker as Answer, encode } from './wire.ts'
+import { WorkerCells } from './worker/cells.ts'
 
 /** What a NATS worker gives its pool threads' filter. */
 export interface ThreadFilterOptions {
@@ -16,11 +17,7 @@ export interface ThreadFilterOptions {
   connection: NatsConnectionOptions
   /** The connection's name, as nats-server lists it. */
   name: string
-  /**
-   * `[0]`: answers delivered from the threads, counted before each is published (the worker's free
-   * threads); `[1]`: the worker's connection changes (disconnects and reconnects, counted by its
-   * event loop); `[2]`: 1 while the worker's connection is up.
-   */
+  /** The memory shared with the worker's event loop (`WorkerCells`). */
   shared: SharedArrayBuffer
 }
 
@@ -59,14 +56,14 @@ export async function portFilter(options: ThreadFilterOptions): Promise<PortFilt
   // event loop answers. A thread busy with a call does not see its socket close; the worker's event
   // loop does and counts its connection's changes. After a change the thread answers the usual way
   // until its own connection has answered a ping (a round trip to nats-server) sent after it.
-  const shared = new Int32Array(options.shared)
+  const cells = new WorkerCells(options.shared)
   let connected = true
-  let proven = Atomics.load(shared, 1)
+  let proven = cells.changes()
   let proving = false
   const prove = (): void => {
     if (proving) return
     proving = true
-    const changes = Atomics.load(shared, 1)
+    const changes = cells.changes()
     let timer: ReturnType<typeof setTimeout> | undefined
     const gaveUp = new Promise<void>((_resolve, reject) => {
       timer = setTimeout(() => reject(new Error('no pong')), 2000)
@@ -96,14 +93,14 @@ export async function portFilter(options: ThreadFilterOptions): Promise<PortFilt
     else if ((message.type === 'call' || message.type === 'context') && typeof message.replyTo === 'string') {
       targets.set(message.id, {
         subject: message.replyTo,
-        changes: Atomics.load(shared, 1),
+        changes: cells.changes(),
         whole: message.type === 'context',
       })
     }
   }
   const deliver = (target: Target, message: FromWorker & { type: 'result' }): boolean => {
-    if (!connected || nc.isClosed() || Atomics.load(shared, 2) !== 1) return false
-    if (Atomics.load(shared, 1) !== proven) {
+    if (!connected || nc.isClosed() || !cells.up()) return false
+    if (cells.changes() !== proven) {
       prove()
       return false
     }
@@ -116,7 +113,7 @@ export async function portFilter(options: ThreadFilterOptions): Promise<PortFilt
       return false
     }
     if (data.byteLength > (nc.info?.max_payload ?? 1024 * 1024)) return false
-    Atomics.add(shared, 0, 1)
+    cells.countDelivered()
     nc.publish(target.subject, data)
     // The client writes at the end of the task; the thread may start its next call before then.
     ;(nc as unknown as Flushable).protocol?.flushPending?.()

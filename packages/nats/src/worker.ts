@@ -10,8 +10,10 @@ import {
   type NatsLogger,
   onStatus,
 } from './connection.ts'
+import type { ThreadFilterOptions } from './thread.ts'
 import { compatibilityKey, RUNTIME } from './wire.ts'
 import { Calls } from './worker/calls.ts'
+import { WorkerCells } from './worker/cells.ts'
 import { messageHandler } from './worker/handle.ts'
 import { Load } from './worker/heartbeat.ts'
 import { KeptRequests } from './worker/kept.ts'
@@ -97,15 +99,23 @@ async function defaultPool(
  * process.on('SIGTERM', () => worker.close())
  */
 export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWorker> {
-  const subject = options.subject ?? 'tandem'
-  const logger = options.logger ?? consoleLogger
-  const every = options.heartbeat ?? 1000
-  const capacity = options.concurrency ?? availableParallelism()
+  // What is left once the worker's own options are taken: the NATS client's connection options.
+  const {
+    entry,
+    subject = 'tandem',
+    logger = consoleLogger,
+    heartbeat: every = 1000,
+    concurrency: capacity = availableParallelism(),
+    drainTimeout = 30_000,
+    threadAnswers = true,
+    pool: makePool = defaultPool,
+    ...connection
+  } = options
   if (!Number.isInteger(capacity) || capacity < 1) {
     throw new TypeError(`concurrency must be a whole number of threads, at least 1 (got ${capacity}).`)
   }
   markPoolWorker()
-  const href = entryHref(options.entry, process.cwd())
+  const href = entryHref(entry, process.cwd())
   await import(href)
   const registry = blockingRegistry()
   if (registry.length === 0) {
@@ -115,30 +125,29 @@ export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWor
     )
   }
   const key = compatibilityKey(blockingFingerprint())
-  // Shared with the threads (thread.ts): [0] answers they published themselves (counted there
-  // first; with those the event loop has seen settle, the threads free though the pool does not
-  // know it yet), [1] this connection's changes, [2] 1 while it is up.
-  const shared = new Int32Array(new SharedArrayBuffer(12))
-  const portFilter =
-    options.threadAnswers === false ? undefined : threadFilter(options, shared.buffer, logger)
-  const pool = await (options.pool ?? defaultPool)(options.entry, {
+  // Shared with the threads (thread.ts): the answers they published themselves (with those the
+  // event loop has seen settle, the threads free though the pool does not know it yet), and this
+  // connection's state.
+  const cells = new WorkerCells()
+  const portFilter = threadAnswers ? threadFilter(connection, cells, logger) : undefined
+  const pool = await makePool(entry, {
     size: capacity,
     ...(portFilter ? { portFilter } : {}),
   })
   await pool.start?.()
   let nc: NatsConnection
   try {
-    nc = await connectNats(options, `tandem-nats-worker ${hostname()}:${process.pid}`)
+    nc = await connectNats(connection, `tandem-nats-worker ${hostname()}:${process.pid}`)
   } catch (error) {
     await pool.close()
     throw error
   }
-  Atomics.store(shared, 2, 1)
+  cells.connected(false)
   const id = nuid.next()
   const calls = new Calls(nc, logger)
   const kept = new KeptRequests(pool.remote)
   const schedulers = new Schedulers(kept, calls, logger)
-  const load = new Load(nc, pool, { id, key, subject, capacity, every }, shared, calls, kept)
+  const load = new Load(nc, pool, { id, key, subject, capacity, every }, cells, calls, kept)
   const handle = messageHandler({ id, key, registry, pool, calls, kept, load, schedulers })
 
   nc.subscribe(`${subject}.w.${id}`, { callback: (_error, msg) => handle(msg) })
@@ -146,14 +155,12 @@ export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWor
   nc.subscribe(`${subject}.shb`, { callback: (_error, msg) => schedulers.onBeat(msg) })
   onStatus(nc, (status) => {
     if (status.type === 'disconnect') {
-      Atomics.store(shared, 2, 0)
-      Atomics.add(shared, 1, 1)
+      cells.disconnected()
       schedulers.connected = false
       logger.warn(`tandem-nats-worker: lost the connection to NATS; reconnecting.`)
     }
     if (status.type === 'reconnect') {
-      Atomics.add(shared, 1, 1)
-      Atomics.store(shared, 2, 1)
+      cells.connected(true)
       schedulers.connected = true
       logger.info(`tandem-nats-worker: reconnected to NATS at ${nc.getServer()}.`)
       schedulers.reconnected()
@@ -176,7 +183,7 @@ export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWor
     closing ??= (async () => {
       load.draining = true
       load.beat()
-      const deadline = Date.now() + (options.drainTimeout ?? 30_000)
+      const deadline = Date.now() + drainTimeout
       while ((calls.running.size > 0 || kept.size > 0) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20))
       }
@@ -192,35 +199,19 @@ export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWor
   return { id, key, capacity, stats: () => pool.stats(), close }
 }
 
-/** Options of the NATS client that a pool thread cannot be given (functions): without them, it can. */
-const threadOnly = (options: NatsWorkerOptions): Record<string, unknown> => {
-  const {
-    entry: _entry,
-    subject: _s,
-    concurrency: _c,
-    heartbeat: _h,
-    drainTimeout: _d,
-    threadAnswers: _t,
-    logger: _l,
-    pool: _p,
-    ...rest
-  } = options
-  return rest
-}
-
 /**
  * The port filter module that lets the pool's threads publish their answers (`thread.ts`), with the
  * connection options, if they can cross to a thread (an `authenticator` function cannot: then the
  * answers go through the event loop, as before).
  */
 function threadFilter(
-  options: NatsWorkerOptions,
-  shared: SharedArrayBuffer,
+  connection: NatsConnectionOptions,
+  cells: WorkerCells,
   logger: NatsLogger,
 ): PortFilterModule | undefined {
-  let connection: unknown
+  let cloned: NatsConnectionOptions
   try {
-    connection = structuredClone(threadOnly(options))
+    cloned = structuredClone(connection)
   } catch {
     logger.info(
       'tandem-nats-worker: the connection options hold functions, which threads cannot be given; ' +
@@ -231,6 +222,10 @@ function threadFilter(
   const own = import.meta.url.endsWith('.ts') ? './thread.ts' : './thread.js'
   return {
     href: new URL(own, import.meta.url).href,
-    options: { connection, name: `tandem-nats-worker ${hostname()}:${process.pid} thread`, shared },
+    options: {
+      connection: cloned,
+      name: `tandem-nats-worker ${hostname()}:${process.pid} thread`,
+      shared: cells.buffer,
+    } satisfies ThreadFilterOptions,
   }
 }

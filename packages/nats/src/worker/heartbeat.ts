@@ -3,6 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { encode, type Heartbeat, RUNTIME } from '../wire.ts'
 import type { LocalPool } from '../worker.ts'
 import type { Calls } from './calls.ts'
+import type { WorkerCells } from './cells.ts'
 import type { KeptRequests } from './kept.ts'
 
 // What a worker tells the schedulers of its load: its heartbeats (capacity, busy and queued threads,
@@ -21,7 +22,7 @@ export class Load {
   readonly #nc: NatsConnection
   readonly #pool: LocalPool
   readonly #me: Identity
-  readonly #shared: Int32Array
+  readonly #cells: WorkerCells
   readonly #calls: Calls
   readonly #kept: KeptRequests
   /** Stopping: it takes no new request. */
@@ -31,14 +32,14 @@ export class Load {
     nc: NatsConnection,
     pool: LocalPool,
     me: Identity,
-    shared: Int32Array,
+    cells: WorkerCells,
     calls: Calls,
     kept: KeptRequests,
   ) {
     this.#nc = nc
     this.#pool = pool
     this.#me = me
-    this.#shared = shared
+    this.#cells = cells
     this.#calls = calls
     this.#kept = kept
   }
@@ -64,7 +65,7 @@ export class Load {
   /** A thread is free for a new request: none running, waiting or held by an open yield dependency. */
   free(): boolean {
     const stats = this.#pool.stats()
-    const inTransit = Atomics.load(this.#shared, 0) - this.#calls.settledDelivered
+    const inTransit = this.#cells.delivered() - this.#calls.settledDelivered
     const taken = stats.busy - inTransit + stats.queued + this.#calls.starting + this.#kept.holding
     return !this.draining && taken < this.#me.capacity
   }
