@@ -71,14 +71,13 @@ export interface WebSocketDeclarationLike extends Omit<DeclarationLike, 'body' |
 }
 
 /**
- * What route methods accept as a route declaration (`RouteDeclaration`, its schemas as `SchemaLike`).
+ * A route declaration's status and OpenAPI metadata, the same in `RouteDeclaration` and
+ * `RouteDeclarationLike`.
  *
  * @example
- * const route = { params: { id: z.number() }, response: Item, status: 200 } satisfies RouteDeclarationLike
+ * const meta = { status: 201, tags: ['orders'], summary: 'Place an order' } satisfies RouteMetadata
  */
-export interface RouteDeclarationLike extends DeclarationLike {
-  /** The response model: output validated (a failure is a 500) and filtered to the schema. */
-  response?: SchemaLike
+export interface RouteMetadata {
   /** The success status (default 200). */
   status?: number
   tags?: string[]
@@ -86,6 +85,19 @@ export interface RouteDeclarationLike extends DeclarationLike {
   description?: string
   operationId?: string
   deprecated?: boolean
+  /** Leave the route out of the OpenAPI document (default true: included). */
+  includeInSchema?: boolean
+}
+
+/**
+ * What route methods accept as a route declaration (`RouteDeclaration`, its schemas as `SchemaLike`).
+ *
+ * @example
+ * const route = { params: { id: z.number() }, response: Item, status: 200 } satisfies RouteDeclarationLike
+ */
+export interface RouteDeclarationLike extends DeclarationLike, RouteMetadata {
+  /** The response model: output validated (a failure is a 500) and filtered to the schema. */
+  response?: SchemaLike
   /** Extra documented responses, by status. */
   responses?: Record<
     number | string,
@@ -96,8 +108,6 @@ export interface RouteDeclarationLike extends DeclarationLike {
       headers?: Record<string, { description?: string; schema?: SchemaLike }>
     }
   >
-  /** Leave the route out of the OpenAPI document (default true: included). */
-  includeInSchema?: boolean
 }
 
 /**
@@ -114,20 +124,11 @@ export interface RouteDeclarationLike extends DeclarationLike {
  *   tags: ['items'],
  * }, ({ params, body }) => ({ id: params.id, name: body.name }))
  */
-export interface RouteDeclaration extends DependencyDeclaration {
+export interface RouteDeclaration extends DependencyDeclaration, RouteMetadata {
   /** The response model: output validated (a failure is a 500) and filtered to the schema. */
   response?: z.ZodType
-  /** The success status (default 200). */
-  status?: number
-  tags?: string[]
-  summary?: string
-  description?: string
-  operationId?: string
-  deprecated?: boolean
   /** Extra documented responses, by status. */
   responses?: Record<number | string, ResponseSpec>
-  /** Leave the route out of the OpenAPI document (default true: included). */
-  includeInSchema?: boolean
 }
 
 /**
