@@ -48,7 +48,9 @@ export function bunTransport(
     worker.addEventListener('error', (event) => exited(`uncaught error: ${(event as ErrorEvent).message}`))
     worker.addEventListener('close', (event) => exited(`exit code ${(event as CloseEvent).code}`))
     const portFilter = options.portFilter
-    worker.postMessage({ tandemPool: { entry: url, flags, nice, ...(portFilter ? { portFilter } : {}) } })
+    worker.postMessage({
+      tandemPool: { index, entry: url, flags, nice, ...(portFilter ? { portFilter } : {}) },
+    })
     return {
       send: (message, transfer) => worker.postMessage(message, transfer ?? []),
       onReceive: (listener) =>

@@ -16,6 +16,8 @@ declare const self: {
 }
 
 interface Start {
+  /** This worker's number in its pool (a replacement has the number of the worker it replaces). */
+  index: number
   entry: string
   flags: SharedArrayBuffer
   nice: number
@@ -42,6 +44,7 @@ await runPoolWorker(
   },
   {
     flags: start.flags,
+    index: start.index,
     load: () => import(start.entry),
     ...(start.portFilter ? { filter: start.portFilter } : {}),
   },

@@ -1,15 +1,22 @@
-// Loaded in each pool thread of a NATS worker (a `PortFilter` module, see `runPoolWorker`): the
-// thread publishes a call's result straight to the scheduler's reply subject on a NATS connection
-// of its own, and posts its event loop a `replied` answer without the value. The answer no longer
-// hops through the worker's event loop (a wake-up, a clone, an encode there; apps/bench's
-// nats-dispatch results say what that saved). Errors, results too big for NATS and results the
-// codec refuses go the usual way, through the event loop, which words their errors.
+// Loaded in each pool thread of a NATS worker (a `PortFilter` module, see `runPoolWorker`), on a NATS
+// connection of its own:
+// - Answers: the thread publishes a call's result straight to the scheduler's reply subject, and
+//   posts its event loop a `replied` answer without the value. Errors, results too big for NATS and
+//   results the codec refuses go the usual way, through the event loop, which words their errors.
+// - Calls: the thread takes calls of no request and no time limit off a subject of its own
+//   (`S.w.<worker>.<thread>`), runs them and answers them, and the event loop never sees them: one
+//   wake-up per call (this thread's) instead of two (the loop's, then this thread's). A thread with
+//   work of the pool's hands such a call on to the worker's subject; its slot in the shared memory
+//   (worker/cells.ts) says what it runs, for the loop's pongs, and for its replacement should it die.
+// apps/bench's nats-dispatch results say what each saves.
 
-import type { NatsConnection } from '@nats-io/transport-node'
-import type { FromWorker, PortFilter, ToWorker } from '@tandem/core/pool'
+import type { Msg, NatsConnection } from '@nats-io/transport-node'
+import { WorkerCrashedError } from '@tandem/core'
+import { blockingRegistry } from '@tandem/core/adapter'
+import { type FromWorker, type PortFilter, serializeError, type ToWorker } from '@tandem/core/pool'
 import { connectNats, type NatsConnectionOptions, onStatus } from './connection.ts'
-import { type FromWorker as Answer, encode } from './wire.ts'
-import { WorkerCells } from './worker/cells.ts'
+import { type FromWorker as Answer, decode, encode, encodeAnswer, type ToWorker as Message } from './wire.ts'
+import { NOT_TAKING, RUNNING, TAKING, WorkerCells } from './worker/cells.ts'
 
 /** What a NATS worker gives its pool threads' filter. */
 export interface ThreadFilterOptions {
@@ -19,7 +26,25 @@ export interface ThreadFilterOptions {
   name: string
   /** The memory shared with the worker's event loop (`WorkerCells`). */
   shared: SharedArrayBuffer
+  /** Take calls off NATS (`S.w.<worker>.<thread>`); absent: the thread only publishes answers. */
+  direct?: {
+    /** The subject prefix (S). */
+    subject: string
+    /** The worker's id. */
+    worker: string
+    /** The worker's compatibility key: a call with another goes to the event loop, which refuses it. */
+    key: string
+  }
 }
+
+/** A call the thread took itself: where its answer goes. */
+interface Taken {
+  reply: string
+  label: string
+}
+
+/** How many forwarded calls the thread remembers (to forward their aborts too). */
+const FORWARDED = 256
 
 interface Target {
   subject: string
@@ -39,7 +64,15 @@ type Flushable = { protocol?: { flushPending?: () => void } }
  * @example
  * createNodePool(entry, { portFilter: { href: new URL('./thread.js', import.meta.url).href, options } })
  */
-export async function portFilter(options: ThreadFilterOptions): Promise<PortFilter> {
+export async function portFilter(
+  options: ThreadFilterOptions,
+  worker: { index: number } = { index: 0 },
+): Promise<PortFilter> {
+  const cells = new WorkerCells(options.shared)
+  const index = worker.index
+  const slotted = index < cells.threads
+  // A new thread: the pool's calls its predecessor had are not its own.
+  if (slotted) cells.countPool(index, 0, true)
   let nc: NatsConnection
   try {
     nc = await connectNats(options.connection, options.name)
@@ -56,7 +89,6 @@ export async function portFilter(options: ThreadFilterOptions): Promise<PortFilt
   // event loop answers. A thread busy with a call does not see its socket close; the worker's event
   // loop does and counts its connection's changes. After a change the thread answers the usual way
   // until its own connection has answered a ping (a round trip to nats-server) sent after it.
-  const cells = new WorkerCells(options.shared)
   let connected = true
   let proven = cells.changes()
   let proving = false
@@ -80,17 +112,68 @@ export async function portFilter(options: ThreadFilterOptions): Promise<PortFilt
         proving = false
       })
   }
+  // Calls taken off NATS: the thread takes them while its subscription is there (announced in the
+  // worker's heartbeats by its slot's state).
+  let taking = false
+  let closed = false
+  const takeAgain = (): void => {
+    if (!taking || closed) return
+    nc.flush().then(
+      () => {
+        if (connected && !closed && cells.state(index) === NOT_TAKING) cells.setState(index, TAKING)
+      },
+      () => {},
+    )
+  }
   onStatus(nc, (status) => {
-    if (status.type === 'disconnect') connected = false
+    if (status.type === 'disconnect') {
+      connected = false
+      if (taking && cells.state(index) === TAKING) cells.setState(index, NOT_TAKING)
+    }
     if (status.type === 'reconnect') {
       connected = true
       prove()
+      takeAgain()
     }
   })
   const targets = new Map<number, Target>()
+  /** Requests holding this thread (an open blocking yield dependency), and the calls opening and closing them. */
+  const held = new Set<number>()
+  const opening = new Map<number, number>()
+  const closing = new Map<number, number>()
+  const settled = (message: FromWorker & { type: 'result' | 'error' }): void => {
+    const opened = opening.get(message.id)
+    if (opened !== undefined) {
+      opening.delete(message.id)
+      if (message.type === 'result' && message.exit !== undefined) held.add(opened)
+    }
+    const cleaned = closing.get(message.id)
+    if (cleaned !== undefined) {
+      closing.delete(message.id)
+      held.delete(cleaned)
+    }
+  }
   const note = (message: ToWorker): void => {
-    if (message.type === 'batch') for (const inner of message.messages) note(inner)
-    else if ((message.type === 'call' || message.type === 'context') && typeof message.replyTo === 'string') {
+    if (message.type === 'batch') {
+      for (const inner of message.messages) note(inner)
+      return
+    }
+    if (message.type === 'close') {
+      closed = true
+      if (taking) {
+        taking = false
+        subscription?.unsubscribe()
+        if (cells.state(index) === TAKING) cells.setState(index, NOT_TAKING)
+      }
+      return
+    }
+    if (slotted && 'id' in message && message.type !== 'abort') cells.countPool(index, 1)
+    // An open blocking yield dependency holds the thread until its cleanup has run (the pool sends
+    // nothing of another request there meanwhile): no call is taken off NATS either.
+    if (message.type === 'context' && message.yields) opening.set(message.id, message.request)
+    if (message.type === 'exit') closing.set(message.id, message.request)
+    if (message.type === 'release') held.delete(message.request)
+    if ((message.type === 'call' || message.type === 'context') && typeof message.replyTo === 'string') {
       targets.set(message.id, {
         subject: message.replyTo,
         changes: cells.changes(),
@@ -119,10 +202,132 @@ export async function portFilter(options: ThreadFilterOptions): Promise<PortFilt
     ;(nc as unknown as Flushable).protocol?.flushPending?.()
     return true
   }
+  const maxPayload = (): number => nc.info?.max_payload ?? 1024 * 1024
+  const taken = new Map<number, Taken>()
+  const deliverTaken = (message: FromWorker & { type: 'result' | 'error' }): void => {
+    const target = taken.get(message.id)!
+    taken.delete(message.id)
+    const answer: Answer =
+      message.type === 'result' ? { t: 'ok', value: message.value } : { t: 'err', error: message.error }
+    try {
+      nc.publish(target.reply, encodeAnswer(answer, target.label, maxPayload(), nc.getServer()))
+      ;(nc as unknown as Flushable).protocol?.flushPending?.()
+    } catch (error) {
+      console.error(`tandem-nats-worker: a pool thread could not answer ${target.label}`, error)
+    }
+    cells.countDirect(message.type === 'result')
+    cells.setState(index, taking && connected ? TAKING : NOT_TAKING)
+  }
+
+  let subscription: ReturnType<NatsConnection['subscribe']> | undefined
+  const attach: PortFilter['attach'] =
+    options.direct && slotted
+      ? (host) => {
+          const { subject, worker: workerId, key } = options.direct!
+          const loop = `${subject}.w.${workerId}`
+          // Its predecessor stopped (crashed, exited, or was replaced after another call's time
+          // limit) while it ran a call it had taken: no one else knows that call is lost.
+          const orphan = cells.running(index)
+          if (orphan) {
+            const label = labelOf(orphan.fn)
+            const error = new WorkerCrashedError(
+              label,
+              `NATS worker ${workerId}: its thread stopped while running it (crashed, exited, or was replaced)`,
+            )
+            nc.publish(orphan.reply, encode({ t: 'err', error: serializeError(error) } satisfies Answer))
+            cells.countDirect(false)
+            cells.setState(index, NOT_TAKING)
+          }
+          let next = 1
+          let batch: { msg: Msg; message: Message & { t: 'call' } }[] = []
+          const aborted = new Set<string>()
+          const forwarded = new Set<string>()
+          const respond = (msg: Msg, answer: Answer): void => {
+            if (msg.reply) nc.publish(msg.reply, encode(answer))
+          }
+          // To the worker's event loop, which runs it on the pool (or answers busy).
+          const forward = (msg: Msg, message: Message & { t: 'call' }): void => {
+            nc.publish(loop, msg.data, msg.reply ? { reply: msg.reply } : undefined)
+            forwarded.add(`${message.s}:${message.id}`)
+            if (forwarded.size > FORWARDED) forwarded.delete(forwarded.values().next().value!)
+          }
+          const start = (msg: Msg, message: Message & { t: 'call' }): void => {
+            if (aborted.has(`${message.s}:${message.id}`)) {
+              const error = new DOMException('The call was aborted before it started.', 'AbortError')
+              respond(msg, { t: 'err', error: serializeError(error) })
+              return
+            }
+            if (cells.draining() || closed) {
+              respond(msg, { t: 'busy' })
+              return
+            }
+            const reply = msg.reply
+            if (
+              !reply ||
+              message.key !== key ||
+              cells.state(index) === RUNNING ||
+              held.size > 0 ||
+              reply.length > 192 ||
+              message.s.length > 64
+            ) {
+              forward(msg, message)
+              return
+            }
+            const id = -next++
+            taken.set(id, { reply, label: labelOf(message.fn) })
+            cells.begin(index, { s: message.s, id: message.id, fn: message.fn, reply })
+            if (!host.run(id, message.fn, message.args)) {
+              taken.delete(id)
+              cells.setState(index, TAKING)
+              forward(msg, message)
+            }
+          }
+          // Started once the messages read with them are handled: an abort right behind a call (a
+          // thread back from a long call reads both at once) stops it first.
+          const startAll = (): void => {
+            const calls = batch
+            batch = []
+            for (const { msg, message } of calls) start(msg, message)
+            aborted.clear()
+          }
+          subscription = nc.subscribe(`${loop}.${index}`, {
+            callback: (_error, msg) => {
+              let message: Message
+              try {
+                message = decode<Message>(msg.data)
+              } catch {
+                nc.publish(loop, msg.data, msg.reply ? { reply: msg.reply } : undefined)
+                return
+              }
+              if (message.t === 'abort') {
+                const callKey = `${message.s}:${message.id}`
+                aborted.add(callKey)
+                if (forwarded.delete(callKey)) nc.publish(loop, msg.data)
+                return
+              }
+              if (message.t !== 'call') {
+                nc.publish(loop, msg.data, msg.reply ? { reply: msg.reply } : undefined)
+                return
+              }
+              batch.push({ msg, message })
+              if (batch.length === 1) queueMicrotask(startAll)
+            },
+          })
+          taking = true
+          takeAgain()
+        }
+      : undefined
+
   return {
     received: note,
     sending(message) {
       if (message.type !== 'result' && message.type !== 'error') return message
+      if (message.id < 0 && taken.has(message.id)) {
+        deliverTaken(message)
+        return undefined
+      }
+      if (slotted) cells.countPool(index, -1)
+      settled(message)
       const target = targets.get(message.id)
       if (!target) return message
       targets.delete(message.id)
@@ -130,5 +335,10 @@ export async function portFilter(options: ThreadFilterOptions): Promise<PortFilt
       const { value: _sent, ...rest } = message
       return { ...rest, replied: true }
     },
+    ...(attach ? { attach } : {}),
   }
+}
+
+function labelOf(fn: number): string {
+  return `blocking function "${blockingRegistry()[fn]?.name ?? `#${fn}`}"`
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { deserialize, serialize } from 'node:v8'
 import type { ContextSnapshot, RemoteResult } from '@tandem/core/adapter'
-import type { SerializedError } from '@tandem/core/pool'
+import { type SerializedError, serializeError } from '@tandem/core/pool'
 
 // What travels between a NATS scheduler and its workers: the subjects, the messages, their codec.
 //
@@ -10,6 +10,8 @@ import type { SerializedError } from '@tandem/core/pool'
 //   S.discover     a scheduler asks every worker for a heartbeat now (at start and after a reconnect)
 //   S.shb          schedulers' heartbeats: a worker releases what it keeps for a scheduler gone silent
 //   S.w.<worker>   one worker's calls, steps, aborts, releases and pings, from every scheduler
+//   S.w.<worker>.<thread>  calls of no request and no time limit, taken by the thread itself (and
+//                  their aborts); a thread with other work hands them on to S.w.<worker>
 // Replies go to the scheduler's inbox, one reply subject per call.
 
 /** The runtime of this process, as workers announce it. */
@@ -63,7 +65,12 @@ export type FromWorker =
   /** No free thread: the call never started (the scheduler queues it again). */
   | { t: 'busy' }
   /** The ids of the pinging scheduler's calls running there (its other unanswered calls lost their answer). */
-  | { t: 'pong'; running: number[] }
+  | {
+      t: 'pong'
+      running: number[]
+      /** Threads with work (a call or the pool's): a call sent to one of them and not listed waits there. */
+      occupied?: number[]
+    }
 
 /** What a worker announces about itself on `S.hb` (and answers to `S.discover`). */
 export interface Heartbeat {
@@ -76,6 +83,8 @@ export interface Heartbeat {
   pid: number
   /** Threads it runs calls on. */
   capacity: number
+  /** Threads that take calls on `S.w.<id>.<thread>` themselves. */
+  direct?: number[]
   /** Calls running and waiting on it, from every scheduler. */
   busy: number
   queued: number
@@ -136,4 +145,35 @@ export function tooBig(what: string, size: number, max: number, server: string):
 
 function megabytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`
+}
+
+/**
+ * Encodes a worker's answer to `label` (a call or step): one whose value the codec refuses, or that
+ * is over `max` bytes (the server's max_payload), becomes an error saying so and what to do.
+ *
+ * @example
+ * msg.respond(encodeAnswer({ t: 'ok', value }, 'blocking function "resize"', nc.info.max_payload, nc.getServer()))
+ */
+export function encodeAnswer(answer: FromWorker, label: string, max: number, server: string): Uint8Array {
+  let data: Uint8Array
+  try {
+    data = encode(answer)
+  } catch (error) {
+    data = encode({
+      t: 'err',
+      error: serializeError(
+        new TypeError(
+          `The result of ${label} cannot be sent from the worker to the scheduler over NATS (${(error as Error).message}). ` +
+            'Return plain data: objects, arrays, Maps, Dates, typed arrays.',
+        ),
+      ),
+    } satisfies FromWorker)
+  }
+  if (data.byteLength > max) {
+    data = encode({
+      t: 'err',
+      error: serializeError(tooBig(`The result of ${label}`, data.byteLength, max, server)),
+    } satisfies FromWorker)
+  }
+  return data
 }

@@ -41,9 +41,11 @@ export type NatsWorkerOptions = NatsConnectionOptions & {
   /** Milliseconds a stop waits for the requests in progress (default 30 000). */
   drainTimeout?: number
   /**
-   * Threads publish their answers on NATS connections of their own, one per thread (default true):
+   * Threads take calls and publish answers on NATS connections of their own, one per thread
+   * (default true): a call of no request and no time limit goes from NATS straight to a thread, and
    * an answer skips the hop back to the worker's event loop. `false` keeps the worker at one
-   * connection (an account with a connection limit), every answer going through its event loop.
+   * connection (an account with a connection limit), every call and answer going through its event
+   * loop.
    */
   threadAnswers?: boolean
   /** Where the worker logs (default: the console). */
@@ -125,11 +127,14 @@ export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWor
     )
   }
   const key = compatibilityKey(blockingFingerprint())
+  const id = nuid.next()
   // Shared with the threads (thread.ts): the answers they published themselves (with those the
-  // event loop has seen settle, the threads free though the pool does not know it yet), and this
-  // connection's state.
-  const cells = new WorkerCells()
-  const portFilter = threadAnswers ? threadFilter(connection, cells, logger) : undefined
+  // event loop has seen settle, the threads free though the pool does not know it yet), this
+  // connection's state, and the calls the threads took off NATS themselves.
+  const cells = new WorkerCells(capacity)
+  const portFilter = threadAnswers
+    ? threadFilter(connection, cells, logger, { subject, worker: id, key })
+    : undefined
   const pool = await makePool(entry, {
     size: capacity,
     ...(portFilter ? { portFilter } : {}),
@@ -143,12 +148,11 @@ export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWor
     throw error
   }
   cells.connected(false)
-  const id = nuid.next()
   const calls = new Calls(nc, logger)
   const kept = new KeptRequests(pool.remote)
   const schedulers = new Schedulers(kept, calls, logger)
   const load = new Load(nc, pool, { id, key, subject, capacity, every }, cells, calls, kept)
-  const handle = messageHandler({ id, key, registry, pool, calls, kept, load, schedulers })
+  const handle = messageHandler({ id, key, registry, pool, calls, kept, load, schedulers, cells })
 
   nc.subscribe(`${subject}.w.${id}`, { callback: (_error, msg) => handle(msg) })
   nc.subscribe(`${subject}.discover`, { callback: () => load.beat() })
@@ -182,9 +186,13 @@ export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWor
   const close = (): Promise<void> => {
     closing ??= (async () => {
       load.draining = true
+      cells.drain()
       load.beat()
       const deadline = Date.now() + drainTimeout
-      while ((calls.running.size > 0 || kept.size > 0) && Date.now() < deadline) {
+      while (
+        (calls.running.size > 0 || kept.size > 0 || cells.directRunning() > 0) &&
+        Date.now() < deadline
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 20))
       }
       clearInterval(timer)
@@ -196,7 +204,17 @@ export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWor
     return closing
   }
 
-  return { id, key, capacity, stats: () => pool.stats(), close }
+  const stats = (): SchedulerStats => {
+    const local = pool.stats()
+    const [done, failed] = cells.directCounts()
+    return {
+      ...local,
+      busy: local.busy + cells.directRunning(),
+      completed: local.completed + done,
+      failed: local.failed + failed,
+    }
+  }
+  return { id, key, capacity, stats, close }
 }
 
 /**
@@ -208,6 +226,7 @@ function threadFilter(
   connection: NatsConnectionOptions,
   cells: WorkerCells,
   logger: NatsLogger,
+  direct: ThreadFilterOptions['direct'],
 ): PortFilterModule | undefined {
   let cloned: NatsConnectionOptions
   try {
@@ -226,6 +245,7 @@ function threadFilter(
       connection: cloned,
       name: `tandem-nats-worker ${hostname()}:${process.pid} thread`,
       shared: cells.buffer,
+      direct,
     } satisfies ThreadFilterOptions,
   }
 }

@@ -1,14 +1,17 @@
-// A worker's pool threads publish their answers to the scheduler themselves, on NATS connections of
-// their own (thread.ts): counted here on nats-server's monitoring endpoint, with the answers that
-// must still go through the worker's event loop (errors, results over max_payload) and a mix of
-// both in flight at once, where every call gets its own answer exactly once. Run by vitest (Node,
-// test/direct.test.ts) and bun test (bun/direct.test.ts).
+// A worker's pool threads take calls off NATS and publish their answers to the scheduler themselves,
+// on NATS connections of their own (thread.ts): counted here on nats-server's monitoring endpoint,
+// with what must still go through the worker's event loop (calls with a time limit, request steps'
+// errors), a mix in flight at once where every call gets its own answer exactly once, and the ways a
+// call taken by a thread could be lost, run twice or run after its abort: a thread with pool work
+// pending, a thread blocked by another scheduler's call, an abort queued behind its call, a thread
+// that dies mid-call. Run by vitest (Node, test/direct.test.ts) and bun test (bun/direct.test.ts).
+import { WorkerCrashedError } from '@tandem/core'
 import { blockingInfo } from '@tandem/core/adapter'
-import { REF, snapshot } from '@tandem/core/testing'
+import { awaitCell, loadCell, REF, snapshot, storeCell, suiteProbe } from '@tandem/core/testing'
 import { type NatsScheduler, natsScheduler } from '@tandem/nats'
 import { type NatsServer, startNatsServer } from '@tandem/runtimes/nats-server'
 import { functions as f, extra as x } from './fixtures/faults-entry.ts'
-import { killWorkers, newSubject, quiet, startWorker, type WorkerProcess } from './fleet.ts'
+import { killWorkers, newSubject, outcome, quiet, startWorker, type WorkerProcess } from './fleet.ts'
 
 type Fn = (...args: any[]) => any
 /** The test runner's functions (vitest's or bun:test's). */
@@ -28,17 +31,28 @@ export function directCases(t: Runner): void {
   let worker: WorkerProcess
   let s: NatsScheduler
 
-  /** Messages published by the worker's thread connections and by its own, per nats-server. */
-  async function published(): Promise<{ threads: number; worker: number; threadConnections: number }> {
+  /**
+   * Messages published by the worker's thread connections and by its own, and delivered to them,
+   * per nats-server.
+   */
+  async function published(of = worker): Promise<{
+    threads: number
+    worker: number
+    toThreads: number
+    toWorker: number
+    threadConnections: number
+  }> {
     const response = await fetch(`${server.monitorUrl}/connz?limit=1024`)
     const { connections } = (await response.json()) as {
-      connections: { name?: string; in_msgs: number }[]
+      connections: { name?: string; in_msgs: number; out_msgs: number }[]
     }
-    const mine = connections.filter((c) => c.name?.endsWith(`:${worker.pid} thread`))
-    const main = connections.find((c) => c.name?.endsWith(`:${worker.pid}`))
+    const mine = connections.filter((c) => c.name?.endsWith(`:${of.pid} thread`))
+    const main = connections.find((c) => c.name?.endsWith(`:${of.pid}`))
     return {
       threads: mine.reduce((sum, c) => sum + c.in_msgs, 0),
       worker: main?.in_msgs ?? 0,
+      toThreads: mine.reduce((sum, c) => sum + c.out_msgs, 0),
+      toWorker: main?.out_msgs ?? 0,
       threadConnections: mine.length,
     }
   }
@@ -57,13 +71,18 @@ export function directCases(t: Runner): void {
     await server?.stop()
   })
 
-  t.describe('answers published by the worker threads', () => {
+  t.describe('calls taken and answered by the worker threads', () => {
     t.it(
-      'each thread has its own connection, and plain calls and request steps are answered from it',
+      'each thread has its own connection; plain calls reach the threads without the event loop, request steps are answered from them',
       async () => {
         const before = await published()
         t.expect(before.threadConnections).toBe(2)
         for (let i = 0; i < 50; i++) t.expect(await s.run(blockingInfo(f.add), [i, 1])).toBe(i + 1)
+        const middle = await published()
+        // The 50 calls were delivered to the threads' connections, not to the worker's (which got a
+        // few pings and the scheduler's heartbeats), and answered from the threads.
+        t.expect(middle.toThreads - before.toThreads).toBe(50)
+        t.expect(middle.toWorker - before.toWorker).toBeLessThan(20)
         const remote = s.remote
         const request = remote.newRequest()
         const kept = await remote.context(blockingInfo(f.keep), request, snapshot('kept'), {
@@ -87,16 +106,32 @@ export function directCases(t: Runner): void {
       },
     )
 
-    t.it('errors and results too big for NATS go through the event loop, which words them', async () => {
-      const before = await published()
-      await t.expect(s.run(blockingInfo(f.fail), ['boom'])).rejects.toThrow('boom')
-      await t.expect(s.run(blockingInfo(x.big), [2 * 1024 * 1024])).rejects.toThrow(/max_payload/)
-      await t.expect(s.run(blockingInfo(f.uncloneable), [])).rejects.toThrow(/cannot be sent/)
-      t.expect(((await s.run(blockingInfo(x.big), [1000])) as Uint8Array).byteLength).toBe(1000)
-      const after = await published()
-      // Only the last (a small result) came from a thread.
-      t.expect(after.threads - before.threads).toBe(1)
-    })
+    t.it(
+      'errors, results too big for NATS and results the codec refuses are worded alike on both paths',
+      async () => {
+        const cases = async (limit: { timeout?: number }) => {
+          await t.expect(s.run(blockingInfo(f.fail), ['boom'], limit)).rejects.toThrow('boom')
+          await t.expect(s.run(blockingInfo(x.big), [2 * 1024 * 1024], limit)).rejects.toThrow(/max_payload/)
+          await t
+            .expect(s.run(blockingInfo(f.uncloneable), [], limit))
+            .rejects.toThrow(/The result of blocking function "uncloneable" cannot be sent from the worker/)
+          t.expect(((await s.run(blockingInfo(x.big), [1000], limit)) as Uint8Array).byteLength).toBe(1000)
+        }
+        // Calls of no time limit: taken and answered by the threads, errors too.
+        let before = await published()
+        await cases({})
+        let after = await published()
+        t.expect(after.toThreads - before.toThreads).toBe(4)
+        t.expect(after.threads - before.threads).toBe(4)
+        // With a time limit (the event loop's pool watches it): through the event loop, which words
+        // the errors; only the last (a small result) is published by a thread.
+        before = await published()
+        await cases({ timeout: 10_000 })
+        after = await published()
+        t.expect(after.toThreads - before.toThreads).toBe(0)
+        t.expect(after.threads - before.threads).toBe(1)
+      },
+    )
 
     t.it('a mix of answers in flight at once: each call gets its own, once', async () => {
       const calls = Array.from({ length: 200 }, (_, i) =>
@@ -114,5 +149,102 @@ export function directCases(t: Runner): void {
       })
       t.expect(await s.run(blockingInfo(x.pid), [])).toBe(worker.pid)
     })
+  })
+
+  t.describe('a call taken by a thread runs once, never after its abort, and is never lost', () => {
+    const probe = suiteProbe('files')
+    let single: WorkerProcess
+    let a: NatsScheduler
+    let b: NatsScheduler
+
+    t.beforeAll(async () => {
+      const subject = newSubject()
+      single = startWorker(entry, server.url, subject, 1)
+      // Two schedulers (two server processes, say): neither knows what the other sent the thread.
+      a = await natsScheduler({ servers: server.url, subject, discover: 0, logger: quiet })
+      b = await natsScheduler({ servers: server.url, subject, discover: 0, logger: quiet })
+      await Promise.all([a.waitForWorkers(1, 30_000), b.waitForWorkers(1, 30_000)])
+    }, 60_000)
+
+    t.afterAll(async () => {
+      await Promise.all([a?.terminate(), b?.terminate()])
+      await single?.stop('SIGKILL')
+      probe.dispose()
+    })
+
+    t.it(
+      'a thread with a call of the pool’s pending hands the call on: busy until the thread is free, then it runs once',
+      async () => {
+        const gate = probe.cells(2)
+        const request = a.remote.newRequest()
+        // A call of a request goes through the event loop to the pool; it awaits, so its thread
+        // reads the messages sent to it meanwhile.
+        const gated = a.run(blockingInfo(x.asyncGate), [gate], { request })
+        await awaitCell(gate, 0, 1)
+        const counter = probe.cells(1)
+        const waiting = outcome(b.run(blockingInfo(f.count), [counter]))
+        await new Promise((resolve) => setTimeout(resolve, 600))
+        t.expect(loadCell(counter, 0)).toBe(0)
+        storeCell(gate, 1, 1)
+        t.expect(await gated).toBe(single.pid)
+        // count() answers how many runs came before it.
+        t.expect(await waiting).toMatchObject({ status: 'fulfilled', value: 0 })
+        t.expect(loadCell(counter, 0)).toBe(1)
+        a.remote.release(request)
+      },
+      30_000,
+    )
+
+    t.it(
+      'a call waiting unread behind another scheduler’s call is not taken for lost, and one aborted there never starts',
+      async () => {
+        const gate = probe.cells(2)
+        // Scheduler a's call holds the only thread (synchronously: the thread reads nothing).
+        const gated = a.run(blockingInfo(x.gate), [gate])
+        await awaitCell(gate, 0, 1)
+        const aborted = probe.cells(1)
+        const controller = new AbortController()
+        const abortedCall = outcome(b.run(blockingInfo(f.count), [aborted], { signal: controller.signal }))
+        // Sent to the thread (b sees a free thread): it waits in the thread's socket, and its abort
+        // behind it.
+        await new Promise((resolve) => setTimeout(resolve, 200))
+        controller.abort()
+        const counter = probe.cells(1)
+        const waiting = outcome(b.run(blockingInfo(f.count), [counter]))
+        // Several of b's pings: each pong says the thread has work, so neither call is taken for lost.
+        let settled = 0
+        void abortedCall.then(() => settled++)
+        void waiting.then(() => settled++)
+        await new Promise((resolve) => setTimeout(resolve, 2500))
+        t.expect(settled).toBe(0)
+        storeCell(gate, 1, 1)
+        t.expect(await gated).toBe(single.pid)
+        // Read with its abort once the thread was free: it never started.
+        const ended = await abortedCall
+        t.expect(ended.status).toBe('rejected')
+        t.expect((ended as { reason: Error }).reason.name).toBe('AbortError')
+        t.expect(await waiting).toMatchObject({ status: 'fulfilled', value: 0 })
+        t.expect(loadCell(counter, 0)).toBe(1)
+        t.expect(loadCell(aborted, 0)).toBe(0)
+      },
+      30_000,
+    )
+
+    t.it(
+      'a thread that dies running a call it took: that call fails, naming it; the new thread takes calls',
+      async () => {
+        const crashed = await outcome(a.run(blockingInfo(f.crash), []))
+        t.expect(crashed.status).toBe('rejected')
+        const reason = (crashed as { reason: Error }).reason
+        t.expect(reason).toBeInstanceOf(WorkerCrashedError)
+        t.expect(reason.message).toMatch(/"crash"/)
+        const before = await published(single)
+        for (let i = 0; i < 5; i++) t.expect(await a.run(blockingInfo(f.add), [i, i])).toBe(2 * i)
+        const after = await published(single)
+        // Taken by the replacement thread again, once the worker's heartbeat announced it.
+        t.expect(after.toThreads - before.toThreads).toBeGreaterThanOrEqual(1)
+      },
+      30_000,
+    )
   })
 }

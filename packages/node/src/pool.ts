@@ -70,6 +70,7 @@ export function nodeTransport(
     const worker = new Worker(workerUrl, {
       workerData: {
         tandemPool: true,
+        index,
         entry: url,
         flags,
         nice,

@@ -13,6 +13,8 @@ import {
 
 const data = workerData as {
   tandemPool: true
+  /** This thread's number in its pool (a replacement has the number of the thread it replaces). */
+  index: number
   entry: string
   flags: SharedArrayBuffer
   nice: number
@@ -70,6 +72,7 @@ await runPoolWorker(
   },
   {
     flags: data.flags,
+    index: data.index,
     load: () => import(data.entry),
     ...(data.portFilter ? { filter: data.portFilter } : {}),
   },

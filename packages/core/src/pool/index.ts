@@ -19,5 +19,12 @@ export {
   poolOptions,
 } from './pool-types.ts'
 export { callMemory, type FromWorker, REPLIED, type ToWorker } from './protocol.ts'
-export type { PortFilter, PortFilterModule, Transport, TransportFactory, WorkerPort } from './transport.ts'
+export type {
+  PortFilter,
+  PortFilterHost,
+  PortFilterModule,
+  Transport,
+  TransportFactory,
+  WorkerPort,
+} from './transport.ts'
 export { registerWorkerApp, runPoolWorker, type WorkerApp } from './worker.ts'

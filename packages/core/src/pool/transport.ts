@@ -62,13 +62,40 @@ export interface WorkerPort {
 export interface PortFilter {
   /** Every message from the main side, before the worker runtime takes it (batches as sent). */
   received(message: ToWorker): void
-  /** Every answer before it is posted: returns what to post (the same message, or a `replied` one). */
-  sending(message: FromWorker): FromWorker
+  /**
+   * Every answer before it is posted: returns what to post (the same message, or a `replied` one),
+   * or `undefined` to post nothing (the answer to a call the filter started, `PortFilterHost.run`).
+   */
+  sending(message: FromWorker): FromWorker | undefined
+  /** Called once, when the worker has loaded the app and takes calls: what the filter may do in it. */
+  attach?(host: PortFilterHost): void
 }
 
 /**
- * Where a pool worker finds its `PortFilter`: a module (by URL) whose export `portFilter(options)`
- * makes it, called once as the worker starts, before it loads the app.
+ * What a `PortFilter` may do in its pool worker (`attach`): its number, and running calls that did
+ * not come from the pool (`@tandem/nats` workers' threads take calls off NATS themselves).
+ *
+ * @example
+ * attach(host) {
+ *   sub = nc.subscribe(`tandem.w.${id}.${host.index}`, { callback: (_e, msg) => host.run(-next++, fn, args) || answerBusy(msg) })
+ * }
+ */
+export interface PortFilterHost {
+  /** The worker's number in its pool: a replacement worker has the number of the one it replaces. */
+  readonly index: number
+  /**
+   * Runs blocking function number `fn` (its index in the registry) with `args` for a caller other
+   * than the pool. Its answer comes to `sending` with id `id`, which must be negative (the pool's are
+   * positive), and is the filter's to deliver. False, and nothing run, while a call of the pool's is
+   * pending or waiting in this worker, or the worker is closing.
+   */
+  run(id: number, fn: number, args: unknown[]): boolean
+}
+
+/**
+ * Where a pool worker finds its `PortFilter`: a module (by URL) whose export
+ * `portFilter(options, { index })` makes it, called once as the worker starts, before it loads the
+ * app (`index`: the worker's number in its pool).
  *
  * @example
  * createNodePool(entry, { portFilter: { href: new URL('./thread.js', import.meta.url).href, options: { servers } } })

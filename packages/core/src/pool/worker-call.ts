@@ -33,6 +33,9 @@ export class CallRunner {
   /** Set once a call asked the process to exit: nothing more starts or answers here. */
   #exiting = false
 
+  /** Calls started and not settled (async ones awaiting). */
+  pending = 0
+
   constructor(port: WorkerPort, cells: CallCells) {
     this.#port = port
     this.#cells = cells
@@ -51,13 +54,16 @@ export class CallRunner {
   /**
    * Runs one call and answers it; a call already aborted never starts. The call's cell marks when it
    * starts and when its answer is posted, for the main side (at most once; the time limit). True
-   * when the call is still pending (async).
+   * when the call is still pending (async). `holder`: what `current` says while its synchronous part
+   * runs (default: its flag + 1; a call the pool did not send holds the thread with a value no call
+   * of the pool's has, so another call's time limit passing meanwhile does not stop it).
    */
   run(
     id: number,
     flag: number,
     fn: (signal: AbortSignal | undefined) => unknown,
     withSignal = false,
+    holder = flag + 1,
   ): boolean {
     if (this.#exiting) return false
     const cells = this.#cells
@@ -75,7 +81,7 @@ export class CallRunner {
     let result: unknown
     // While the call's synchronous part runs, it holds the thread: a time limit passing for another
     // call meanwhile is this one's doing.
-    Atomics.store(cells.current, 0, flag + 1)
+    Atomics.store(cells.current, 0, holder)
     try {
       result = fn(controller?.signal)
     } catch (error) {
@@ -96,10 +102,18 @@ export class CallRunner {
       }
     }
     if (result instanceof Promise) {
-      result.then(finish, (error) => {
-        this.#controllers.delete(id)
-        this.#fail(id, flag, error, performance.now() - started)
-      })
+      this.pending++
+      result.then(
+        (outcome) => {
+          this.pending--
+          finish(outcome)
+        },
+        (error) => {
+          this.pending--
+          this.#controllers.delete(id)
+          this.#fail(id, flag, error, performance.now() - started)
+        },
+      )
       return true
     }
     finish(result)

@@ -1,5 +1,5 @@
 import { blockingRegistry } from '../execution/blocking.ts'
-import type { CallCells, ToWorker } from './protocol.ts'
+import { CALL_CELLS, type CallCells, type ToWorker } from './protocol.ts'
 import type { WorkerPort } from './transport.ts'
 import { closeWorkerApp } from './worker-app.ts'
 import { CallRunner } from './worker-call.ts'
@@ -15,6 +15,8 @@ export class WorkerRuntime {
   readonly #port: WorkerPort
   readonly #calls: CallRunner
   readonly #requests = new WorkerRequests()
+  /** Told to close: nothing more starts here but what the pool sent. */
+  #closing = false
 
   constructor(port: WorkerPort, cells: CallCells) {
     this.#port = port
@@ -25,6 +27,21 @@ export class WorkerRuntime {
   watchExit(): void {
     const calls = this.#calls
     watchExit(() => calls.stop())
+  }
+
+  /**
+   * Runs blocking function `fn` for a caller other than the pool (a `PortFilter`'s own channel, see
+   * `PortFilterHost.run`); its answer goes to the port with id `id` like any other. False, and
+   * nothing run, while a call of the pool's is pending or waiting here, or the worker is closing.
+   */
+  runOther(id: number, fn: number, args: unknown[]): boolean {
+    const calls = this.#calls
+    if (this.#closing || this.#waiting || this.#next < this.#backlog.length || calls.pending > 0) return false
+    const info = blockingRegistry()[fn]
+    if (!info) return false
+    // Holds the thread with a value that is no flag + 1 of the pool's (flags < CALL_CELLS).
+    calls.run(id, -1, () => info.fn(...args), false, CALL_CELLS + 1)
+    return true
   }
 
   /** Messages received and not handled yet, in order. */
@@ -88,6 +105,7 @@ export class WorkerRuntime {
         this.#requests.release(message.request)
         return false
       case 'close':
+        this.#closing = true
         void (async () => {
           this.#requests.releaseAll()
           const closing = closeWorkerApp()

@@ -2,6 +2,7 @@ import { blockingFingerprint, sealBlockingRegistry } from '../execution/blocking
 import { InlineScheduler } from '../execution/inline.ts'
 import { markPoolWorker, setScheduler } from '../execution/scheduler-registry.ts'
 import { serializeError } from './errors-wire.ts'
+import type { FromWorker } from './protocol.ts'
 import { callCells, type ToWorker } from './protocol.ts'
 import type { PortFilter, PortFilterModule, WorkerPort } from './transport.ts'
 import { registerExportedApp, startWorkerApp } from './worker-app.ts'
@@ -12,7 +13,8 @@ export { registerWorkerApp, type WorkerApp } from './worker-app.ts'
 /**
  * Runs a pool worker: loads the app's entry module (which registers its blocking functions),
  * reports their fingerprint, then answers calls from the main thread. Blocking functions called
- * inside the worker run directly. `filter`: a `PortFilter` module that sees the messages both ways.
+ * inside the worker run directly. `filter`: a `PortFilter` module that sees the messages both ways;
+ * `index`: the worker's number in its pool (the filter's `PortFilterHost.index`).
  *
  * @example
  * // the adapter's worker entry
@@ -21,7 +23,12 @@ export { registerWorkerApp, type WorkerApp } from './worker-app.ts'
  */
 export async function runPoolWorker(
   port: WorkerPort,
-  options: { flags: SharedArrayBuffer; load: () => Promise<unknown>; filter?: PortFilterModule },
+  options: {
+    flags: SharedArrayBuffer
+    load: () => Promise<unknown>
+    filter?: PortFilterModule
+    index?: number
+  },
 ): Promise<void> {
   markPoolWorker()
   setScheduler(new InlineScheduler())
@@ -31,10 +38,13 @@ export async function runPoolWorker(
   port.onReceive((message) => handle(message))
   try {
     if (options.filter) {
-      const made = await loadFilter(options.filter)
+      const made = await loadFilter(options.filter, options.index ?? 0)
       const raw = port
       port = {
-        send: (message, transfer) => raw.send(made.sending(message), transfer),
+        send: (message, transfer) => {
+          const sent: FromWorker | undefined = made.sending(message)
+          if (sent) raw.send(sent, transfer)
+        },
         onReceive: raw.onReceive,
       }
       filter = made
@@ -62,16 +72,23 @@ export async function runPoolWorker(
       }
     : (message) => runtime.handle(message)
   for (const message of early) handle(message)
+  active?.attach?.({
+    index: options.index ?? 0,
+    run: (id, fn, args) => {
+      if (!(id < 0)) throw new RangeError(`A call run by a port filter needs a negative id (got ${id}).`)
+      return runtime.runOther(id, fn, args)
+    },
+  })
 }
 
-async function loadFilter(module: PortFilterModule): Promise<PortFilter> {
+async function loadFilter(module: PortFilterModule, index: number): Promise<PortFilter> {
   const loaded = (await import(module.href)) as {
-    portFilter?: (options: unknown) => PortFilter | Promise<PortFilter>
+    portFilter?: (options: unknown, worker: { index: number }) => PortFilter | Promise<PortFilter>
   }
   if (typeof loaded.portFilter !== 'function') {
     throw new TypeError(
       `${module.href} exports no portFilter(options) function: it is not a pool port filter module.`,
     )
   }
-  return loaded.portFilter(module.options)
+  return loaded.portFilter(module.options, { index })
 }

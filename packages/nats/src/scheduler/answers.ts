@@ -18,6 +18,15 @@ export function onReply(state: SchedulerState, msg: Msg): void {
   const call = state.calls.get(id)
   if (!call) return
   const worker = call.worker!
+  if (msg.headers?.code === 503 && call.thread !== undefined) {
+    // No responders on a thread's subject: that thread is restarting or cut off, and the call
+    // reached no one. It goes back to the queue; the thread is skipped until the worker's next
+    // heartbeat says it takes calls again.
+    worker.threadsGone.add(call.thread)
+    requeue(state, call)
+    pump(state)
+    return
+  }
   if (msg.headers?.code === 503) {
     // No responders: the worker's subscription is gone, so this call reached no one.
     state.unsend(call)
@@ -60,7 +69,7 @@ export function onReply(state: SchedulerState, msg: Msg): void {
     case 'pong':
       state.settle(call)
       worker.pingedAt = 0
-      reconcile(state, worker, call, answer.running)
+      reconcile(state, worker, call, answer.running, answer.occupied ?? [])
       break
     case 'ok': {
       state.settle(call)

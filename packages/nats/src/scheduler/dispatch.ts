@@ -52,12 +52,36 @@ export function send(state: SchedulerState, worker: Worker, call: Call): void {
   call.seq = state.nextSeq++
   worker.inflight.add(call)
   state.calls.set(call.id, call)
+  const thread = takerFor(worker, call)
+  let subject = `${state.subject}.w.${worker.id}`
+  if (thread !== undefined) {
+    call.thread = thread
+    worker.threadsInUse.add(thread)
+    subject = `${subject}.${thread}`
+  }
   try {
-    state.nc.publish(`${state.subject}.w.${worker.id}`, call.data, { reply: `${state.inbox}.${call.id}` })
+    state.nc.publish(subject, call.data, { reply: `${state.inbox}.${call.id}` })
   } catch (error) {
     state.settle(call)
     call.reject(error)
   }
+}
+
+/**
+ * The worker's thread that takes this call itself, if any: a call of no request and no time limit,
+ * to a thread taking calls (its heartbeat's `direct`) that runs none of ours, one without work (as
+ * its last pong said) first. Other calls go through the worker's event loop.
+ */
+function takerFor(worker: Worker, call: Call): number | undefined {
+  const message = call.message
+  if (message.t !== 'call' || message.request !== undefined || message.timeout > 0) return undefined
+  let chosen: number | undefined
+  for (const thread of worker.heartbeat.direct ?? []) {
+    if (worker.threadsInUse.has(thread) || worker.threadsGone.has(thread)) continue
+    if (!worker.occupied.includes(thread)) return thread
+    chosen ??= thread
+  }
+  return chosen
 }
 
 /** Sends a call of a request bound to `worker`, or holds it until the worker is reachable again. */
@@ -80,7 +104,9 @@ export function abort(state: SchedulerState, call: Call): void {
     pump(state)
     return
   }
-  state.publish(call.worker, { t: 'abort', s: state.id, id: call.id })
+  // A thread that took the call itself reads the abort on its own subject (and hands it on to the
+  // event loop if it handed the call on).
+  state.publishTo(call.worker.id, { t: 'abort', s: state.id, id: call.id }, call.thread)
 }
 
 /**

@@ -47,16 +47,26 @@ export function ping(state: SchedulerState, worker: Worker): void {
  * A worker answered a ping with the calls of ours it is running: a call sent before the ping, not
  * running there and still unanswered in two pongs in a row lost its answer (published while a
  * connection was down). One pong is not proof: a worker's thread publishes its answer on a
- * connection of its own, which nats-server may deliver after the pong, sent on the worker's.
+ * connection of its own, which nats-server may deliver after the pong, sent on the worker's. A call
+ * sent to a thread that the pong says has work is not counted: it waits there, unread.
  */
-export function reconcile(state: SchedulerState, worker: Worker, ping: Call, running: number[]): void {
+export function reconcile(
+  state: SchedulerState,
+  worker: Worker,
+  ping: Call,
+  running: number[],
+  occupied: number[],
+): void {
   const still = new Set(running)
+  worker.occupied = occupied
   for (const call of [...worker.inflight]) {
     if (call.seq > ping.seq || call.kind === 'ping') continue
     if (still.has(call.id)) {
       call.unlisted = false
       continue
     }
+    // Sent to a thread that is busy with other work: it waits there, unread, until that work ends.
+    if (call.thread !== undefined && occupied.includes(call.thread)) continue
     if (!call.unlisted) {
       call.unlisted = true
       continue

@@ -29,6 +29,12 @@ export interface Worker {
   stale: boolean
   /** Calls of requests bound to it, held while it is stale (sent once it is back, failed if lost). */
   parked: Call[]
+  /** Its threads that run a call of ours they took themselves (`S.w.<id>.<thread>`). */
+  threadsInUse: Set<number>
+  /** Its threads whose subject had no responders, skipped until its next heartbeat. */
+  threadsGone: Set<number>
+  /** Its threads with work, as its last pong said. */
+  occupied: number[]
 }
 
 export type Kind = 'call' | 'ctx' | 'step' | 'ping'
@@ -51,6 +57,8 @@ export interface Call {
   seq: number
   /** A pong did not list it: one more that does not means its answer was lost. */
   unlisted?: boolean
+  /** Sent to this thread of its worker, which takes it itself (`S.w.<id>.<thread>`). */
+  thread?: number
 }
 
 export const abortReason = (signal: AbortSignal): unknown =>
@@ -154,9 +162,11 @@ export class SchedulerState {
     this.publishTo(worker.id, message)
   }
 
-  publishTo(id: string, message: ToWorker): void {
+  /** To worker `id`'s subject, or to its thread's (`S.w.<id>.<thread>`). */
+  publishTo(id: string, message: ToWorker, thread?: number): void {
     try {
-      if (!this.nc.isClosed()) this.nc.publish(`${this.subject}.w.${id}`, encode(message))
+      const subject = thread === undefined ? `${this.subject}.w.${id}` : `${this.subject}.w.${id}.${thread}`
+      if (!this.nc.isClosed()) this.nc.publish(subject, encode(message))
     } catch {}
   }
 
@@ -170,7 +180,9 @@ export class SchedulerState {
   unsend(call: Call): void {
     this.calls.delete(call.id)
     call.worker?.inflight.delete(call)
+    if (call.thread !== undefined) call.worker?.threadsInUse.delete(call.thread)
     call.worker = undefined
+    call.thread = undefined
   }
 
   forget(call: Call): void {

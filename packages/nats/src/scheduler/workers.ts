@@ -34,6 +34,7 @@ export function onHeartbeat(state: SchedulerState, msg: Msg): void {
   if (known) {
     known.heartbeat = heartbeat
     known.seen = Date.now()
+    known.threadsGone.clear()
     if (heartbeat.busy + heartbeat.queued < heartbeat.capacity) known.retryAt = 0
     if (known.stale && state.connected) back(state, known)
   } else {
@@ -47,6 +48,9 @@ export function onHeartbeat(state: SchedulerState, msg: Msg): void {
       pingedAt: 0,
       stale: false,
       parked: [],
+      threadsInUse: new Set(),
+      threadsGone: new Set(),
+      occupied: [],
     })
     for (const waiter of [...state.waiters]) waiter()
   }
@@ -78,7 +82,7 @@ export function lose(state: SchedulerState, worker: Worker, reason: string): voi
     // Sent to it and not answered: if the worker was only frozen or cut off, it may come back and
     // read the call then; told to abort it too, it does not start it (a call that started runs on).
     if (call.worker === worker && call.kind !== 'ping') {
-      state.publishTo(worker.id, { t: 'abort', s: state.id, id: call.id })
+      state.publishTo(worker.id, { t: 'abort', s: state.id, id: call.id }, call.thread)
     }
     state.settle(call)
     if (call.kind === 'ping') continue

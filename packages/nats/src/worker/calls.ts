@@ -1,7 +1,7 @@
 import type { Msg, NatsConnection } from '@nats-io/transport-node'
 import { REPLIED, serializeError } from '@tandem/core/pool'
 import type { NatsLogger } from '../connection.ts'
-import { encode, type FromWorker, tooBig } from '../wire.ts'
+import { encodeAnswer, type FromWorker } from '../wire.ts'
 
 // The calls running on a worker, by `<scheduler>:<id>` (for aborts, pings and a silent scheduler),
 // and the answers it sends for them: encoded, worded when a result cannot be sent or is over NATS's
@@ -31,28 +31,7 @@ export class Calls {
 
   reply(msg: Msg, answer: FromWorker, label: string): void {
     if (!msg.reply) return
-    let data: Uint8Array
-    try {
-      data = encode(answer)
-    } catch (error) {
-      data = encode({
-        t: 'err',
-        error: serializeError(
-          new TypeError(
-            `The result of ${label} cannot be sent from the NATS worker (${(error as Error).message}). ` +
-              'Return plain data: objects, arrays, Maps, Dates, typed arrays.',
-          ),
-        ),
-      } satisfies FromWorker)
-    }
-    if (data.byteLength > this.#maxPayload()) {
-      data = encode({
-        t: 'err',
-        error: serializeError(
-          tooBig(`The result of ${label}`, data.byteLength, this.#maxPayload(), this.#nc.getServer()),
-        ),
-      } satisfies FromWorker)
-    }
+    const data = encodeAnswer(answer, label, this.#maxPayload(), this.#nc.getServer())
     try {
       msg.respond(data)
     } catch (error) {

@@ -4,7 +4,8 @@ import { deserializeError, type SerializedError } from '@tandem/core/pool'
 import { decode, RUNTIME, type ToWorker } from '../wire.ts'
 import type { LocalPool } from '../worker.ts'
 import type { Calls } from './calls.ts'
-import type { Load } from './heartbeat.ts'
+import type { WorkerCells } from './cells.ts'
+import { type Load, pong } from './heartbeat.ts'
 import type { KeptRequests } from './kept.ts'
 import type { Schedulers } from './schedulers.ts'
 
@@ -22,11 +23,12 @@ export interface HandlerParts {
   kept: KeptRequests
   load: Load
   schedulers: Schedulers
+  cells: WorkerCells
 }
 
 /** The handler of the worker's subject. */
 export function messageHandler(parts: HandlerParts): (msg: Msg) => void {
-  const { id, key, registry, pool, calls, kept: requests, load, schedulers } = parts
+  const { id, key, registry, pool, calls, kept: requests, load, schedulers, cells } = parts
   const reply = calls.reply.bind(calls)
   const fail = calls.fail.bind(calls)
   const run = calls.run.bind(calls)
@@ -59,7 +61,7 @@ export function messageHandler(parts: HandlerParts): (msg: Msg) => void {
     schedulers.heard(message.s)
     switch (message.t) {
       case 'ping':
-        reply(msg, { t: 'pong', running: calls.runningOf(message.s) }, 'a ping')
+        reply(msg, { t: 'pong', ...pong(cells, calls, message.s) }, 'a ping')
         return
       case 'abort':
         calls.abort(message.s, message.id)

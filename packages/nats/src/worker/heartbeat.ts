@@ -46,6 +46,7 @@ export class Load {
 
   beat(extra: Partial<Heartbeat> = {}): void {
     const stats = this.#pool.stats()
+    const direct = this.#cells.taking()
     const heartbeat: Heartbeat = {
       id: this.#me.id,
       key: this.#me.key,
@@ -53,7 +54,8 @@ export class Load {
       host: hostname(),
       pid: process.pid,
       capacity: this.#me.capacity,
-      busy: stats.busy,
+      busy: stats.busy + this.#cells.directRunning(),
+      ...(direct.length > 0 ? { direct } : {}),
       queued: stats.queued,
       every: this.#me.every,
       ...(this.draining ? { draining: this.draining } : {}),
@@ -62,11 +64,35 @@ export class Load {
     if (!this.#nc.isClosed()) this.#nc.publish(`${this.#me.subject}.hb`, encode(heartbeat))
   }
 
-  /** A thread is free for a new request: none running, waiting or held by an open yield dependency. */
+  /**
+   * A thread is free for a new request: none running (for the pool, or a call a thread took itself),
+   * waiting or held by an open yield dependency.
+   */
   free(): boolean {
     const stats = this.#pool.stats()
     const inTransit = this.#cells.delivered() - this.#calls.settledDelivered
-    const taken = stats.busy - inTransit + stats.queued + this.#calls.starting + this.#kept.holding
+    const taken =
+      stats.busy -
+      inTransit +
+      stats.queued +
+      this.#calls.starting +
+      this.#kept.holding +
+      this.#cells.directRunning()
     return !this.draining && taken < this.#me.capacity
   }
+}
+
+/**
+ * What a pong says of scheduler `s`'s calls: those running here (for the pool, or taken by a thread
+ * itself), and the threads with work (a call sent to one of them and not listed waits there).
+ */
+export function pong(cells: WorkerCells, calls: Calls, s: string): { running: number[]; occupied: number[] } {
+  const running = calls.runningOf(s)
+  const occupied: number[] = []
+  for (let thread = 0; thread < cells.threads; thread++) {
+    const call = cells.running(thread)
+    if (call?.s === s) running.push(call.id)
+    if (cells.occupied(thread)) occupied.push(thread)
+  }
+  return { running, occupied }
 }
