@@ -176,6 +176,12 @@ export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWor
     schedulers.sweep()
   }, every)
   await nc.flush()
+  // The first heartbeat says which threads take calls themselves: they subscribe as they start,
+  // so wait for them a little (schedulers learn of a thread that comes later at the next heartbeat).
+  const until = Date.now() + 1000
+  while (portFilter && cells.taking().length < capacity && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
   load.beat()
   logger.info(
     `tandem-nats-worker ${id}: ${capacity} thread${capacity === 1 ? '' : 's'} (${RUNTIME}) for ${registry.length} ` +

@@ -34,7 +34,7 @@ export function onReply(state: SchedulerState, msg: Msg): void {
       lose(state, worker, 'it left NATS (no responders on its subject)')
       return
     }
-    if (call.binds && call.request !== undefined) state.requests.delete(call.request)
+    if (call.binds && call.request !== undefined) state.unbind(call.request)
     lose(state, worker, 'it left NATS (no responders on its subject)')
     if (call.kind === 'step' || (call.request !== undefined && state.lost.has(call.request))) {
       state.fail(call, new WorkerCrashedError(call.label, 'the worker holding this request is gone'))
@@ -61,7 +61,7 @@ export function onReply(state: SchedulerState, msg: Msg): void {
   switch (answer.t) {
     case 'busy':
       // It had no free thread: the call never started there. It goes back to the head of the queue.
-      if (call.binds && call.request !== undefined) state.requests.delete(call.request)
+      if (call.binds && call.request !== undefined) state.unbind(call.request)
       worker.retryAt = Date.now() + 25
       requeue(state, call)
       retrySoon(state)

@@ -24,7 +24,7 @@ export function pump(state: SchedulerState): void {
     if (!worker) break
     state.queue.shift()
     if (call.request !== undefined && call.kind === 'ctx') {
-      state.requests.set(call.request, worker)
+      state.bind(call.request, worker)
       call.binds = true
     }
     send(state, worker, call)
@@ -70,11 +70,18 @@ export function send(state: SchedulerState, worker: Worker, call: Call): void {
 /**
  * The worker's thread that takes this call itself, if any: a call of no request and no time limit,
  * to a thread taking calls (its heartbeat's `direct`) that runs none of ours, one without work (as
- * its last pong said) first. Other calls go through the worker's event loop.
+ * its last pong said) first. Other calls go through the worker's event loop; so does this one while
+ * the worker keeps values of ours or has calls of ours that went through its event loop: a call
+ * taken by a thread could start before them there, where the worker's pool starts calls in the order
+ * they came (a request's step sent behind a call that crashes its thread fails with it).
  */
 function takerFor(worker: Worker, call: Call): number | undefined {
   const message = call.message
   if (message.t !== 'call' || message.request !== undefined || message.timeout > 0) return undefined
+  if (worker.bound > 0 || worker.held > 0) return undefined
+  for (const other of worker.inflight) {
+    if (other !== call && other.kind !== 'ping' && other.thread === undefined) return undefined
+  }
   let chosen: number | undefined
   for (const thread of worker.heartbeat.direct ?? []) {
     if (worker.threadsInUse.has(thread) || worker.threadsGone.has(thread)) continue

@@ -73,9 +73,8 @@ export function remoteExecution(state: SchedulerState): RemoteExecution {
         state.publishTo(lostOn, { t: 'release', s: state.id, request })
         return
       }
-      const worker = state.requests.get(request)
+      const worker = state.unbind(request)
       if (!worker) return
-      state.requests.delete(request)
       state.publish(worker, { t: 'release', s: state.id, request })
       pump(state)
     },

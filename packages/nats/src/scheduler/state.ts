@@ -35,6 +35,8 @@ export interface Worker {
   threadsGone: Set<number>
   /** Its threads with work, as its last pong said. */
   occupied: number[]
+  /** Requests of ours bound to it (their values are there). */
+  bound: number
 }
 
 export type Kind = 'call' | 'ctx' | 'step' | 'ping'
@@ -168,6 +170,22 @@ export class SchedulerState {
       const subject = thread === undefined ? `${this.subject}.w.${id}` : `${this.subject}.w.${id}.${thread}`
       if (!this.nc.isClosed()) this.nc.publish(subject, encode(message))
     } catch {}
+  }
+
+  /** Binds `request` to `worker`: its values are there, its steps go there. */
+  bind(request: number, worker: Worker): void {
+    this.unbind(request)
+    this.requests.set(request, worker)
+    worker.bound++
+  }
+
+  /** Unbinds `request` (released, or its worker said busy or was lost); returns the worker it was on. */
+  unbind(request: number): Worker | undefined {
+    const worker = this.requests.get(request)
+    if (!worker) return undefined
+    this.requests.delete(request)
+    worker.bound--
+    return worker
   }
 
   /** Forgets a call that is answered or failed: off its worker and its abort signal. */

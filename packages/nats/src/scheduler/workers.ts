@@ -51,6 +51,7 @@ export function onHeartbeat(state: SchedulerState, msg: Msg): void {
       threadsInUse: new Set(),
       threadsGone: new Set(),
       occupied: [],
+      bound: 0,
     })
     for (const waiter of [...state.waiters]) waiter()
   }
@@ -68,7 +69,7 @@ export function lose(state: SchedulerState, worker: Worker, reason: string): voi
   const calls = [...worker.inflight, ...worker.parked.splice(0)]
   for (const [request, holder] of state.requests) {
     if (holder !== worker) continue
-    state.requests.delete(request)
+    state.unbind(request)
     state.lost.set(request, worker.id)
   }
   const failing = calls.filter((call) => call.kind !== 'ping')
