@@ -2,7 +2,16 @@ import type { ValidationIssue } from '@tandem/core'
 import { App, depends, Router } from '@tandem/core'
 import { describe, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
-import { type Client, type ClientSocket, createClient, type SSEMessage, testClient } from '../src/index.ts'
+import {
+  type CallResult,
+  type Client,
+  type ClientSocket,
+  createClient,
+  type MethodCall,
+  type RoutesOf,
+  type SSEMessage,
+  testClient,
+} from '../src/index.ts'
 import { app } from './shop.ts'
 
 const client = createClient<typeof app>('http://localhost:8000')
@@ -169,6 +178,40 @@ describe('results', () => {
     if (gone.ok) expectTypeOf(gone.status).toEqualTypeOf<204>()
     const head = await client.head('/api/items/:id', { params: { id: 1 } })
     expectTypeOf(head.status).toExtend<number>()
+  })
+})
+
+describe('methods called on the client and detached', () => {
+  it('types a call on the client from the route the client type keeps, by method', async () => {
+    const res = await client.post('/api/items/', { body: { name: 'n', price: 2 } })
+    expectTypeOf(res).toEqualTypeOf<CallResult<RoutesOf<typeof app>['POST']['/api/items/']>>()
+    const one = await client.get('/api/items/:id', { params: { id: 1 } })
+    expectTypeOf(one).toEqualTypeOf<CallResult<RoutesOf<typeof app>['GET']['/api/items/:id']>>()
+    // @ts-expect-error the body's price is a number
+    client.post('/api/items/', { body: { name: 'n', price: 'two' } })
+    // @ts-expect-error the path parameter is required
+    client.get('/api/items/:id', {})
+    // @ts-expect-error a GET path is not a POST path
+    client.post('/search')
+  })
+
+  it('keeps every type of a method given its type with MethodCall (a detached method)', async () => {
+    const get: MethodCall<RoutesOf<typeof app>['GET']> = client.get
+    const res = await get('/api/items/:id', { params: { id: 1 } })
+    if (res.status === 200) expectTypeOf(res.data).toEqualTypeOf<ItemJson>()
+    else if (res.status === 404) expectTypeOf(res.error).toEqualTypeOf<{ detail: string }>()
+    // @ts-expect-error the id is a number
+    get('/api/items/:id', { params: { id: [] } })
+    // @ts-expect-error not a GET path
+    get('/upload')
+  })
+
+  it('types a method detached without MethodCall loosely: its paths, any input', async () => {
+    const { get } = client
+    // @ts-expect-error not a GET path
+    get('/upload')
+    const res = await get('/api/items/:id', { anything: 1 })
+    expectTypeOf(res.status).toBeNumber()
   })
 })
 
