@@ -10,12 +10,19 @@
 //   (worker/cells.ts) says what it runs, for the loop's pongs, and for its replacement should it die.
 // apps/bench's nats-dispatch results say what each saves.
 
-import type { Msg, NatsConnection } from '@nats-io/transport-node'
+import { headers, type Msg, type NatsConnection } from '@nats-io/transport-node'
 import { WorkerCrashedError } from '@tandem/core'
 import { blockingRegistry } from '@tandem/core/adapter'
 import { type FromWorker, type PortFilter, serializeError, type ToWorker } from '@tandem/core/pool'
 import { connectNats, type NatsConnectionOptions, onStatus } from './connection.ts'
-import { type FromWorker as Answer, decode, encode, encodeAnswer, type ToWorker as Message } from './wire.ts'
+import {
+  type FromWorker as Answer,
+  decode,
+  encode,
+  encodeAnswer,
+  FORWARDED_BY,
+  type ToWorker as Message,
+} from './wire.ts'
 import { NOT_TAKING, RUNNING, TAKING, WorkerCells } from './worker/cells.ts'
 
 /** What a NATS worker gives its pool threads' filter. */
@@ -246,17 +253,17 @@ export async function portFilter(
             if (msg.reply) nc.publish(msg.reply, encode(answer))
           }
           // To the worker's event loop, which runs it on the pool (or answers busy).
+          const by = headers()
+          by.set(FORWARDED_BY, String(index))
           const forward = (msg: Msg, message: Message & { t: 'call' }): void => {
-            nc.publish(loop, msg.data, msg.reply ? { reply: msg.reply } : undefined)
+            nc.publish(loop, msg.data, msg.reply ? { reply: msg.reply, headers: by } : { headers: by })
             forwarded.add(`${message.s}:${message.id}`)
             if (forwarded.size > FORWARDED) forwarded.delete(forwarded.values().next().value!)
           }
           const start = (msg: Msg, message: Message & { t: 'call' }): void => {
-            if (aborted.has(`${message.s}:${message.id}`)) {
-              const error = new DOMException('The call was aborted before it started.', 'AbortError')
-              respond(msg, { t: 'err', error: serializeError(error) })
+            // Aborted (or reclaimed) before it started: the event loop answers it (it is told too).
+            if (aborted.has(`${message.s}:${message.id}`) || cells.aborted(index, message.s, message.id))
               return
-            }
             if (cells.draining() || closed) {
               respond(msg, { t: 'busy' })
               return
@@ -273,6 +280,8 @@ export async function portFilter(
               forward(msg, message)
               return
             }
+            // Recorded as taken, unless the event loop answered its abort meanwhile.
+            if (!cells.take(index, message.s, message.id)) return
             const id = -next++
             taken.set(id, { reply, label: labelOf(message.fn) })
             cells.begin(index, { s: message.s, id: message.id, fn: message.fn, reply })

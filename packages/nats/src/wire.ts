@@ -55,8 +55,20 @@ export type ToWorker =
   | { t: 'exit'; id: number; s: string; request: number; exit: number; error?: SerializedError }
   | { t: 'task'; id: number; s: string; request: number; task: number }
   | { t: 'release'; s: string; request: number }
-  | { t: 'abort'; s: string; id: number }
+  | {
+      t: 'abort'
+      s: string
+      id: number
+      /** The call was sent to this thread (`S.w.<worker>.<thread>`): where its answer goes. */
+      thread?: number
+      reply?: string
+    }
   | { t: 'ping'; id: number; s: string }
+  /**
+   * A call sent to a thread that no pong listed: if the thread never took it (it went to a thread
+   * that died, into a connection not closed yet), it never will, and the worker answers busy.
+   */
+  | { t: 'reclaim'; s: string; id: number; thread: number; reply: string }
 
 /** A worker's answer to a call or step. */
 export type FromWorker =
@@ -145,6 +157,17 @@ export function tooBig(what: string, size: number, max: number, server: string):
 
 function megabytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`
+}
+
+/** The header with which a thread hands a call it cannot take on to the worker's subject (its number). */
+export const FORWARDED_BY = 'Tandem-Thread'
+
+/** The answer to a call aborted before it started. */
+export function abortedBeforeStart(): FromWorker {
+  return {
+    t: 'err',
+    error: serializeError(new DOMException('The call was aborted before it started.', 'AbortError')),
+  }
 }
 
 /**

@@ -149,6 +149,7 @@ export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWor
   }
   cells.connected(false)
   const calls = new Calls(nc, logger)
+  calls.inTransit = () => cells.delivered() - calls.settledDelivered
   const kept = new KeptRequests(pool.remote)
   const schedulers = new Schedulers(kept, calls, logger)
   const load = new Load(nc, pool, { id, key, subject, capacity, every }, cells, calls, kept)

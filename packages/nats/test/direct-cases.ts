@@ -205,24 +205,25 @@ export function directCases(t: Runner): void {
         const aborted = probe.cells(1)
         const controller = new AbortController()
         const abortedCall = outcome(b.run(blockingInfo(f.count), [aborted], { signal: controller.signal }))
-        // Sent to the thread (b sees a free thread): it waits in the thread's socket, and its abort
-        // behind it.
+        // Sent to the thread (b sees a free thread): it waits unread in the thread's socket. Its
+        // abort is answered at once by the worker's event loop, and the thread never starts it.
         await new Promise((resolve) => setTimeout(resolve, 200))
+        const abortedAt = Date.now()
         controller.abort()
-        const counter = probe.cells(1)
-        const waiting = outcome(b.run(blockingInfo(f.count), [counter]))
-        // Several of b's pings: each pong says the thread has work, so neither call is taken for lost.
-        let settled = 0
-        void abortedCall.then(() => settled++)
-        void waiting.then(() => settled++)
-        await new Promise((resolve) => setTimeout(resolve, 2500))
-        t.expect(settled).toBe(0)
-        storeCell(gate, 1, 1)
-        t.expect(await gated).toBe(single.pid)
-        // Read with its abort once the thread was free: it never started.
         const ended = await abortedCall
+        t.expect(Date.now() - abortedAt).toBeLessThan(1000)
         t.expect(ended.status).toBe('rejected')
         t.expect((ended as { reason: Error }).reason.name).toBe('AbortError')
+        t.expect((ended as { reason: Error }).reason.message).toMatch(/before it started/)
+        const counter = probe.cells(1)
+        const waiting = outcome(b.run(blockingInfo(f.count), [counter]))
+        // Several of b's pings: each pong says the thread has work, so the call is not taken for lost.
+        let settled = false
+        void waiting.then(() => (settled = true))
+        await new Promise((resolve) => setTimeout(resolve, 2500))
+        t.expect(settled).toBe(false)
+        storeCell(gate, 1, 1)
+        t.expect(await gated).toBe(single.pid)
         t.expect(await waiting).toMatchObject({ status: 'fulfilled', value: 0 })
         t.expect(loadCell(counter, 0)).toBe(1)
         t.expect(loadCell(aborted, 0)).toBe(0)

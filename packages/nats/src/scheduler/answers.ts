@@ -62,6 +62,7 @@ export function onReply(state: SchedulerState, msg: Msg): void {
     case 'busy':
       // It had no free thread: the call never started there. It goes back to the head of the queue.
       if (call.binds && call.request !== undefined) state.unbind(call.request)
+      if (call.reclaimed) call.viaLoop = true
       worker.retryAt = Date.now() + 25
       requeue(state, call)
       retrySoon(state)

@@ -77,7 +77,9 @@ export function send(state: SchedulerState, worker: Worker, call: Call): void {
  */
 function takerFor(worker: Worker, call: Call): number | undefined {
   const message = call.message
-  if (message.t !== 'call' || message.request !== undefined || message.timeout > 0) return undefined
+  if (message.t !== 'call' || message.request !== undefined || message.timeout > 0 || call.viaLoop) {
+    return undefined
+  }
   if (worker.bound > 0 || worker.held > 0) return undefined
   for (const other of worker.inflight) {
     if (other !== call && other.kind !== 'ping' && other.thread === undefined) return undefined
@@ -111,9 +113,22 @@ export function abort(state: SchedulerState, call: Call): void {
     pump(state)
     return
   }
-  // A thread that took the call itself reads the abort on its own subject (and hands it on to the
-  // event loop if it handed the call on).
-  state.publishTo(call.worker.id, { t: 'abort', s: state.id, id: call.id }, call.thread)
+  abortSent(state, call.worker, call)
+}
+
+/**
+ * Tells a worker to abort a call it was sent. One sent to a thread: the thread reads it on its own
+ * subject (with the call, if both wait unread), and the event loop answers it at once if the thread
+ * has not taken it (it waits behind a long call there), so the thread never will.
+ */
+export function abortSent(state: SchedulerState, worker: Worker, call: Call): void {
+  const abort = { t: 'abort', s: state.id, id: call.id } as const
+  if (call.thread === undefined) {
+    state.publishTo(worker.id, abort)
+    return
+  }
+  state.publishTo(worker.id, abort, call.thread)
+  state.publishTo(worker.id, { ...abort, thread: call.thread, reply: `${state.inbox}.${call.id}` })
 }
 
 /**

@@ -71,6 +71,20 @@ export function reconcile(
       call.unlisted = true
       continue
     }
+    // Sent to a thread that has no work and does not list it: if the thread never took it (sent
+    // to a thread that died, into its connection not closed yet), the worker answers busy and the
+    // call is sent again; if it did, its answer was lost.
+    if (call.thread !== undefined && !call.reclaimed) {
+      call.reclaimed = true
+      state.publishTo(worker.id, {
+        t: 'reclaim',
+        s: state.id,
+        id: call.id,
+        thread: call.thread,
+        reply: `${state.inbox}.${call.id}`,
+      })
+      continue
+    }
     state.fail(
       call,
       new WorkerCrashedError(

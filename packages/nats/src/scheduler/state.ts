@@ -61,6 +61,13 @@ export interface Call {
   unlisted?: boolean
   /** Sent to this thread of its worker, which takes it itself (`S.w.<id>.<thread>`). */
   thread?: number
+  /** Unlisted twice though sent to a thread: the worker was asked whether the thread took it. */
+  reclaimed?: boolean
+  /**
+   * Reclaimed from a thread (marked there never to start): sent again, it goes through the
+   * worker's event loop.
+   */
+  viaLoop?: boolean
 }
 
 export const abortReason = (signal: AbortSignal): unknown =>
@@ -201,6 +208,8 @@ export class SchedulerState {
     if (call.thread !== undefined) call.worker?.threadsInUse.delete(call.thread)
     call.worker = undefined
     call.thread = undefined
+    call.unlisted = false
+    call.reclaimed = false
   }
 
   forget(call: Call): void {

@@ -1,7 +1,7 @@
 import type { Msg } from '@nats-io/transport-node'
 import { WorkerCrashedError } from '@tandem/core'
 import { decode, type Heartbeat } from '../wire.ts'
-import { pump } from './dispatch.ts'
+import { abortSent, pump } from './dispatch.ts'
 import { NoWorkersError } from './errors.ts'
 import { back, beat, ping } from './liveness.ts'
 import type { SchedulerState, Worker } from './state.ts'
@@ -82,9 +82,7 @@ export function lose(state: SchedulerState, worker: Worker, reason: string): voi
   for (const call of calls) {
     // Sent to it and not answered: if the worker was only frozen or cut off, it may come back and
     // read the call then; told to abort it too, it does not start it (a call that started runs on).
-    if (call.worker === worker && call.kind !== 'ping') {
-      state.publishTo(worker.id, { t: 'abort', s: state.id, id: call.id }, call.thread)
-    }
+    if (call.worker === worker && call.kind !== 'ping') abortSent(state, worker, call)
     state.settle(call)
     if (call.kind === 'ping') continue
     state.fail(

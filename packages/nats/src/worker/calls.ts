@@ -1,7 +1,7 @@
 import type { Msg, NatsConnection } from '@nats-io/transport-node'
 import { REPLIED, serializeError } from '@tandem/core/pool'
 import type { NatsLogger } from '../connection.ts'
-import { encodeAnswer, type FromWorker } from '../wire.ts'
+import { encode, encodeAnswer, type FromWorker } from '../wire.ts'
 
 // The calls running on a worker, by `<scheduler>:<id>` (for aborts, pings and a silent scheduler),
 // and the answers it sends for them: encoded, worded when a result cannot be sent or is over NATS's
@@ -19,6 +19,32 @@ export class Calls {
   settledDelivered = 0
   /** Calls taken and not handed to the pool yet (each has its thread). */
   starting = 0
+  /** Answers the threads published themselves that the pool has not seen yet (set by the worker). */
+  inTransit: () => number = () => 0
+  readonly #handoff: (() => void)[] = []
+  /** Answers counted in transit that never reach the pool (their thread died as it answered). */
+  #stray = 0
+
+  /**
+   * Hands the calls taken to the pool, in order. While answers the threads published are on their
+   * way to the pool (which counts their threads busy until it reads them), it first lets the event
+   * loop turn until the pool has read them (5 ms at most): a call that found its thread busy would
+   * wait in the pool's queue, where a request's step sent behind it (which never waits) would start
+   * before it.
+   */
+  #handOff(since: number): void {
+    const inTransit = this.inTransit()
+    this.#stray = Math.min(this.#stray, inTransit)
+    if (inTransit > this.#stray) {
+      if (since === 0) since = performance.now()
+      if (performance.now() - since < 5) {
+        setTimeout(() => this.#handOff(since), 0)
+        return
+      }
+      this.#stray = inTransit
+    }
+    for (const start of this.#handoff.splice(0)) start()
+  }
 
   constructor(nc: NatsConnection, logger: NatsLogger) {
     this.#nc = nc
@@ -39,6 +65,20 @@ export class Calls {
     }
   }
 
+  /** Publishes an answer to a reply subject (a call this loop was not sent, but answers). */
+  answerTo(subject: string, answer: FromWorker): void {
+    try {
+      this.#nc.publish(subject, encode(answer))
+    } catch (error) {
+      this.#logger.error('tandem-nats-worker: could not answer an aborted call', error)
+    }
+  }
+
+  /** Whether call `id` of scheduler `s` runs here (or is about to). */
+  has(s: string, id: number): boolean {
+    return this.running.has(`${s}:${id}`)
+  }
+
   fail(msg: Msg, error: unknown, label = 'a call'): void {
     this.reply(msg, { t: 'err', error: serializeError(error) }, label)
   }
@@ -57,10 +97,17 @@ export class Calls {
     // Handed to the pool once the messages read with it are handled: an abort right behind it (a
     // worker back from a freeze reads the call and the scheduler's abort together) stops it first.
     this.starting++
-    const result = Promise.resolve().then(() => {
-      this.starting--
-      return call(controller.signal)
+    const result = new Promise<unknown>((resolve, reject) => {
+      this.#handoff.push(() => {
+        this.starting--
+        try {
+          resolve(call(controller.signal))
+        } catch (error) {
+          reject(error)
+        }
+      })
     })
+    if (this.#handoff.length === 1) queueMicrotask(() => this.#handOff(0))
     result.then(
       (value) => {
         this.running.delete(runKey)

@@ -1,7 +1,9 @@
 // The memory a NATS worker's event loop shares with its pool threads (thread.ts), read and written
 // with Atomics: counters the loop and the threads both need at once (answers the threads published,
 // the worker connection's changes, whether it is up or draining, the calls the threads took off
-// NATS themselves), and one slot per thread saying which call it took itself and runs now.
+// NATS themselves), and one slot per thread: the call it took itself and runs now, the calls it took
+// lately and the aborts the loop marked for it (an abort of a call waiting unread behind a long one
+// is answered at once by the loop, and the thread never starts it: `take` and `abort` below).
 
 const DELIVERED = 0
 const CHANGES = 1
@@ -21,10 +23,18 @@ const S_LENGTH = 4
 const REPLY_LENGTH = 5
 /** Calls of the pool's sent to the thread and not answered yet. */
 const POOL = 6
-const SLOT_CELLS = 8
+/** Next entry of the thread's ring of calls taken, and of its ring of aborts. */
+const TAKEN_NEXT = 7
+const ABORTS_NEXT = 8
+const SLOT_CELLS = 10
+/** Entries of each ring: a call's scheduler (hashed) and id. */
+const RING = 256
 const S_BYTES = 64
 const REPLY_BYTES = 192
-const SLOT_BYTES = SLOT_CELLS * 4 + S_BYTES + REPLY_BYTES
+const TAKEN_AT = SLOT_CELLS
+const ABORTS_AT = TAKEN_AT + RING * 2
+const SLOT_INTS = ABORTS_AT + RING * 2
+const SLOT_BYTES = SLOT_INTS * 4 + S_BYTES + REPLY_BYTES
 
 /** A thread's slot state: no subscription of its own (starting, cut off, stopped). */
 export const NOT_TAKING = 0
@@ -166,6 +176,52 @@ export class WorkerCells {
     else Atomics.add(this.#cells, index, delta)
   }
 
+  /**
+   * The thread takes call `id` of scheduler `s` off NATS: recorded, then false if the loop marked it
+   * aborted (it must not start; the loop may have answered it already). With `abort` below, at most
+   * one of them wins: the thread records before it reads the marks, the loop marks before it reads
+   * the records, so one of the two sees the other.
+   */
+  take(thread: number, s: string, id: number): boolean {
+    this.#push(thread, TAKEN_AT, TAKEN_NEXT, s, id)
+    return !this.#has(thread, ABORTS_AT, s, id)
+  }
+
+  /** Whether the loop marked call `id` of scheduler `s` aborted for the thread (a call handed on). */
+  aborted(thread: number, s: string, id: number): boolean {
+    return this.#has(thread, ABORTS_AT, s, id)
+  }
+
+  /**
+   * The loop marks call `id` of scheduler `s`, sent to the thread, aborted: true if the thread had
+   * not taken it (it never will: the loop answers it), false if it had (the thread answers it).
+   */
+  abort(thread: number, s: string, id: number): boolean {
+    this.#push(thread, ABORTS_AT, ABORTS_NEXT, s, id)
+    return !this.#has(thread, TAKEN_AT, s, id)
+  }
+
+  #push(thread: number, at: number, next: number, s: string, id: number): void {
+    const base = this.#base(thread)
+    const entry = (Atomics.add(this.#cells, base + next, 1) % RING) * 2
+    Atomics.store(this.#cells, base + at + entry, hash(s))
+    Atomics.store(this.#cells, base + at + entry + 1, id)
+  }
+
+  #has(thread: number, at: number, s: string, id: number): boolean {
+    const base = this.#base(thread) + at
+    const h = hash(s)
+    for (let entry = 0; entry < RING * 2; entry += 2) {
+      if (
+        Atomics.load(this.#cells, base + entry + 1) === id &&
+        Atomics.load(this.#cells, base + entry) === h
+      ) {
+        return true
+      }
+    }
+    return false
+  }
+
   /** Whether the thread has work: a call it took itself, or calls of the pool's. */
   occupied(thread: number): boolean {
     return this.state(thread) === RUNNING || Atomics.load(this.#cells, this.#base(thread) + POOL) > 0
@@ -187,11 +243,7 @@ export class WorkerCells {
   }
 
   #write(thread: number, offset: number, size: number, text: string): number {
-    const bytes = new Uint8Array(
-      this.buffer,
-      HEADER * 4 + thread * SLOT_BYTES + SLOT_CELLS * 4 + offset,
-      size,
-    )
+    const bytes = new Uint8Array(this.buffer, HEADER * 4 + thread * SLOT_BYTES + SLOT_INTS * 4 + offset, size)
     const length = Math.min(text.length, size)
     for (let i = 0; i < length; i++) bytes[i] = text.charCodeAt(i) & 0x7f
     return length
@@ -200,9 +252,24 @@ export class WorkerCells {
   #read(thread: number, offset: number, length: number): string {
     const bytes = new Uint8Array(
       this.buffer,
-      HEADER * 4 + thread * SLOT_BYTES + SLOT_CELLS * 4 + offset,
+      HEADER * 4 + thread * SLOT_BYTES + SLOT_INTS * 4 + offset,
       length,
     )
     return String.fromCharCode(...bytes)
   }
+}
+
+const hashes = new Map<string, number>()
+
+/** A scheduler id's 32-bit FNV-1a hash (never 0, the value of an empty ring entry). */
+function hash(s: string): number {
+  let h = hashes.get(s)
+  if (h !== undefined) return h
+  h = 0x811c9dc5
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
+  h |= 0
+  if (h === 0) h = 1
+  if (hashes.size > 1024) hashes.clear()
+  hashes.set(s, h)
+  return h
 }

@@ -1,7 +1,7 @@
 import type { Msg } from '@nats-io/transport-node'
 import type { BlockingInfo } from '@tandem/core/adapter'
 import { deserializeError, type SerializedError } from '@tandem/core/pool'
-import { decode, RUNTIME, type ToWorker } from '../wire.ts'
+import { abortedBeforeStart, decode, FORWARDED_BY, RUNTIME, type ToWorker } from '../wire.ts'
 import type { LocalPool } from '../worker.ts'
 import type { Calls } from './calls.ts'
 import type { WorkerCells } from './cells.ts'
@@ -63,13 +63,29 @@ export function messageHandler(parts: HandlerParts): (msg: Msg) => void {
       case 'ping':
         reply(msg, { t: 'pong', ...pong(cells, calls, message.s) }, 'a ping')
         return
-      case 'abort':
-        calls.abort(message.s, message.id)
+      case 'abort': {
+        const { s, id: callId, thread, reply: to } = message
+        if (thread === undefined || calls.has(s, callId)) {
+          calls.abort(s, callId)
+          return
+        }
+        // Sent to a thread: if it has not taken the call (it waits unread behind a long call
+        // there), it never will, and the abort is answered now.
+        if (thread < cells.threads && cells.abort(thread, s, callId) && to)
+          calls.answerTo(to, abortedBeforeStart())
+        return
+      }
+      case 'reclaim':
+        if (calls.has(message.s, message.id) || message.thread >= cells.threads) return
+        if (cells.abort(message.thread, message.s, message.id)) calls.answerTo(message.reply, { t: 'busy' })
         return
       case 'release':
         requests.release(message.s, message.request)
         return
       case 'call': {
+        // Handed on by a thread: the loop may have answered its abort already (thread.ts).
+        const from = msg.headers?.get(FORWARDED_BY)
+        if (from && cells.aborted(Number(from), message.s, message.id)) return
         if (message.key !== key) return fail(msg, incompatible(id, key, message.key))
         const kept = message.request === undefined ? undefined : requests.get(message.s, message.request)
         if (!kept && !load.free()) return reply(msg, { t: 'busy' }, 'a call')
