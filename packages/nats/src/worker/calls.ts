@@ -32,13 +32,16 @@ export class Calls {
    * wait in the pool's queue, where a request's step sent behind it (which never waits) would start
    * before it.
    */
-  #handOff(since: number): void {
+  #handOff(since: number, turns = 0): void {
     const inTransit = this.inTransit()
     this.#stray = Math.min(this.#stray, inTransit)
     if (inTransit > this.#stray) {
       if (since === 0) since = performance.now()
       if (performance.now() - since < 5) {
-        setTimeout(() => this.#handOff(since), 0)
+        // Node reads the threads' messages before its next immediates; Bun may run immediates
+        // first again and again, so after two of them, a timer.
+        if (turns < 2) setImmediate(() => this.#handOff(since, turns + 1))
+        else setTimeout(() => this.#handOff(since, turns + 1), 0)
         return
       }
       this.#stray = inTransit
@@ -67,6 +70,7 @@ export class Calls {
 
   /** Publishes an answer to a reply subject (a call this loop was not sent, but answers). */
   answerTo(subject: string, answer: FromWorker): void {
+    if (!subject) return
     try {
       this.#nc.publish(subject, encode(answer))
     } catch (error) {

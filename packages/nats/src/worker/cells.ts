@@ -187,30 +187,38 @@ export class WorkerCells {
     return !this.#has(thread, ABORTS_AT, s, id)
   }
 
-  /** Whether the loop marked call `id` of scheduler `s` aborted for the thread (a call handed on). */
+  /** Whether the loop marked call `id` of scheduler `s` aborted or reclaimed for the thread. */
   aborted(thread: number, s: string, id: number): boolean {
-    return this.#has(thread, ABORTS_AT, s, id)
+    return this.markOf(thread, s, id) !== undefined
+  }
+
+  /** How the loop marked call `id` of scheduler `s` for the thread, if it did. */
+  markOf(thread: number, s: string, id: number): 'abort' | 'reclaim' | undefined {
+    if (this.#has(thread, ABORTS_AT, s, id)) return 'abort'
+    if (this.#has(thread, ABORTS_AT, s, id, RECLAIMED)) return 'reclaim'
+    return undefined
   }
 
   /**
-   * The loop marks call `id` of scheduler `s`, sent to the thread, aborted: true if the thread had
-   * not taken it (it never will: the loop answers it), false if it had (the thread answers it).
+   * The loop marks call `id` of scheduler `s`, sent to the thread, aborted (`abort`: its caller
+   * left) or reclaimed (`reclaim`: to be sent again elsewhere): true if the thread had not taken it
+   * (it never will: the loop answers it), false if it had (the thread answers it).
    */
-  abort(thread: number, s: string, id: number): boolean {
-    this.#push(thread, ABORTS_AT, ABORTS_NEXT, s, id)
+  abort(thread: number, s: string, id: number, kind: 'abort' | 'reclaim' = 'abort'): boolean {
+    this.#push(thread, ABORTS_AT, ABORTS_NEXT, s, id, kind === 'reclaim' ? RECLAIMED : 0)
     return !this.#has(thread, TAKEN_AT, s, id)
   }
 
-  #push(thread: number, at: number, next: number, s: string, id: number): void {
+  #push(thread: number, at: number, next: number, s: string, id: number, flip = 0): void {
     const base = this.#base(thread)
     const entry = (Atomics.add(this.#cells, base + next, 1) % RING) * 2
-    Atomics.store(this.#cells, base + at + entry, hash(s))
+    Atomics.store(this.#cells, base + at + entry, hash(s, flip))
     Atomics.store(this.#cells, base + at + entry + 1, id)
   }
 
-  #has(thread: number, at: number, s: string, id: number): boolean {
+  #has(thread: number, at: number, s: string, id: number, flip = 0): boolean {
     const base = this.#base(thread) + at
-    const h = hash(s)
+    const h = hash(s, flip)
     for (let entry = 0; entry < RING * 2; entry += 2) {
       if (
         Atomics.load(this.#cells, base + entry + 1) === id &&
@@ -260,16 +268,17 @@ export class WorkerCells {
 }
 
 const hashes = new Map<string, number>()
+/** Flipped into the hash of a reclaim mark, to tell it from an abort's. */
+const RECLAIMED = 0x5a5a5a5a
 
-/** A scheduler id's 32-bit FNV-1a hash (never 0, the value of an empty ring entry). */
-function hash(s: string): number {
+/** A scheduler id's 32-bit FNV-1a hash, `flip`ped (never 0, the value of an empty ring entry). */
+function hash(s: string, flip = 0): number {
   let h = hashes.get(s)
-  if (h !== undefined) return h
-  h = 0x811c9dc5
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
-  h |= 0
-  if (h === 0) h = 1
-  if (hashes.size > 1024) hashes.clear()
-  hashes.set(s, h)
-  return h
+  if (h === undefined) {
+    h = 0x811c9dc5
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
+    if (hashes.size > 1024) hashes.clear()
+    hashes.set(s, h)
+  }
+  return (h ^ flip) | 0 || 1
 }

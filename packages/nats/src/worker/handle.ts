@@ -77,15 +77,20 @@ export function messageHandler(parts: HandlerParts): (msg: Msg) => void {
       }
       case 'reclaim':
         if (calls.has(message.s, message.id) || message.thread >= cells.threads) return
-        if (cells.abort(message.thread, message.s, message.id)) calls.answerTo(message.reply, { t: 'busy' })
+        if (cells.abort(message.thread, message.s, message.id, 'reclaim')) {
+          calls.answerTo(message.reply, { t: 'busy' })
+        }
         return
       case 'release':
         requests.release(message.s, message.request)
         return
       case 'call': {
-        // Handed on by a thread: the loop may have answered its abort already (thread.ts).
+        // Handed on by a thread after its abort or reclaim was marked: not run. An abort is answered
+        // (again, maybe: the first answer counts); a reclaimed call was answered busy, sent again.
         const from = msg.headers?.get(FORWARDED_BY)
-        if (from && cells.aborted(Number(from), message.s, message.id)) return
+        const mark = from ? cells.markOf(Number(from), message.s, message.id) : undefined
+        if (mark === 'abort') return calls.answerTo(msg.reply ?? '', abortedBeforeStart())
+        if (mark === 'reclaim') return
         if (message.key !== key) return fail(msg, incompatible(id, key, message.key))
         const kept = message.request === undefined ? undefined : requests.get(message.s, message.request)
         if (!kept && !load.free()) return reply(msg, { t: 'busy' }, 'a call')
