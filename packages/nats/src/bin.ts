@@ -16,8 +16,9 @@ Options:
   --pass <password>
   --token <token>       NATS token (or $NATS_TOKEN)
   --drain-timeout <ms>  how long a stop waits for requests in progress (default: 30000)
-  --no-thread-answers   threads hand their answers to the worker's event loop, which publishes them,
-                        instead of publishing them on NATS connections of their own (one per thread)
+  --no-thread-answers   every call and answer goes through the worker's event loop, instead of the
+                        threads taking calls and publishing answers on NATS connections of their own
+                        (one per thread): one NATS connection per worker
   -h, --help            this help
 
 SIGTERM or SIGINT stops it gracefully: no new request, the ones in progress finish, then it exits.`
