@@ -133,6 +133,58 @@ export function directCases(t: Runner): void {
       },
     )
 
+    t.it(
+      'two schedulers, 400 calls at once: taken by threads, handed on, with time limits, some aborted: each runs at most once, and an AbortError never ran',
+      async () => {
+        const probe = suiteProbe('files')
+        const other = await natsScheduler({
+          servers: server.url,
+          subject: s.subject,
+          discover: 0,
+          logger: quiet,
+        })
+        try {
+          await other.waitForWorkers(1, 30_000)
+          const cells = probe.cells(400)
+          const before = await published()
+          const calls = Array.from({ length: 400 }, (_, i) => {
+            const scheduler = i % 2 === 0 ? s : other
+            const controller = i % 7 === 3 ? new AbortController() : undefined
+            const options = {
+              ...(i % 5 === 1 ? { timeout: 10_000 } : {}),
+              ...(controller ? { signal: controller.signal } : {}),
+            }
+            const call = outcome(scheduler.run(blockingInfo(x.tally), [cells, i], options))
+            if (controller) setTimeout(() => controller.abort(), i % 4)
+            return call
+          })
+          const results = await Promise.all(calls)
+          let aborted = 0
+          results.forEach((result, i) => {
+            const runs = loadCell(cells, i)
+            if (result.status === 'fulfilled') {
+              t.expect([i, result.value, runs]).toEqual([i, 0, 1])
+              return
+            }
+            // Only aborted calls fail, and an AbortError means it never ran.
+            t.expect([i, i % 7, result.reason.name]).toEqual([i, 3, 'AbortError'])
+            t.expect([i, runs]).toEqual([i, 0])
+            aborted++
+          })
+          t.expect(aborted).toBeLessThanOrEqual(Math.ceil(400 / 7))
+          // Both paths were taken: calls to the threads' subjects, and the worker's (calls with a
+          // time limit, and the calls of a scheduler while one of its calls goes that way).
+          const after = await published()
+          t.expect(after.toThreads - before.toThreads).toBeGreaterThan(0)
+          t.expect(after.toWorker - before.toWorker).toBeGreaterThan(50)
+        } finally {
+          await other.terminate()
+          probe.dispose()
+        }
+      },
+      60_000,
+    )
+
     t.it('a mix of answers in flight at once: each call gets its own, once', async () => {
       const calls = Array.from({ length: 200 }, (_, i) =>
         i % 10 === 3
