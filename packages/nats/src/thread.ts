@@ -214,6 +214,9 @@ export async function portFilter(
   const deliverTaken = (message: FromWorker & { type: 'result' | 'error' }): void => {
     const target = taken.get(message.id)!
     taken.delete(message.id)
+    // Past its time limit, the event loop answered it and has this thread replaced: it answers
+    // nothing more and starts nothing more until it is stopped.
+    if (!cells.finish(index, taking && connected ? TAKING : NOT_TAKING)) waitToBeStopped()
     const answer: Answer =
       message.type === 'result' ? { t: 'ok', value: message.value } : { t: 'err', error: message.error }
     try {
@@ -223,7 +226,6 @@ export async function portFilter(
       console.error(`tandem-nats-worker: a pool thread could not answer ${target.label}`, error)
     }
     cells.countDirect(message.type === 'result')
-    cells.setState(index, taking && connected ? TAKING : NOT_TAKING)
   }
 
   let subscription: ReturnType<NatsConnection['subscribe']> | undefined
@@ -243,8 +245,9 @@ export async function portFilter(
             )
             nc.publish(orphan.reply, encode({ t: 'err', error: serializeError(error) } satisfies Answer))
             cells.countDirect(false)
-            cells.setState(index, NOT_TAKING)
           }
+          // Its own from now on (its predecessor's may say it was being stopped).
+          cells.setState(index, NOT_TAKING)
           let next = 1
           let batch: { msg: Msg; message: Message & { t: 'call' } }[] = []
           const aborted = new Set<string>()
@@ -275,7 +278,8 @@ export async function portFilter(
               cells.state(index) === RUNNING ||
               held.size > 0 ||
               reply.length > 192 ||
-              message.s.length > 64
+              message.s.length > 64 ||
+              (message.timeout > 0 && !cells.watchesLimits())
             ) {
               forward(msg, message)
               return
@@ -284,7 +288,7 @@ export async function portFilter(
             if (!cells.take(index, message.s, message.id)) return
             const id = -next++
             taken.set(id, { reply, label: labelOf(message.fn) })
-            cells.begin(index, { s: message.s, id: message.id, fn: message.fn, reply })
+            cells.begin(index, { s: message.s, id: message.id, fn: message.fn, reply }, message.timeout)
             if (!host.run(id, message.fn, message.args)) {
               taken.delete(id)
               cells.setState(index, TAKING)
@@ -350,4 +354,10 @@ export async function portFilter(
 
 function labelOf(fn: number): string {
   return `blocking function "${blockingRegistry()[fn]?.name ?? `#${fn}`}"`
+}
+
+/** Blocks this thread until the pool stops it (it was told to: worker/limits.ts). */
+function waitToBeStopped(): never {
+  const cell = new Int32Array(new SharedArrayBuffer(4))
+  for (;;) Atomics.wait(cell, 0, 0, 1000)
 }

@@ -97,6 +97,8 @@ export interface Heartbeat {
   capacity: number
   /** Threads that take calls on `S.w.<id>.<thread>` themselves. */
   direct?: number[]
+  /** Its threads take calls with a time limit too (the worker watches their limits). */
+  limits?: boolean
   /** Calls running and waiting on it, from every scheduler. */
   busy: number
   queued: number

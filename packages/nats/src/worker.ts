@@ -17,6 +17,7 @@ import { WorkerCells } from './worker/cells.ts'
 import { messageHandler } from './worker/handle.ts'
 import { Load } from './worker/heartbeat.ts'
 import { KeptRequests } from './worker/kept.ts'
+import { type Replaceable, watchTimeLimits } from './worker/limits.ts'
 import { Schedulers } from './worker/schedulers.ts'
 
 // The NATS worker: `runNatsWorker()` and its options, composing the parts under worker/: calls.ts
@@ -26,7 +27,12 @@ import { Schedulers } from './worker/schedulers.ts'
 // filter thread.ts, whose path is relative to this module).
 
 /** The local scheduler a NATS worker runs calls on: a thread pool, with its remote execution. */
-export type LocalPool = Scheduler & { readonly remote: RemoteExecution; start?(): Promise<void> }
+export type LocalPool = Scheduler & {
+  readonly remote: RemoteExecution
+  start?(): Promise<void>
+  /** Stops a thread as a time limit does: with it, threads take calls with a time limit too. */
+  replaceWorker?(index: number, reason: string): boolean
+}
 
 /** Options of `runNatsWorker`. */
 export type NatsWorkerOptions = NatsConnectionOptions & {
@@ -154,6 +160,12 @@ export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWor
   const schedulers = new Schedulers(kept, calls, logger)
   const load = new Load(nc, pool, { id, key, subject, capacity, every }, cells, calls, kept)
   const handle = messageHandler({ id, key, registry, pool, calls, kept, load, schedulers, cells })
+  // The time limits of the calls the threads take themselves, if the pool can stop a thread.
+  const limits =
+    portFilter && pool.replaceWorker
+      ? watchTimeLimits(cells, pool as LocalPool & Replaceable, calls, registry)
+      : undefined
+  cells.watchLimits(limits !== undefined)
 
   nc.subscribe(`${subject}.w.${id}`, { callback: (_error, msg) => handle(msg) })
   nc.subscribe(`${subject}.discover`, { callback: () => load.beat() })
@@ -203,6 +215,7 @@ export async function runNatsWorker(options: NatsWorkerOptions): Promise<NatsWor
         await new Promise((resolve) => setTimeout(resolve, 20))
       }
       clearInterval(timer)
+      limits?.stop()
       load.beat({ bye: true })
       await nc.flush().catch(() => {})
       await nc.drain().catch(() => {})

@@ -5,7 +5,7 @@
 // call taken by a thread could be lost, run twice or run after its abort: a thread with pool work
 // pending, a thread blocked by another scheduler's call, an abort queued behind its call, a thread
 // that dies mid-call. Run by vitest (Node, test/direct.test.ts) and bun test (bun/direct.test.ts).
-import { WorkerCrashedError } from '@tandem/core'
+import { PoolTimeoutError, WorkerCrashedError } from '@tandem/core'
 import { blockingInfo } from '@tandem/core/adapter'
 import { awaitCell, loadCell, REF, snapshot, storeCell, suiteProbe } from '@tandem/core/testing'
 import { type NatsScheduler, natsScheduler } from '@tandem/nats'
@@ -109,32 +109,38 @@ export function directCases(t: Runner): void {
     t.it(
       'errors, results too big for NATS and results the codec refuses are worded alike on both paths',
       async () => {
-        const cases = async (limit: { timeout?: number }) => {
-          await t.expect(s.run(blockingInfo(f.fail), ['boom'], limit)).rejects.toThrow('boom')
-          await t.expect(s.run(blockingInfo(x.big), [2 * 1024 * 1024], limit)).rejects.toThrow(/max_payload/)
+        const cases = async (options: { timeout?: number; request?: number }) => {
+          await t.expect(s.run(blockingInfo(f.fail), ['boom'], options)).rejects.toThrow('boom')
           await t
-            .expect(s.run(blockingInfo(f.uncloneable), [], limit))
+            .expect(s.run(blockingInfo(x.big), [2 * 1024 * 1024], options))
+            .rejects.toThrow(/max_payload/)
+          await t
+            .expect(s.run(blockingInfo(f.uncloneable), [], options))
             .rejects.toThrow(/The result of blocking function "uncloneable" cannot be sent from the worker/)
-          t.expect(((await s.run(blockingInfo(x.big), [1000], limit)) as Uint8Array).byteLength).toBe(1000)
+          t.expect(((await s.run(blockingInfo(x.big), [1000], options)) as Uint8Array).byteLength).toBe(1000)
         }
-        // Calls of no time limit: taken and answered by the threads, errors too.
+        // Calls of no request, with a time limit or not: taken and answered by the threads, errors too.
         let before = await published()
         await cases({})
-        let after = await published()
-        t.expect(after.toThreads - before.toThreads).toBe(4)
-        t.expect(after.threads - before.threads).toBe(4)
-        // With a time limit (the event loop's pool watches it): through the event loop, which words
-        // the errors; only the last (a small result) is published by a thread.
-        before = await published()
         await cases({ timeout: 10_000 })
+        let after = await published()
+        t.expect(after.toThreads - before.toThreads).toBe(8)
+        t.expect(after.threads - before.threads).toBe(8)
+        // A request's calls go through the event loop (to the worker keeping its values), which
+        // words the errors; only the last (a small result) is published by a thread.
+        const request = s.remote.newRequest()
+        await s.remote.context(blockingInfo(f.keep), request, snapshot('kept'), { keep: true, yields: false })
+        before = await published()
+        await cases({ request })
         after = await published()
+        s.remote.release(request)
         t.expect(after.toThreads - before.toThreads).toBe(0)
         t.expect(after.threads - before.threads).toBe(1)
       },
     )
 
     t.it(
-      'two schedulers, 400 calls at once: taken by threads, handed on, with time limits, some aborted: each runs at most once, and an AbortError never ran',
+      'two schedulers, 400 calls at once: taken by threads, handed on, with time limits, of requests, some aborted: each runs at most once, and an AbortError never ran',
       async () => {
         const probe = suiteProbe('files')
         const other = await natsScheduler({
@@ -146,12 +152,20 @@ export function directCases(t: Runner): void {
         try {
           await other.waitForWorkers(1, 30_000)
           const cells = probe.cells(400)
+          // One scheduler keeps a request's values on the worker: its calls go through the worker's
+          // event loop, the other's are taken by the threads, on the same threads.
+          const request = s.remote.newRequest()
+          await s.remote.context(blockingInfo(f.keep), request, snapshot('kept'), {
+            keep: true,
+            yields: false,
+          })
           const before = await published()
           const calls = Array.from({ length: 400 }, (_, i) => {
             const scheduler = i % 2 === 0 ? s : other
             const controller = i % 7 === 3 ? new AbortController() : undefined
             const options = {
               ...(i % 5 === 1 ? { timeout: 10_000 } : {}),
+              ...(i % 5 === 2 && scheduler === s ? { request } : {}),
               ...(controller ? { signal: controller.signal } : {}),
             }
             const call = outcome(scheduler.run(blockingInfo(x.tally), [cells, i], options))
@@ -172,11 +186,12 @@ export function directCases(t: Runner): void {
             aborted++
           })
           t.expect(aborted).toBeLessThanOrEqual(Math.ceil(400 / 7))
-          // Both paths were taken: calls to the threads' subjects, and the worker's (calls with a
-          // time limit, and the calls of a scheduler while one of its calls goes that way).
+          // Both paths were taken: calls to the threads' subjects, and the worker's (a request's calls,
+          // and the calls of a scheduler while one of its calls goes that way).
           const after = await published()
           t.expect(after.toThreads - before.toThreads).toBeGreaterThan(0)
           t.expect(after.toWorker - before.toWorker).toBeGreaterThan(50)
+          s.remote.release(request)
         } finally {
           await other.terminate()
           probe.dispose()
@@ -281,6 +296,37 @@ export function directCases(t: Runner): void {
         t.expect(loadCell(aborted, 0)).toBe(0)
       },
       30_000,
+    )
+
+    t.it(
+      'calls taken by a thread that end right at their time limit: each answered or timed out, never both, and no other call is ever stopped',
+
+      async () => {
+        let timedOut = 0
+
+        for (let i = 0; i < 24; i++) {
+          // 80 ms of work against a limit of 70 to 93 ms: some end just before it, some just after.
+
+          const result = await outcome(a.run(blockingInfo(f.sleep), [80], { timeout: 70 + i }))
+
+          if (result.status === 'fulfilled') t.expect(result.value).toBe(80)
+          else {
+            t.expect(result.reason).toBeInstanceOf(PoolTimeoutError)
+
+            timedOut++
+          }
+
+          // The next call, on the same thread or its replacement, runs.
+
+          t.expect(await a.run(blockingInfo(f.add), [i, 1])).toBe(i + 1)
+        }
+
+        t.expect(timedOut).toBeGreaterThan(0)
+
+        t.expect(timedOut).toBeLessThan(24)
+      },
+
+      60_000,
     )
 
     t.it(

@@ -45,6 +45,7 @@ export class ThreadPool implements Scheduler {
   readonly #state: PoolState
   readonly #admission: Admission
   readonly #workers: WorkerLifecycle
+  readonly #faults: Faults
 
   constructor(factory: TransportFactory, options: PoolOptions) {
     checkOptions(options)
@@ -58,6 +59,7 @@ export class ThreadPool implements Scheduler {
       faults.lose(link, reason),
     )
     const faults = new Faults(state, dispatch, workers)
+    this.#faults = faults
     this.#state = state
     this.#admission = new Admission(state, dispatch)
     this.#workers = workers
@@ -92,6 +94,23 @@ export class ThreadPool implements Scheduler {
 
   stats(): SchedulerStats {
     return this.#state.stats()
+  }
+
+  /**
+   * Stops worker number `index` and starts another in its place, as a time limit does: of its calls,
+   * those it started fail with `WorkerCrashedError` (`reason` says why), the others run elsewhere.
+   * For adapters whose threads run calls the pool did not send (`PortFilterHost.run`) and that
+   * watch those calls' time limits themselves. False if there is no such worker running.
+   *
+   * @example
+   * if (overdue) pool.replaceWorker(thread, 'blocking function "resize" ran past the 5000 ms timeout')
+   */
+  replaceWorker(index: number, reason: string): boolean {
+    const link = this.#state.links[index]
+    const phase = this.#state.phase
+    if (!link || link.slot.dead || (phase !== 'running' && phase !== 'closing')) return false
+    this.#faults.lose(link, reason, true)
+    return true
   }
 
   /** Lets queued and running calls finish, then stops every worker. */

@@ -68,7 +68,8 @@ export function send(state: SchedulerState, worker: Worker, call: Call): void {
 }
 
 /**
- * The worker's thread that takes this call itself, if any: a call of no request and no time limit,
+ * The worker's thread that takes this call itself, if any: a call of no request (with a time limit
+ * only if the worker watches those of its threads' calls, `limits` in its heartbeat),
  * to a thread taking calls (its heartbeat's `direct`) that runs none of ours, one without work (as
  * its last pong said) first. Other calls go through the worker's event loop; so does this one while
  * the worker keeps values of ours or has calls of ours that went through its event loop: a call
@@ -77,9 +78,8 @@ export function send(state: SchedulerState, worker: Worker, call: Call): void {
  */
 function takerFor(worker: Worker, call: Call): number | undefined {
   const message = call.message
-  if (message.t !== 'call' || message.request !== undefined || message.timeout > 0 || call.viaLoop) {
-    return undefined
-  }
+  if (message.t !== 'call' || message.request !== undefined || call.viaLoop) return undefined
+  if (message.timeout > 0 && !worker.heartbeat.limits) return undefined
   if (worker.bound > 0 || worker.held > 0) return undefined
   for (const other of worker.inflight) {
     if (other !== call && other.kind !== 'ping' && other.thread === undefined) return undefined

@@ -11,7 +11,13 @@ const UP = 2
 const DRAINING = 3
 const DIRECT_DONE = 4
 const DIRECT_FAILED = 5
-const HEADER = 8
+/** Calls with a time limit the threads started (the event loop waits on it to watch them). */
+const LIMITED = 6
+/** 1 while the event loop watches the time limits of the calls the threads take (worker/limits.ts). */
+const WATCHED = 7
+/** Int32 index of the epoch (`Date.now()` at creation, a Float64) the threads' start times count from. */
+const EPOCH = 8
+const HEADER = 12
 
 // A thread's slot: Int32 cells, then the scheduler's id and the reply subject as ASCII bytes.
 const STATE = 0
@@ -26,7 +32,10 @@ const POOL = 6
 /** Next entry of the thread's ring of calls taken, and of its ring of aborts. */
 const TAKEN_NEXT = 7
 const ABORTS_NEXT = 8
-const SLOT_CELLS = 10
+/** When the running call started (ms since the epoch), and its time limit (ms, 0: none). */
+const STARTED = 9
+const LIMIT = 10
+const SLOT_CELLS = 12
 /** Entries of each ring: a call's scheduler (hashed) and id. */
 const RING = 256
 const S_BYTES = 64
@@ -42,6 +51,12 @@ export const NOT_TAKING = 0
 export const TAKING = 1
 /** The thread runs a call it took itself. */
 export const RUNNING = 2
+/** The event loop is stopping the thread: its call ran past its time limit. */
+export const STOPPING = 3
+
+// A slot's state cell holds the state in its low two bits and, above them, the number of the call
+// the thread began last: the event loop stops a thread only if it still runs the call that is late.
+const STATE_BITS = 3
 
 /** The call a thread took itself and runs, as its slot says. */
 export interface DirectCall {
@@ -67,11 +82,84 @@ export class WorkerCells {
   readonly threads: number
   readonly #cells: Int32Array
 
+  readonly #epoch: number
+
   constructor(shared: SharedArrayBuffer | number = 1) {
     this.buffer =
       typeof shared === 'number' ? new SharedArrayBuffer(HEADER * 4 + shared * SLOT_BYTES) : shared
     this.threads = (this.buffer.byteLength - HEADER * 4) / SLOT_BYTES
     this.#cells = new Int32Array(this.buffer)
+    const epoch = new Float64Array(this.buffer, EPOCH * 4, 1)
+    if (typeof shared === 'number') epoch[0] = Date.now()
+    this.#epoch = epoch[0]!
+  }
+
+  /** Calls with a time limit the threads started so far (`waitLimited` waits for the next). */
+  limitedStarts(): number {
+    return Atomics.load(this.#cells, LIMITED)
+  }
+
+  /** Waits (without blocking) until a thread starts a call with a time limit after `seen` of them. */
+  waitLimited(seen: number): Promise<unknown> | undefined {
+    // Atomics.waitAsync (Node 16+, Bun), missing from the TypeScript lib this package targets.
+    const waited = (Atomics as unknown as WaitAsync).waitAsync(this.#cells, LIMITED, seen)
+    return waited.async ? waited.value : undefined
+  }
+
+  /** Whether the event loop watches the time limits of the calls the threads take themselves. */
+  watchesLimits(): boolean {
+    return Atomics.load(this.#cells, WATCHED) === 1
+  }
+
+  /** The event loop watches them (or no longer does): threads take calls with a time limit too. */
+  watchLimits(on: boolean): void {
+    Atomics.store(this.#cells, WATCHED, on ? 1 : 0)
+  }
+
+  /** Wakes whoever waits in `waitLimited` (the worker stops). */
+  wakeLimits(): void {
+    Atomics.add(this.#cells, LIMITED, 1)
+    Atomics.notify(this.#cells, LIMITED)
+  }
+
+  /**
+   * When the call the thread runs must be over (ms, `Date.now()` clock), with the call's number
+   * (for `stop`), if it runs one with a time limit.
+   */
+  deadline(thread: number): { generation: number; at: number; limit: number } | undefined {
+    const base = this.#base(thread)
+    const value = Atomics.load(this.#cells, base + STATE)
+    if ((value & STATE_BITS) !== RUNNING) return undefined
+    const limit = Atomics.load(this.#cells, base + LIMIT)
+    if (limit <= 0) return undefined
+    const at = this.#epoch + Atomics.load(this.#cells, base + STARTED) + limit
+    // Read again: the same call still runs (its start and limit were read with it).
+    if (Atomics.load(this.#cells, base + STATE) !== value) return undefined
+    return { generation: value >>> 2, at, limit }
+  }
+
+  /**
+   * The event loop stops the thread's call number `generation` (past its time limit): true if the
+   * thread still ran it (from now on it never answers it nor starts anything), false if it was done.
+   */
+  stop(thread: number, generation: number): boolean {
+    const index = this.#base(thread) + STATE
+    const running = (generation << 2) | RUNNING
+    return Atomics.compareExchange(this.#cells, index, running, (generation << 2) | STOPPING) === running
+  }
+
+  /**
+   * The thread is done with its call and goes to `next` (`TAKING` or `NOT_TAKING`): false if the event
+   * loop is stopping it (the call ran past its limit, and was answered for).
+   */
+  finish(thread: number, next: number): boolean {
+    const index = this.#base(thread) + STATE
+    for (;;) {
+      const value = Atomics.load(this.#cells, index)
+      if ((value & STATE_BITS) !== RUNNING) return false
+      if (Atomics.compareExchange(this.#cells, index, value, (value & ~STATE_BITS) | next) === value)
+        return true
+    }
   }
 
   /** Answers published by the threads (counted before each is published). */
@@ -128,18 +216,22 @@ export class WorkerCells {
     return (HEADER * 4 + thread * SLOT_BYTES) / 4
   }
 
-  /** The state of thread `thread`'s slot (`NOT_TAKING`, `TAKING`, `RUNNING`). */
+  /** The state of thread `thread`'s slot (`NOT_TAKING`, `TAKING`, `RUNNING`, `STOPPING`). */
   state(thread: number): number {
-    return Atomics.load(this.#cells, this.#base(thread) + STATE)
+    return Atomics.load(this.#cells, this.#base(thread) + STATE) & STATE_BITS
   }
 
-  /** Sets the slot's state (the thread's own doing; `begin` for `RUNNING`). */
+  /** Sets the slot's state, keeping its call number (the thread's own doing; `begin` for `RUNNING`). */
   setState(thread: number, state: number): void {
-    Atomics.store(this.#cells, this.#base(thread) + STATE, state)
+    const index = this.#base(thread) + STATE
+    Atomics.store(this.#cells, index, (Atomics.load(this.#cells, index) & ~STATE_BITS) | state)
   }
 
-  /** The thread starts a call it took itself: its fields are written, then it is `RUNNING`. */
-  begin(thread: number, call: DirectCall): void {
+  /**
+   * The thread starts a call it took itself: its fields are written, then it is `RUNNING` (under a
+   * new call number). With a time limit (`limit` ms), the event loop is woken to watch it.
+   */
+  begin(thread: number, call: DirectCall, limit = 0): void {
     const base = this.#base(thread)
     const cells = this.#cells
     Atomics.add(cells, base + SEQ, 1)
@@ -147,8 +239,15 @@ export class WorkerCells {
     cells[base + FN] = call.fn
     cells[base + S_LENGTH] = this.#write(thread, 0, S_BYTES, call.s)
     cells[base + REPLY_LENGTH] = this.#write(thread, S_BYTES, REPLY_BYTES, call.reply)
+    Atomics.store(cells, base + STARTED, Date.now() - this.#epoch)
+    Atomics.store(cells, base + LIMIT, limit)
     Atomics.add(cells, base + SEQ, 1)
-    Atomics.store(cells, base + STATE, RUNNING)
+    const generation = ((Atomics.load(cells, base + STATE) >>> 2) + 1) & 0x1fffffff
+    Atomics.store(cells, base + STATE, (generation << 2) | RUNNING)
+    if (limit > 0) {
+      Atomics.add(cells, LIMITED, 1)
+      Atomics.notify(cells, LIMITED)
+    }
   }
 
   /** The call the thread runs (taken itself), if any; read consistently with the thread's writes. */
@@ -156,7 +255,7 @@ export class WorkerCells {
     const base = this.#base(thread)
     const cells = this.#cells
     for (;;) {
-      if (Atomics.load(cells, base + STATE) !== RUNNING) return undefined
+      if ((Atomics.load(cells, base + STATE) & STATE_BITS) !== RUNNING) return undefined
       const seq = Atomics.load(cells, base + SEQ)
       if (seq % 2 === 1) continue
       const call: DirectCall = {
@@ -232,21 +331,24 @@ export class WorkerCells {
 
   /** Whether the thread has work: a call it took itself, or calls of the pool's. */
   occupied(thread: number): boolean {
-    return this.state(thread) === RUNNING || Atomics.load(this.#cells, this.#base(thread) + POOL) > 0
+    return this.state(thread) >= RUNNING || Atomics.load(this.#cells, this.#base(thread) + POOL) > 0
   }
 
   /** Threads taking calls off their own subjects (a heartbeat's `direct`). */
   taking(): number[] {
     const taking: number[] = []
-    for (let thread = 0; thread < this.threads; thread++)
-      if (this.state(thread) !== NOT_TAKING) taking.push(thread)
+    for (let thread = 0; thread < this.threads; thread++) {
+      const state = this.state(thread)
+      if (state === TAKING || state === RUNNING) taking.push(thread)
+    }
     return taking
   }
 
   /** Threads running a call they took themselves. */
   directRunning(): number {
     let count = 0
-    for (let thread = 0; thread < this.threads; thread++) if (this.state(thread) === RUNNING) count++
+    // A thread being stopped is busy until it is replaced.
+    for (let thread = 0; thread < this.threads; thread++) if (this.state(thread) >= RUNNING) count++
     return count
   }
 
@@ -281,4 +383,12 @@ function hash(s: string, flip = 0): number {
     hashes.set(s, h)
   }
   return (h ^ flip) | 0 || 1
+}
+
+type WaitAsync = {
+  waitAsync(
+    cells: Int32Array,
+    index: number,
+    value: number,
+  ): { async: false; value: string } | { async: true; value: Promise<string> }
 }

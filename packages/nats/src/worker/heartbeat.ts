@@ -55,7 +55,7 @@ export class Load {
       pid: process.pid,
       capacity: this.#me.capacity,
       busy: stats.busy + this.#cells.directRunning(),
-      ...(direct.length > 0 ? { direct } : {}),
+      ...(direct.length > 0 ? { direct, ...(this.#cells.watchesLimits() ? { limits: true } : {}) } : {}),
       queued: stats.queued,
       every: this.#me.every,
       ...(this.draining ? { draining: this.draining } : {}),
