@@ -541,9 +541,9 @@ const lines = [
   `- \`nc.request\` itself (a shared inbox, a promise and a timer per request): raw − raw with a callback ` +
     `inbox = ${signed(med('raw', p50) - med('raw-inbox', p50))} µs. The target's baseline pays it; Tandem's scheduler does not.`,
   `- A hop from a NATS loop to a pool thread and back, which a call routed through a worker's event loop ` +
-    `pays (a call with a time limit, a request's steps): raw + pool hop − raw = ${signed(hop)} µs (the local ` +
+    `pays (a request's calls and steps): raw + pool hop − raw = ${signed(hop)} µs (the local ` +
     `pool's whole round trip, in a process with nothing else to run: ${fmt(med('local', p50))} µs). The call ` +
-    `measured here (no request, no time limit) does not: the worker's thread takes it off NATS itself.`,
+    `measured here (no request) does not: the worker's thread takes it off NATS itself.`,
   `- Tandem's protocol (the scheduler's queue and bookkeeping, the thread's checks and shared-memory ` +
     `records, larger messages): Tandem − raw with a callback inbox = ${signed(med('nats-1', p50) - med('raw-inbox', p50))} µs. ` +
     `Encoding and decoding Tandem's two messages of a call (node:v8) takes ${codecCost.tandem.toFixed(1)} µs in this ` +
