@@ -35,6 +35,8 @@ const ABORTS_NEXT = 8
 /** When the running call started (ms since the epoch), and its time limit (ms, 0: none). */
 const STARTED = 9
 const LIMIT = 10
+/** A lock around the thread's and the loop's decisions on a call (`take`, `abort`). */
+const LOCK = 11
 const SLOT_CELLS = 12
 /** Entries of each ring: a call's scheduler (hashed) and id. */
 const RING = 256
@@ -276,14 +278,16 @@ export class WorkerCells {
   }
 
   /**
-   * The thread takes call `id` of scheduler `s` off NATS: recorded, then false if the loop marked it
-   * aborted (it must not start; the loop may have answered it already). With `abort` below, at most
-   * one of them wins: the thread records before it reads the marks, the loop marks before it reads
-   * the records, so one of the two sees the other.
+   * The thread takes call `id` of scheduler `s` off NATS: recorded as taken, or false if the loop
+   * marked it aborted or reclaimed (then the loop answered it, and the thread must not start it).
+   * With `abort` below, one decides under the slot's lock: exactly one of them answers the call.
    */
   take(thread: number, s: string, id: number): boolean {
-    this.#push(thread, TAKEN_AT, TAKEN_NEXT, s, id)
-    return !this.#has(thread, ABORTS_AT, s, id)
+    this.#lock(thread)
+    const marked = this.#has(thread, ABORTS_AT, s, id) || this.#has(thread, ABORTS_AT, s, id, RECLAIMED)
+    if (!marked) this.#push(thread, TAKEN_AT, TAKEN_NEXT, s, id)
+    this.#unlock(thread)
+    return !marked
   }
 
   /** Whether the loop marked call `id` of scheduler `s` aborted or reclaimed for the thread. */
@@ -299,13 +303,28 @@ export class WorkerCells {
   }
 
   /**
-   * The loop marks call `id` of scheduler `s`, sent to the thread, aborted (`abort`: its caller
-   * left) or reclaimed (`reclaim`: to be sent again elsewhere): true if the thread had not taken it
-   * (it never will: the loop answers it), false if it had (the thread answers it).
+   * The loop would mark call `id` of scheduler `s`, sent to the thread, aborted (`abort`: its caller
+   * left) or reclaimed (`reclaim`: to be sent again elsewhere): true, and marked, if the thread had
+   * not taken it (it never will: the loop answers it); false if it had (the thread answers it).
    */
   abort(thread: number, s: string, id: number, kind: 'abort' | 'reclaim' = 'abort'): boolean {
-    this.#push(thread, ABORTS_AT, ABORTS_NEXT, s, id, kind === 'reclaim' ? RECLAIMED : 0)
-    return !this.#has(thread, TAKEN_AT, s, id)
+    this.#lock(thread)
+    const taken = this.#has(thread, TAKEN_AT, s, id)
+    if (!taken) this.#push(thread, ABORTS_AT, ABORTS_NEXT, s, id, kind === 'reclaim' ? RECLAIMED : 0)
+    this.#unlock(thread)
+    return !taken
+  }
+
+  #lock(thread: number): void {
+    const index = this.#base(thread) + LOCK
+    // Held for a few microseconds; if its holder was descheduled meanwhile, sleep rather than spin.
+    for (let spins = 0; Atomics.compareExchange(this.#cells, index, 0, 1) !== 0; spins++) {
+      if (spins > 1000) Atomics.wait(this.#cells, index, 1, 1)
+    }
+  }
+
+  #unlock(thread: number): void {
+    Atomics.store(this.#cells, this.#base(thread) + LOCK, 0)
   }
 
   #push(thread: number, at: number, next: number, s: string, id: number, flip = 0): void {

@@ -85,12 +85,10 @@ export function messageHandler(parts: HandlerParts): (msg: Msg) => void {
         requests.release(message.s, message.request)
         return
       case 'call': {
-        // Handed on by a thread after its abort or reclaim was marked: not run. An abort is answered
-        // (again, maybe: the first answer counts); a reclaimed call was answered busy, sent again.
+        // Handed on by a thread after its abort or reclaim was marked: the loop answered it then
+        // (AbortError, or busy and it was sent again); it is not run.
         const from = msg.headers?.get(FORWARDED_BY)
-        const mark = from ? cells.markOf(Number(from), message.s, message.id) : undefined
-        if (mark === 'abort') return calls.answerTo(msg.reply ?? '', abortedBeforeStart())
-        if (mark === 'reclaim') return
+        if (from && cells.aborted(Number(from), message.s, message.id)) return
         if (message.key !== key) return fail(msg, incompatible(id, key, message.key))
         const kept = message.request === undefined ? undefined : requests.get(message.s, message.request)
         if (!kept && !load.free()) return reply(msg, { t: 'busy' }, 'a call')
