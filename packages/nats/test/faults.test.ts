@@ -2,6 +2,7 @@
 // killed or frozen mid-call, nats-server killed and restarted, workers of another version, a
 // scheduler that vanishes holding a worker's thread, a worker that drains on SIGTERM, and aborts
 // racing the calls they abort. Each test prints what it measured (detection and reconnect times).
+import { readdirSync, readFileSync } from 'node:fs'
 import { type BlockingFunction, PoolQueueFullError, WorkerCrashedError } from '@tandem/core'
 import { blockingInfo } from '@tandem/core/adapter'
 import { awaitCell, loadCell, REF, snapshot, storeCell, suiteProbe } from '@tandem/core/testing'
@@ -76,6 +77,15 @@ async function scheduler(
   const s = await natsScheduler({ servers, subject, discover: 0, logger: quiet, ...options })
   open.push(s)
   return s
+}
+
+/** Whether every thread of process `pid` is stopped (SIGSTOP), by /proc (Linux). */
+function allStopped(pid: number): boolean {
+  const tasks = readdirSync(`/proc/${pid}/task`)
+  return tasks.every((task) => {
+    const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T')
+  })
 }
 
 /** Whether the scheduler lists a worker of this PID, and how. */
@@ -250,6 +260,9 @@ describe('NATS faults across processes', () => {
     const s = await scheduler(subject)
     await s.waitForWorkers(1, STARTUP)
     frozen.signal('SIGSTOP')
+    // Every thread of it stopped (the signal takes effect asynchronously: a call sent at once could
+    // reach a thread still running, and start there before it stops).
+    await until('the worker stopped', () => allStopped(frozen.pid))
     // Its thread is free, as far as the scheduler knows: the call is sent and waits in its socket.
     const counter = probe.cells(1)
     const sentAt = Date.now()
