@@ -50,9 +50,6 @@ interface Taken {
   label: string
 }
 
-/** How many forwarded calls the thread remembers (to forward their aborts too). */
-const FORWARDED = 256
-
 interface Target {
   subject: string
   /** The worker's connection changes when the call came. */
@@ -251,17 +248,14 @@ export async function portFilter(
           let next = 1
           let batch: { msg: Msg; message: Message & { t: 'call' } }[] = []
           const aborted = new Set<string>()
-          const forwarded = new Set<string>()
           const respond = (msg: Msg, answer: Answer): void => {
             if (msg.reply) nc.publish(msg.reply, encode(answer))
           }
           // To the worker's event loop, which runs it on the pool (or answers busy).
           const by = headers()
           by.set(FORWARDED_BY, String(index))
-          const forward = (msg: Msg, message: Message & { t: 'call' }): void => {
+          const forward = (msg: Msg): void => {
             nc.publish(loop, msg.data, msg.reply ? { reply: msg.reply, headers: by } : { headers: by })
-            forwarded.add(`${message.s}:${message.id}`)
-            if (forwarded.size > FORWARDED) forwarded.delete(forwarded.values().next().value!)
           }
           const start = (msg: Msg, message: Message & { t: 'call' }): void => {
             // Aborted (or reclaimed) before it started: the event loop answers it (it is told too).
@@ -281,7 +275,7 @@ export async function portFilter(
               message.s.length > 64 ||
               (message.timeout > 0 && !cells.watchesLimits())
             ) {
-              forward(msg, message)
+              forward(msg)
               return
             }
             // Recorded as taken, unless the event loop answered its abort meanwhile.
@@ -292,7 +286,7 @@ export async function portFilter(
             if (!host.run(id, message.fn, message.args)) {
               taken.delete(id)
               cells.setState(index, TAKING)
-              forward(msg, message)
+              forward(msg)
             }
           }
           // Started once the messages read with them are handled: an abort right behind a call (a
@@ -312,10 +306,9 @@ export async function portFilter(
                 nc.publish(loop, msg.data, msg.reply ? { reply: msg.reply } : undefined)
                 return
               }
+              // Its event loop is told too, and answers it (an abort of a call handed on included).
               if (message.t === 'abort') {
-                const callKey = `${message.s}:${message.id}`
-                aborted.add(callKey)
-                if (forwarded.delete(callKey)) nc.publish(loop, msg.data)
+                aborted.add(`${message.s}:${message.id}`)
                 return
               }
               if (message.t !== 'call') {

@@ -56,7 +56,6 @@ export function send(state: SchedulerState, worker: Worker, call: Call): void {
   let subject = `${state.subject}.w.${worker.id}`
   if (thread !== undefined) {
     call.thread = thread
-    worker.threadsInUse.add(thread)
     subject = `${subject}.${thread}`
   }
   try {
@@ -81,12 +80,16 @@ function takerFor(worker: Worker, call: Call): number | undefined {
   if (message.t !== 'call' || message.request !== undefined || call.viaLoop) return undefined
   if (message.timeout > 0 && !worker.heartbeat.limits) return undefined
   if (worker.bound > 0 || worker.held > 0) return undefined
+  // Threads running a call of ours already.
+  const inUse = new Set<number>()
   for (const other of worker.inflight) {
-    if (other !== call && other.kind !== 'ping' && other.thread === undefined) return undefined
+    if (other === call || other.kind === 'ping') continue
+    if (other.thread === undefined) return undefined
+    inUse.add(other.thread)
   }
   let chosen: number | undefined
   for (const thread of worker.heartbeat.direct ?? []) {
-    if (worker.threadsInUse.has(thread) || worker.threadsGone.has(thread)) continue
+    if (inUse.has(thread) || worker.threadsGone.has(thread)) continue
     if (!worker.occupied.includes(thread)) return thread
     chosen ??= thread
   }

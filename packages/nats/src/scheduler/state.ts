@@ -29,8 +29,6 @@ export interface Worker {
   stale: boolean
   /** Calls of requests bound to it, held while it is stale (sent once it is back, failed if lost). */
   parked: Call[]
-  /** Its threads that run a call of ours they took themselves (`S.w.<id>.<thread>`). */
-  threadsInUse: Set<number>
   /** Its threads whose subject had no responders, skipped until its next heartbeat. */
   threadsGone: Set<number>
   /** Its threads with work, as its last pong said. */
@@ -205,7 +203,6 @@ export class SchedulerState {
   unsend(call: Call): void {
     this.calls.delete(call.id)
     call.worker?.inflight.delete(call)
-    if (call.thread !== undefined) call.worker?.threadsInUse.delete(call.thread)
     call.worker = undefined
     call.thread = undefined
     call.unlisted = false

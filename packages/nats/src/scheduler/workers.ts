@@ -48,7 +48,6 @@ export function onHeartbeat(state: SchedulerState, msg: Msg): void {
       pingedAt: 0,
       stale: false,
       parked: [],
-      threadsInUse: new Set(),
       threadsGone: new Set(),
       occupied: [],
       bound: 0,

@@ -279,38 +279,31 @@ export class WorkerCells {
 
   /**
    * The thread takes call `id` of scheduler `s` off NATS: recorded as taken, or false if the loop
-   * marked it aborted or reclaimed (then the loop answered it, and the thread must not start it).
-   * With `abort` below, one decides under the slot's lock: exactly one of them answers the call.
+   * marked it (aborted or reclaimed: the loop answered it, and the thread must not start it). With
+   * `abort` below, one decides under the slot's lock: exactly one of them answers the call.
    */
   take(thread: number, s: string, id: number): boolean {
     this.#lock(thread)
-    const marked = this.#has(thread, ABORTS_AT, s, id) || this.#has(thread, ABORTS_AT, s, id, RECLAIMED)
+    const marked = this.#has(thread, ABORTS_AT, s, id)
     if (!marked) this.#push(thread, TAKEN_AT, TAKEN_NEXT, s, id)
     this.#unlock(thread)
     return !marked
   }
 
-  /** Whether the loop marked call `id` of scheduler `s` aborted or reclaimed for the thread. */
+  /** Whether the loop marked call `id` of scheduler `s` for the thread (and answered it). */
   aborted(thread: number, s: string, id: number): boolean {
-    return this.markOf(thread, s, id) !== undefined
-  }
-
-  /** How the loop marked call `id` of scheduler `s` for the thread, if it did. */
-  markOf(thread: number, s: string, id: number): 'abort' | 'reclaim' | undefined {
-    if (this.#has(thread, ABORTS_AT, s, id)) return 'abort'
-    if (this.#has(thread, ABORTS_AT, s, id, RECLAIMED)) return 'reclaim'
-    return undefined
+    return this.#has(thread, ABORTS_AT, s, id)
   }
 
   /**
-   * The loop would mark call `id` of scheduler `s`, sent to the thread, aborted (`abort`: its caller
-   * left) or reclaimed (`reclaim`: to be sent again elsewhere): true, and marked, if the thread had
-   * not taken it (it never will: the loop answers it); false if it had (the thread answers it).
+   * The loop would answer call `id` of scheduler `s`, sent to the thread, itself (its caller left,
+   * or it is reclaimed to be sent again): true, and marked so the thread never starts it, if the
+   * thread had not taken it; false if it had (the thread answers it).
    */
-  abort(thread: number, s: string, id: number, kind: 'abort' | 'reclaim' = 'abort'): boolean {
+  abort(thread: number, s: string, id: number): boolean {
     this.#lock(thread)
     const taken = this.#has(thread, TAKEN_AT, s, id)
-    if (!taken) this.#push(thread, ABORTS_AT, ABORTS_NEXT, s, id, kind === 'reclaim' ? RECLAIMED : 0)
+    if (!taken) this.#push(thread, ABORTS_AT, ABORTS_NEXT, s, id)
     this.#unlock(thread)
     return !taken
   }
@@ -327,16 +320,16 @@ export class WorkerCells {
     Atomics.store(this.#cells, this.#base(thread) + LOCK, 0)
   }
 
-  #push(thread: number, at: number, next: number, s: string, id: number, flip = 0): void {
+  #push(thread: number, at: number, next: number, s: string, id: number): void {
     const base = this.#base(thread)
     const entry = (Atomics.add(this.#cells, base + next, 1) % RING) * 2
-    Atomics.store(this.#cells, base + at + entry, hash(s, flip))
+    Atomics.store(this.#cells, base + at + entry, hash(s))
     Atomics.store(this.#cells, base + at + entry + 1, id)
   }
 
-  #has(thread: number, at: number, s: string, id: number, flip = 0): boolean {
+  #has(thread: number, at: number, s: string, id: number): boolean {
     const base = this.#base(thread) + at
-    const h = hash(s, flip)
+    const h = hash(s)
     for (let entry = 0; entry < RING * 2; entry += 2) {
       if (
         Atomics.load(this.#cells, base + entry + 1) === id &&
@@ -389,19 +382,17 @@ export class WorkerCells {
 }
 
 const hashes = new Map<string, number>()
-/** Flipped into the hash of a reclaim mark, to tell it from an abort's. */
-const RECLAIMED = 0x5a5a5a5a
 
-/** A scheduler id's 32-bit FNV-1a hash, `flip`ped (never 0, the value of an empty ring entry). */
-function hash(s: string, flip = 0): number {
+/** A scheduler id's 32-bit FNV-1a hash (never 0, the value of an empty ring entry). */
+function hash(s: string): number {
   let h = hashes.get(s)
-  if (h === undefined) {
-    h = 0x811c9dc5
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
-    if (hashes.size > 1024) hashes.clear()
-    hashes.set(s, h)
-  }
-  return (h ^ flip) | 0 || 1
+  if (h !== undefined) return h
+  h = 0x811c9dc5
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
+  h = h | 0 || 1
+  if (hashes.size > 1024) hashes.clear()
+  hashes.set(s, h)
+  return h
 }
 
 type WaitAsync = {

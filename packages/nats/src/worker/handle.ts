@@ -77,7 +77,7 @@ export function messageHandler(parts: HandlerParts): (msg: Msg) => void {
       }
       case 'reclaim':
         if (calls.has(message.s, message.id) || message.thread >= cells.threads) return
-        if (cells.abort(message.thread, message.s, message.id, 'reclaim')) {
+        if (cells.abort(message.thread, message.s, message.id)) {
           calls.answerTo(message.reply, { t: 'busy' })
         }
         return
